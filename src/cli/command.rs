@@ -1,0 +1,79 @@
+//! The validated result of parsing one ipvsadm command line.
+
+use crate::model::{DaemonConfig, Destination, Service, ServiceKey, Timeouts};
+
+/// One ipvsadm invocation (or one `-R` line), ready to execute.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// `-A`: the complete service to create.
+    AddService(Service),
+    /// `-E`: the complete replacement service.
+    EditService(Service),
+    /// `-D`.
+    DeleteService(Service),
+    /// `-C`.
+    Flush,
+    /// `-L`/`-l` and plain `ipvsadm`.
+    List(ListRequest),
+    /// `-a`: the service as ipvsadm would send it, and the new destination.
+    AddServer { service: Service, dest: Destination },
+    /// `-e`.
+    EditServer { service: Service, dest: Destination },
+    /// `-d`.
+    DeleteServer { service: Service, dest: Destination },
+    /// `--set tcp tcpfin udp`.
+    SetTimeouts(Timeouts),
+    /// `--start-daemon master|backup`.
+    StartDaemon(DaemonConfig),
+    /// `--stop-daemon master|backup`.
+    StopDaemon(DaemonConfig),
+    /// `-R`: read commands from stdin.
+    Restore,
+    /// `-S [-n]`.
+    Save { numeric: bool },
+    /// `-Z [service]`; `None` zeroes everything.
+    Zero(Option<ServiceKey>),
+    /// `-h`.
+    Help,
+    /// `-v`.
+    Version,
+}
+
+/// Which listing `-L` produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListView {
+    /// Services and their real servers.
+    Services,
+    /// `-c`: the connection table.
+    Connections,
+    /// `--timeout`.
+    Timeouts,
+    /// `--daemon`.
+    Daemons,
+}
+
+/// The column set of a service listing, by ipvsadm's priority
+/// stats > rate > thresholds > persistent-conn > tun-info > default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatsView {
+    Default,
+    Stats,
+    Rate,
+    Thresholds,
+    PersistentConn,
+    TunInfo,
+}
+
+/// Options of a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRequest {
+    pub view: ListView,
+    pub columns: StatsView,
+    /// `-L -t ...`: only this service, no version header.
+    pub service: Option<ServiceKey>,
+    pub numeric: bool,
+    pub exact: bool,
+    pub nosort: bool,
+    /// `--persistent-conn` (also changes the `-c` layout).
+    pub persistent_conn: bool,
+}

@@ -1,0 +1,205 @@
+//! The one error type of the crate, ipvsadm's message for each failure and
+//! the exit status it implies. `main` alone prints errors and exits.
+
+use std::io;
+
+/// The library operation a kernel error came from. ipvsadm words the same
+/// errno differently depending on it (`ipvs_strerror` in libipvs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Init,
+    GetInfo,
+    AddService,
+    EditService,
+    DeleteService,
+    Flush,
+    Zero,
+    AddDest,
+    EditDest,
+    DeleteDest,
+    SetTimeouts,
+    StartDaemon,
+    StopDaemon,
+    GetServices,
+    GetService,
+    GetDests,
+    GetTimeouts,
+    GetDaemons,
+}
+
+impl Operation {
+    /// Listing operations fail with status 1, changes with 255.
+    pub fn is_query(self) -> bool {
+        matches!(
+            self,
+            Self::GetInfo
+                | Self::GetServices
+                | Self::GetService
+                | Self::GetDests
+                | Self::GetTimeouts
+                | Self::GetDaemons
+        )
+    }
+}
+
+/// Everything that can go wrong, each carrying what ipvsadm would print.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A command-line validation error (ipvsadm's `fail(2, ...)`).
+    #[error("{0}")]
+    Invalid(String),
+    /// The first option is not a command, or could not be parsed.
+    #[error("Try `{0} -h' or '{0} --help' for more information.")]
+    TryHelp(String),
+    /// An option parsing error after the command (popt's message).
+    #[error("{arg}: {reason}")]
+    BadOption { arg: String, reason: String },
+    /// The kernel (or the netlink exchange) refused an operation.
+    #[error("{}", kernel_message(*op, *errno))]
+    Kernel { op: Operation, errno: i32 },
+    /// IPVS could not be reached at start-up.
+    #[error(
+        "Can't initialize ipvs: {}\nAre you sure that IP Virtual Server is \
+         built in the kernel or as module?",
+        kernel_message(Operation::Init, *errno)
+    )]
+    Init { errno: i32 },
+    /// A failure ipvsadm reports by exit status only (`-L --timeout`,
+    /// `-L --daemon` when the query fails).
+    #[error("")]
+    Silent { status: u8 },
+    /// A failure with its own message and status (connection table file
+    /// problems and the like).
+    #[error("{message}")]
+    Message { message: String, status: u8 },
+    /// A reply from the kernel that does not decode.
+    #[error("{0}")]
+    Decode(String),
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+impl Error {
+    /// Exit status ipvsadm uses for this failure.
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            Error::Invalid(_) | Error::Init { .. } => 2,
+            Error::TryHelp(_) | Error::BadOption { .. } => 255,
+            Error::Kernel { op, .. } => {
+                if op.is_query() {
+                    1
+                } else {
+                    255
+                }
+            }
+            Error::Silent { status } | Error::Message { status, .. } => {
+                *status
+            }
+            Error::Decode(_) | Error::Io(_) => 1,
+        }
+    }
+
+    /// Whether the error has a message to print on stderr.
+    pub fn has_message(&self) -> bool {
+        !matches!(self, Error::Silent { .. })
+    }
+
+    /// A kernel error from a raw errno for an operation.
+    pub fn kernel(op: Operation, errno: i32) -> Self {
+        Error::Kernel { op, errno }
+    }
+
+    /// The errno a failure is reported with when it has to be turned into a
+    /// kernel-style error (libipvs maps non-kernel failures to EINVAL).
+    pub fn errno(&self) -> i32 {
+        match self {
+            Error::Kernel { errno, .. } | Error::Init { errno } => *errno,
+            _ => libc::EINVAL,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// ipvsadm's text for an errno after a given operation (libipvs
+/// `ipvs_strerror`), falling back to the C library's `strerror`.
+pub fn kernel_message(op: Operation, errno: i32) -> String {
+    use Operation::*;
+    let specific = match (op, errno) {
+        (AddService, libc::EEXIST) => Some("Service already exists"),
+        (AddService | EditService, libc::ENOENT) => {
+            Some("Scheduler or persistence engine not found")
+        }
+        (EditService | DeleteService | Zero, libc::ESRCH) => {
+            Some("No such service")
+        }
+        (AddDest | EditDest | DeleteDest, libc::ESRCH) => {
+            Some("Service not defined")
+        }
+        (AddDest, libc::EEXIST) => Some("Destination already exists"),
+        (EditDest | DeleteDest, libc::ENOENT) => Some("No such destination"),
+        (StartDaemon, libc::EEXIST) => Some("Daemon has already run"),
+        (StopDaemon, libc::ESRCH) => Some("No daemon is running"),
+        (GetDests | GetService, libc::ESRCH) => Some("No such service"),
+        (_, libc::EPERM) => Some("Permission denied (you must be root)"),
+        (_, libc::EINVAL) => Some(
+            "Invalid operation.  Possibly wrong module version, address not \
+             unicast, ...",
+        ),
+        (_, libc::ENOPROTOOPT) => Some("Protocol not available"),
+        (_, libc::ENOMEM) => Some("Memory allocation problem"),
+        (_, libc::EOPNOTSUPP) => Some("Operation not supported with IPv6"),
+        (_, libc::EAFNOSUPPORT) => {
+            Some("Operation not supported with specified address family")
+        }
+        (_, libc::EMSGSIZE) => Some("Module is wrong version"),
+        _ => None,
+    };
+    match specific {
+        Some(text) => text.to_string(),
+        None => strerror(errno),
+    }
+}
+
+/// The C library's English text for an errno, without Rust's
+/// " (os error N)" suffix.
+pub fn strerror(errno: i32) -> String {
+    let text = io::Error::from_raw_os_error(errno).to_string();
+    match text.rfind(" (os error ") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_follow_the_operation() {
+        assert_eq!(
+            kernel_message(Operation::AddService, libc::EEXIST),
+            "Service already exists"
+        );
+        assert_eq!(
+            kernel_message(Operation::AddDest, libc::ESRCH),
+            "Service not defined"
+        );
+        assert_eq!(
+            kernel_message(Operation::DeleteService, libc::ESRCH),
+            "No such service"
+        );
+        assert_eq!(
+            kernel_message(Operation::AddDest, libc::ERANGE),
+            "Numerical result out of range"
+        );
+    }
+
+    #[test]
+    fn exit_status_by_kind() {
+        assert_eq!(Error::Invalid("x".into()).exit_status(), 2);
+        assert_eq!(Error::TryHelp("ipvsadm".into()).exit_status(), 255);
+        assert_eq!(Error::kernel(Operation::GetService, 3).exit_status(), 1);
+        assert_eq!(Error::kernel(Operation::AddService, 17).exit_status(), 255);
+    }
+}

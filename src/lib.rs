@@ -1,0 +1,15 @@
+//! A drop-in replacement for `ipvsadm`, the administration tool of Linux
+//! IPVS, speaking the kernel's IPVS generic-netlink family directly.
+//!
+//! Layers, bottom up: [`ipvs`] (the wire protocol), [`netlink`] (the
+//! socket), [`client`] (operations on the kernel's table in terms of the
+//! [`model`]), [`cli`] (ipvsadm's command line), [`render`] (ipvsadm's
+//! output formats) and [`commands`] (executing a parsed command line).
+
+pub mod cli;
+pub mod error;
+pub mod ipvs;
+pub mod model;
+pub mod render;
+
+pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! ipvsadm output formats (placeholder).
