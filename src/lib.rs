@@ -7,9 +7,12 @@
 //! output formats) and [`commands`] (executing a parsed command line).
 
 pub mod cli;
+pub mod client;
+pub mod commands;
 pub mod error;
 pub mod ipvs;
 pub mod model;
+pub mod netlink;
 pub mod render;
 
 pub use error::{Error, Result};

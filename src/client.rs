@@ -1,0 +1,312 @@
+//! Operations on the kernel's IPVS table, in terms of the domain model:
+//! start-up (with ipvsadm's `modprobe` fallback), queries and changes.
+
+use std::process::Command as Process;
+
+use crate::error::{Error, Operation, Result};
+use crate::ipvs::{
+    DaemonAttr, IpvsAttr, IpvsCmd, IpvsMessage, ServiceAttr, daemon_attrs,
+    daemon_from_attrs, dest_attrs, dest_from_attrs, info_from_attrs,
+    service_attrs, service_from_attrs, service_key_attrs, timeouts_from_attrs,
+};
+use crate::model::{
+    DaemonConfig, Destination, Info, Service, ServiceKey, Timeouts,
+};
+use crate::netlink::{IpvsSocket, NetlinkError};
+
+/// Lowest kernel IPVS version ipvsadm 1.31 accepts without a warning.
+pub const MIN_KERNEL_VERSION: u32 = 0x010104;
+
+/// A connection to the kernel's IPVS table.
+pub struct Client {
+    socket: IpvsSocket,
+    info: Info,
+}
+
+fn kernel(op: Operation) -> impl Fn(NetlinkError) -> Error {
+    move |e| Error::kernel(op, e.errno())
+}
+
+impl Client {
+    /// Reach IPVS as ipvsadm does at start-up: resolve the family and ask
+    /// for its version; if that fails, run `/sbin/modprobe -- ip_vs` and try
+    /// once more.
+    pub fn connect() -> Result<Client> {
+        let errno = match Self::try_connect() {
+            Ok(c) => return Ok(c),
+            Err(errno) => errno,
+        };
+        if !load_module() {
+            return Err(Error::Init { errno });
+        }
+        Self::try_connect().map_err(|errno| Error::Init { errno })
+    }
+
+    /// One start-up attempt; the errno ipvsadm would report on failure.
+    fn try_connect() -> std::result::Result<Client, i32> {
+        let mut socket = match IpvsSocket::open() {
+            Ok(s) => s,
+            // The family is missing: ipvsadm falls back to the old socket
+            // option interface, whose failure decides the message.
+            Err(_) => return Err(sockopt_probe_errno()),
+        };
+        let reply = socket
+            .query(IpvsMessage::new(IpvsCmd::GetInfo, vec![]))
+            .map_err(|e| e.errno())?;
+        let info = reply
+            .first()
+            .and_then(|m| info_from_attrs(&m.attributes).ok())
+            .ok_or(libc::EINVAL)?;
+        Ok(Client { socket, info })
+    }
+
+    pub fn info(&self) -> Info {
+        self.info
+    }
+
+    /// Make room for pipelined batches of acknowledgements.
+    pub fn prepare_for_batches(&self) {
+        self.socket.reserve_receive_buffer();
+    }
+
+    /// Every virtual service, in kernel order.
+    pub fn services(&mut self) -> Result<Vec<Service>> {
+        let msg = IpvsMessage::new(IpvsCmd::GetService, vec![]);
+        self.socket
+            .dump(&msg, |m| service_of(&m))
+            .map_err(kernel(Operation::GetServices))
+    }
+
+    /// One virtual service; ESRCH when it does not exist.
+    pub fn service(&mut self, key: &ServiceKey) -> Result<Service> {
+        let mut svc = Service::new(*key);
+        svc.scheduler.clear();
+        let msg = IpvsMessage::new(
+            IpvsCmd::GetService,
+            vec![IpvsAttr::Service(service_attrs(&svc))],
+        );
+        let reply = self
+            .socket
+            .query(msg)
+            .map_err(kernel(Operation::GetService))?;
+        match reply.first() {
+            Some(m) => {
+                service_of(m).map_err(kernel(Operation::GetService))
+            }
+            None => Err(Error::kernel(Operation::GetService, libc::ESRCH)),
+        }
+    }
+
+    /// The real servers of a service, in kernel order.
+    pub fn dests(&mut self, svc: &Service) -> Result<Vec<Destination>> {
+        let msg = IpvsMessage::new(
+            IpvsCmd::GetDest,
+            vec![IpvsAttr::Service(service_key_attrs(&svc.key))],
+        );
+        let family = svc.key.family();
+        self.socket
+            .dump(&msg, |m| {
+                m.attributes
+                    .iter()
+                    .find_map(|a| match a {
+                        IpvsAttr::Dest(d) => Some(d),
+                        _ => None,
+                    })
+                    .ok_or(NetlinkError::Kernel(libc::EINVAL))
+                    .and_then(|d| {
+                        dest_from_attrs(d, family)
+                            .map_err(|_| NetlinkError::Kernel(libc::EINVAL))
+                    })
+            })
+            .map_err(kernel(Operation::GetDests))
+    }
+
+    pub fn timeouts(&mut self) -> Result<Timeouts> {
+        let reply = self
+            .socket
+            .query(IpvsMessage::new(IpvsCmd::GetConfig, vec![]))
+            .map_err(kernel(Operation::GetTimeouts))?;
+        Ok(reply
+            .first()
+            .map(|m| timeouts_from_attrs(&m.attributes))
+            .unwrap_or_default())
+    }
+
+    pub fn daemons(&mut self) -> Result<Vec<DaemonConfig>> {
+        let msg = IpvsMessage::new(IpvsCmd::GetDaemon, vec![]);
+        let found = self
+            .socket
+            .dump(&msg, |m| {
+                Ok(m.attributes.iter().find_map(|a| match a {
+                    IpvsAttr::Daemon(d) => daemon_from_attrs(d).ok(),
+                    _ => None,
+                }))
+            })
+            .map_err(kernel(Operation::GetDaemons))?;
+        Ok(found.into_iter().flatten().collect())
+    }
+
+    /// Apply one change and wait for the kernel's answer.
+    pub fn apply(&mut self, change: Change) -> Result<()> {
+        let op = change.operation();
+        self.socket
+            .execute(change.into_message())
+            .map_err(kernel(op))
+    }
+
+    /// Apply many changes pipelined; one outcome per change, in order.
+    pub fn apply_batch(&mut self, changes: Vec<Change>) -> Vec<Result<()>> {
+        let ops: Vec<Operation> = changes.iter().map(Change::operation).collect();
+        let msgs = changes.into_iter().map(Change::into_message).collect();
+        self.socket
+            .execute_batch(msgs)
+            .into_iter()
+            .zip(ops)
+            .map(|(r, op)| r.map_err(kernel(op)))
+            .collect()
+    }
+}
+
+/// A change to the kernel's table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    AddService(Service),
+    EditService(Service),
+    DeleteService(Service),
+    AddDest(Service, Destination),
+    EditDest(Service, Destination),
+    DeleteDest(Service, Destination),
+    Zero(Option<Service>),
+    Flush,
+    SetTimeouts(Timeouts),
+    StartDaemon(DaemonConfig),
+    StopDaemon(DaemonConfig),
+}
+
+impl Change {
+    /// The operation whose error wording applies to this change.
+    pub fn operation(&self) -> Operation {
+        match self {
+            Change::AddService(_) => Operation::AddService,
+            Change::EditService(_) => Operation::EditService,
+            Change::DeleteService(_) => Operation::DeleteService,
+            Change::AddDest(..) => Operation::AddDest,
+            Change::EditDest(..) => Operation::EditDest,
+            Change::DeleteDest(..) => Operation::DeleteDest,
+            Change::Zero(_) => Operation::Zero,
+            Change::Flush => Operation::Flush,
+            Change::SetTimeouts(_) => Operation::SetTimeouts,
+            Change::StartDaemon(_) => Operation::StartDaemon,
+            Change::StopDaemon(_) => Operation::StopDaemon,
+        }
+    }
+
+    /// The request ipvsadm sends for this change.
+    pub fn into_message(self) -> IpvsMessage {
+        let svc = |s: &Service| IpvsAttr::Service(service_attrs(s));
+        let (cmd, attrs) = match self {
+            Change::AddService(s) => (IpvsCmd::NewService, vec![svc(&s)]),
+            Change::EditService(s) => (IpvsCmd::SetService, vec![svc(&s)]),
+            Change::DeleteService(s) => (IpvsCmd::DelService, vec![svc(&s)]),
+            Change::AddDest(s, d) => (
+                IpvsCmd::NewDest,
+                vec![svc(&s), IpvsAttr::Dest(dest_attrs(&d))],
+            ),
+            Change::EditDest(s, d) => (
+                IpvsCmd::SetDest,
+                vec![svc(&s), IpvsAttr::Dest(dest_attrs(&d))],
+            ),
+            Change::DeleteDest(s, d) => (
+                IpvsCmd::DelDest,
+                vec![svc(&s), IpvsAttr::Dest(dest_attrs(&d))],
+            ),
+            Change::Zero(None) => (IpvsCmd::Zero, vec![]),
+            Change::Zero(Some(s)) => (IpvsCmd::Zero, vec![svc(&s)]),
+            Change::Flush => (IpvsCmd::Flush, vec![]),
+            Change::SetTimeouts(t) => (
+                IpvsCmd::SetConfig,
+                vec![
+                    IpvsAttr::TimeoutTcp(t.tcp),
+                    IpvsAttr::TimeoutTcpFin(t.tcp_fin),
+                    IpvsAttr::TimeoutUdp(t.udp),
+                ],
+            ),
+            Change::StartDaemon(d) => (
+                IpvsCmd::NewDaemon,
+                vec![IpvsAttr::Daemon(daemon_attrs(&d))],
+            ),
+            Change::StopDaemon(d) => (
+                IpvsCmd::DelDaemon,
+                vec![IpvsAttr::Daemon(stop_daemon_attrs(&d))],
+            ),
+        };
+        IpvsMessage::new(cmd, attrs)
+    }
+}
+
+/// `--stop-daemon` sends the state, an empty interface name and the sync id.
+fn stop_daemon_attrs(d: &DaemonConfig) -> Vec<DaemonAttr> {
+    vec![
+        DaemonAttr::State(d.state.raw()),
+        DaemonAttr::McastIfn(String::new()),
+        DaemonAttr::SyncId(d.sync_id),
+    ]
+}
+
+fn service_of(m: &IpvsMessage) -> std::result::Result<Service, NetlinkError> {
+    m.attributes
+        .iter()
+        .find_map(|a| match a {
+            IpvsAttr::Service(s) => Some(s.as_slice()),
+            _ => None,
+        })
+        .ok_or(NetlinkError::Kernel(libc::EINVAL))
+        .and_then(|s: &[ServiceAttr]| {
+            service_from_attrs(s).map_err(|_| NetlinkError::Kernel(libc::EINVAL))
+        })
+}
+
+/// Run `/sbin/modprobe -- ip_vs` as ipvsadm does, letting its output
+/// through; true when it succeeded.
+fn load_module() -> bool {
+    Process::new("/sbin/modprobe")
+        .args(["--", "ip_vs"])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// The errno of ipvsadm's fallback probe of the socket-option interface
+/// (a raw IPv4 socket and `IP_VS_SO_GET_INFO`). This tool speaks only
+/// netlink; the probe is made so the start-up failure reads as ipvsadm's.
+fn sockopt_probe_errno() -> i32 {
+    const IP_VS_SO_GET_INFO: libc::c_int = 64 + 1024 + 64 + 1;
+    // SAFETY: plain socket(2) call with constant arguments.
+    let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_RAW, libc::IPPROTO_RAW) };
+    if fd < 0 {
+        return last_errno();
+    }
+    let mut info = [0u8; 12];
+    let mut len = info.len() as libc::socklen_t;
+    // SAFETY: fd is the socket opened above; info is a writable buffer of
+    // `len` bytes and len points to its size, as getsockopt(2) requires.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd,
+            libc::IPPROTO_IP,
+            IP_VS_SO_GET_INFO,
+            info.as_mut_ptr().cast(),
+            &mut len,
+        )
+    };
+    let errno = if rc < 0 { last_errno() } else { libc::ENOPROTOOPT };
+    // SAFETY: fd is open and owned here; it is closed exactly once.
+    unsafe { libc::close(fd) };
+    errno
+}
+
+fn last_errno() -> i32 {
+    std::io::Error::last_os_error()
+        .raw_os_error()
+        .unwrap_or(libc::EINVAL)
+}

@@ -1,0 +1,141 @@
+//! Executing ipvsadm command lines: start-up, dispatch of a parsed
+//! [`Command`] to the kernel, and the listings and restore built on it.
+
+mod list;
+mod restore;
+
+use std::io::Write;
+
+use crate::cli::{self, Command, ListRequest, ListView, StatsView};
+use crate::client::{Change, Client, MIN_KERNEL_VERSION};
+use crate::error::{Error, Result};
+
+/// Where a command's output goes.
+pub struct Streams<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+}
+
+/// Run ipvsadm with `args` (without argv[0]) and return its exit status.
+/// Messages go to `err`, listings to `out`, as ipvsadm writes them.
+pub fn run(argv0: &str, args: &[String], streams: &mut Streams) -> u8 {
+    let status = match run_inner(argv0, args, streams) {
+        Ok(status) => status,
+        Err(e) => {
+            report(streams, &e);
+            e.exit_status()
+        }
+    };
+    let _ = streams.out.flush();
+    status
+}
+
+/// Print an error the way ipvsadm does: its message and a newline.
+pub(crate) fn report(streams: &mut Streams, e: &Error) {
+    let _ = streams.out.flush();
+    if e.has_message() {
+        let _ = writeln!(streams.err, "{e}");
+    }
+}
+
+fn run_inner(argv0: &str, args: &[String], streams: &mut Streams) -> Result<u8> {
+    // ipvsadm reaches IPVS before it looks at any argument, even -h.
+    let mut client = Client::connect()?;
+    warn_old_kernel(&client, streams);
+    if args.is_empty() {
+        list::list(&mut client, &default_list_request(), streams)?;
+        return Ok(0);
+    }
+    let command = cli::parse_command_line(argv0, args)?;
+    if command == Command::Restore {
+        return restore::restore(argv0, &mut client, streams);
+    }
+    execute(argv0, &mut client, command, streams)?;
+    Ok(0)
+}
+
+fn warn_old_kernel(client: &Client, streams: &mut Streams) {
+    let info = client.info();
+    if info.version < MIN_KERNEL_VERSION {
+        let (a, b, c) = info.version_parts();
+        let _ = write!(
+            streams.err,
+            "Warning: IPVS version mismatch: \n  Kernel compiled with IPVS \
+             version {a}.{b}.{c}\n  ipvsadm v1.31  requires minimum IPVS \
+             version 1.1.4\n\n"
+        );
+    }
+}
+
+/// What a parsed command does: a change for the kernel, or something that
+/// reads the table or prints by itself.
+pub(crate) enum Action {
+    Change(Change),
+    Other(Command),
+}
+
+pub(crate) fn classify(command: Command) -> Action {
+    let change = match command {
+        Command::AddService(s) => Change::AddService(s),
+        Command::EditService(s) => Change::EditService(s),
+        Command::DeleteService(s) => Change::DeleteService(s),
+        Command::Flush => Change::Flush,
+        Command::AddServer { service, dest } => Change::AddDest(service, dest),
+        Command::EditServer { service, dest } => {
+            Change::EditDest(service, dest)
+        }
+        Command::DeleteServer { service, dest } => {
+            Change::DeleteDest(service, dest)
+        }
+        Command::SetTimeouts(t) => Change::SetTimeouts(t),
+        Command::StartDaemon(d) => Change::StartDaemon(d),
+        Command::StopDaemon(d) => Change::StopDaemon(d),
+        Command::Zero(key) => {
+            Change::Zero(key.map(crate::model::Service::new))
+        }
+        other => return Action::Other(other),
+    };
+    Action::Change(change)
+}
+
+/// Execute one parsed command (not `-R`).
+pub(crate) fn execute(
+    argv0: &str,
+    client: &mut Client,
+    command: Command,
+    streams: &mut Streams,
+) -> Result<()> {
+    match classify(command) {
+        Action::Change(change) => client.apply(change),
+        Action::Other(Command::List(req)) => list::list(client, &req, streams),
+        Action::Other(Command::Save { numeric }) => {
+            list::save(client, numeric, streams)
+        }
+        Action::Other(Command::Help) => {
+            write_all(streams, cli::help_text(argv0).as_bytes())
+        }
+        Action::Other(Command::Version) => {
+            write_all(streams, cli::version_text().as_bytes())
+        }
+        // -R inside -R: ipvsadm refuses nesting with its hint.
+        Action::Other(_) => Err(Error::TryHelp(argv0.to_string())),
+    }
+}
+
+fn write_all(streams: &mut Streams, bytes: &[u8]) -> Result<()> {
+    streams.out.write_all(bytes)?;
+    Ok(())
+}
+
+/// Plain `ipvsadm`: the full listing with names resolved.
+fn default_list_request() -> ListRequest {
+    ListRequest {
+        view: ListView::Services,
+        columns: StatsView::Default,
+        service: None,
+        numeric: false,
+        exact: false,
+        nosort: false,
+        persistent_conn: false,
+    }
+}

@@ -1,0 +1,400 @@
+//! The generic-netlink socket that talks to the kernel's IPVS family: one
+//! socket per process, the family id resolved once, requests acknowledged,
+//! dumps read to the end, and batches of requests pipelined.
+
+use std::io;
+
+use netlink_packet_core::{
+    NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NetlinkDeserializable,
+    NetlinkHeader, NetlinkMessage, NetlinkPayload, NetlinkSerializable,
+};
+use netlink_packet_generic::{
+    GenlFamily, GenlMessage,
+    ctrl::{GenlCtrl, GenlCtrlCmd, nlas::GenlCtrlAttrs},
+};
+use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_GENERIC};
+
+use crate::ipvs::IpvsMessage;
+
+/// Size of the receive buffer. The kernel caps a dump datagram at 32 KiB,
+/// so one datagram always fits.
+const RX_BUFFER: usize = 64 * 1024;
+
+/// Socket receive buffer asked for, so that a pipelined window of
+/// acknowledgements is never dropped.
+const SOCKET_RCVBUF: usize = 4 * 1024 * 1024;
+
+/// How often an interrupted dump (`NLM_F_DUMP_INTR`) is restarted.
+const DUMP_RETRIES: usize = 5;
+
+/// A failed netlink exchange.
+#[derive(Debug)]
+pub enum NetlinkError {
+    /// The kernel answered with a negative errno (stored positive).
+    Kernel(i32),
+    /// The socket failed.
+    Io(io::Error),
+    /// A reply did not decode.
+    Decode(String),
+}
+
+impl NetlinkError {
+    /// The errno libipvs would report: the kernel's, else EINVAL.
+    pub fn errno(&self) -> i32 {
+        match self {
+            NetlinkError::Kernel(e) => *e,
+            NetlinkError::Io(e) if e.raw_os_error() == Some(libc::EPERM) => {
+                libc::EPERM
+            }
+            _ => libc::EINVAL,
+        }
+    }
+}
+
+impl From<io::Error> for NetlinkError {
+    fn from(e: io::Error) -> Self {
+        NetlinkError::Io(e)
+    }
+}
+
+pub type NlResult<T> = Result<T, NetlinkError>;
+
+/// A connected generic-netlink socket bound to the IPVS family.
+pub struct IpvsSocket {
+    socket: Socket,
+    family_id: u16,
+    seq: u32,
+    rx: Vec<u8>,
+    tx: Vec<u8>,
+}
+
+impl IpvsSocket {
+    /// Open a socket and resolve the `IPVS` family. A kernel without IPVS
+    /// answers the resolution with ENOENT.
+    pub fn open() -> NlResult<Self> {
+        let mut socket = Socket::new(NETLINK_GENERIC)?;
+        socket.bind_auto()?;
+        socket.connect(&SocketAddr::new(0, 0))?;
+        // Only acknowledgement headers come back, not whole requests.
+        let _ = socket.set_cap_ack(true);
+        let mut this = IpvsSocket {
+            socket,
+            family_id: 0,
+            seq: 0,
+            rx: Vec::with_capacity(RX_BUFFER),
+            tx: Vec::new(),
+        };
+        this.family_id = this.resolve_family(IpvsMessage::family_name())?;
+        Ok(this)
+    }
+
+    /// Grow the socket's receive buffer for pipelined batches. Forcing it
+    /// needs CAP_NET_ADMIN, which every IPVS change needs anyway.
+    pub fn reserve_receive_buffer(&self) {
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&self.socket);
+        let size = SOCKET_RCVBUF as libc::c_int;
+        for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
+            // SAFETY: fd is this socket's open descriptor; the option value
+            // points to a live c_int whose size is passed alongside.
+            let rc = unsafe {
+                libc::setsockopt(
+                    fd,
+                    libc::SOL_SOCKET,
+                    opt,
+                    (&size as *const libc::c_int).cast(),
+                    std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+                )
+            };
+            if rc == 0 {
+                break;
+            }
+        }
+    }
+
+    fn next_seq(&mut self) -> u32 {
+        self.seq = self.seq.wrapping_add(1);
+        self.seq
+    }
+
+    fn resolve_family(&mut self, name: &str) -> NlResult<u16> {
+        let ctrl = GenlCtrl {
+            cmd: GenlCtrlCmd::GetFamily,
+            nlas: vec![GenlCtrlAttrs::FamilyName(name.to_string())],
+        };
+        let seq = self.next_seq();
+        self.tx.clear();
+        append_request(&mut self.tx, GenlMessage::from_payload(ctrl), 0, seq, 0);
+        self.send_tx()?;
+        let mut id = None;
+        self.receive::<GenlCtrl>(seq, |reply| {
+            if let Reply::Message(genl) = reply {
+                for nla in &genl.payload.nlas {
+                    if let GenlCtrlAttrs::FamilyId(v) = nla {
+                        id = Some(*v);
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        match id {
+            Some(v) if v != 0 => Ok(v),
+            _ => Err(NetlinkError::Decode("no family id in reply".into())),
+        }
+    }
+
+    /// Send one request and wait for its acknowledgement.
+    pub fn execute(&mut self, msg: IpvsMessage) -> NlResult<()> {
+        self.query(msg).map(|_| ())
+    }
+
+    /// Send one non-dump request and collect the messages it answers with.
+    pub fn query(&mut self, msg: IpvsMessage) -> NlResult<Vec<IpvsMessage>> {
+        let seq = self.next_seq();
+        self.tx.clear();
+        let id = self.family_id;
+        append_request(&mut self.tx, genl(msg), id, seq, NLM_F_ACK);
+        self.send_tx()?;
+        let mut out = Vec::new();
+        self.receive::<IpvsMessage>(seq, |reply| {
+            if let Reply::Message(m) = reply {
+                out.push(m.payload);
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Run a dump, mapping each message as it arrives. An interrupted dump
+    /// (the table changed underneath) is restarted from scratch, so the
+    /// result is always one consistent snapshot.
+    pub fn dump<T>(
+        &mut self,
+        msg: &IpvsMessage,
+        mut map: impl FnMut(IpvsMessage) -> NlResult<T>,
+    ) -> NlResult<Vec<T>> {
+        for _ in 0..DUMP_RETRIES {
+            let seq = self.next_seq();
+            self.tx.clear();
+            let id = self.family_id;
+            append_request(&mut self.tx, genl(msg.clone()), id, seq, NLM_F_DUMP);
+            self.send_tx()?;
+            let mut out = Vec::new();
+            let mut interrupted = false;
+            self.receive::<IpvsMessage>(seq, |reply| {
+                match reply {
+                    Reply::Message(m) => out.push(map(m.payload)?),
+                    Reply::Interrupted => interrupted = true,
+                }
+                Ok(())
+            })?;
+            if !interrupted {
+                return Ok(out);
+            }
+        }
+        Err(NetlinkError::Kernel(libc::EINTR))
+    }
+
+    /// Send many requests with few system calls and return one outcome per
+    /// request, in order. Requests go out in windows small enough for all
+    /// their acknowledgements to fit the socket's receive buffer.
+    pub fn execute_batch(
+        &mut self,
+        msgs: Vec<IpvsMessage>,
+    ) -> Vec<NlResult<()>> {
+        const WINDOW: usize = 512;
+        let mut outcomes = Vec::with_capacity(msgs.len());
+        let mut iter = msgs.into_iter().peekable();
+        while iter.peek().is_some() {
+            self.tx.clear();
+            let first = self.seq.wrapping_add(1);
+            let mut count = 0;
+            for msg in iter.by_ref().take(WINDOW) {
+                let seq = self.next_seq();
+                let id = self.family_id;
+                append_request(&mut self.tx, genl(msg), id, seq, NLM_F_ACK);
+                count += 1;
+            }
+            let start = outcomes.len();
+            outcomes.extend((0..count).map(|_| Ok(())));
+            if let Err(e) = self.send_tx() {
+                let errno = e.errno();
+                for o in &mut outcomes[start..] {
+                    *o = Err(NetlinkError::Kernel(errno));
+                }
+                continue;
+            }
+            if let Err(e) =
+                self.collect_acks(first, count, &mut outcomes[start..])
+            {
+                let errno = e.errno();
+                for o in &mut outcomes[start..] {
+                    if o.is_ok() {
+                        *o = Err(NetlinkError::Kernel(errno));
+                    }
+                }
+            }
+        }
+        outcomes
+    }
+
+    /// Read acknowledgements for `count` requests numbered from `first`.
+    fn collect_acks(
+        &mut self,
+        first: u32,
+        count: usize,
+        outcomes: &mut [NlResult<()>],
+    ) -> NlResult<()> {
+        let mut pending = count;
+        while pending > 0 {
+            let len = self.recv_datagram()?;
+            let mut off = 0;
+            while off < len {
+                let (header, payload) =
+                    parse_one::<IpvsMessage>(&self.rx[off..len])?;
+                off += aligned(header.length as usize, len - off);
+                let index = header.sequence_number.wrapping_sub(first) as usize;
+                if index >= count {
+                    continue;
+                }
+                if let NetlinkPayload::Error(e) = payload {
+                    if let Some(code) = e.code {
+                        outcomes[index] = Err(NetlinkError::Kernel(-code.get()));
+                    }
+                    pending -= 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn send_tx(&mut self) -> NlResult<()> {
+        let mut sent = 0;
+        while sent < self.tx.len() {
+            let n = self.socket.send(&self.tx[sent..], 0)?;
+            if n == 0 {
+                return Err(NetlinkError::Io(io::ErrorKind::WriteZero.into()));
+            }
+            sent += n;
+        }
+        Ok(())
+    }
+
+    fn recv_datagram(&mut self) -> NlResult<usize> {
+        self.rx.clear();
+        let n = loop {
+            match self.socket.recv(&mut self.rx, libc::MSG_TRUNC) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            }
+        };
+        if n > self.rx.len() {
+            return Err(NetlinkError::Decode(format!(
+                "netlink datagram of {n} bytes truncated"
+            )));
+        }
+        Ok(n)
+    }
+
+    /// Read replies for `seq` until its acknowledgement, error or end of
+    /// dump, handing each message to `each`.
+    fn receive<I>(
+        &mut self,
+        seq: u32,
+        mut each: impl FnMut(Reply<I>) -> NlResult<()>,
+    ) -> NlResult<()>
+    where
+        I: NetlinkDeserializable + std::fmt::Debug,
+        GenlMessage<I>: NetlinkDeserializable,
+        I: netlink_packet_core::ParseableParametrized<
+                [u8],
+                netlink_packet_generic::GenlHeader,
+            > + GenlFamily,
+    {
+        loop {
+            let len = self.recv_datagram()?;
+            let mut off = 0;
+            while off < len {
+                let (header, payload) =
+                    parse_one::<GenlMessage<I>>(&self.rx[off..len])?;
+                off += aligned(header.length as usize, len - off);
+                if header.sequence_number != seq {
+                    continue;
+                }
+                if header.flags & NLM_F_DUMP_INTR != 0 {
+                    each(Reply::Interrupted)?;
+                }
+                match payload {
+                    NetlinkPayload::Done(_) => return Ok(()),
+                    NetlinkPayload::Error(e) => {
+                        return match e.code {
+                            None => Ok(()),
+                            Some(code) => {
+                                Err(NetlinkError::Kernel(-code.get()))
+                            }
+                        };
+                    }
+                    NetlinkPayload::InnerMessage(m) => {
+                        each(Reply::Message(m))?
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// One item of a reply stream.
+enum Reply<I> {
+    Message(GenlMessage<I>),
+    /// The kernel flagged the dump as inconsistent.
+    Interrupted,
+}
+
+fn genl(msg: IpvsMessage) -> GenlMessage<IpvsMessage> {
+    GenlMessage::from_payload(msg)
+}
+
+/// Serialize one request onto the end of `tx`.
+fn append_request<F>(
+    tx: &mut Vec<u8>,
+    mut msg: GenlMessage<F>,
+    family_id: u16,
+    seq: u32,
+    flags: u16,
+) where
+    F: GenlFamily + std::fmt::Debug,
+    GenlMessage<F>: NetlinkSerializable,
+{
+    if family_id != 0 {
+        msg.set_resolved_family_id(family_id);
+    }
+    let mut nl = NetlinkMessage::from(msg);
+    let mut header = NetlinkHeader::default();
+    header.flags = NLM_F_REQUEST | flags;
+    header.sequence_number = seq;
+    nl.header = header;
+    nl.finalize();
+    let start = tx.len();
+    tx.resize(start + nl.buffer_len(), 0);
+    nl.serialize(&mut tx[start..]);
+}
+
+/// Parse the netlink message at the start of `buf`.
+fn parse_one<I>(buf: &[u8]) -> NlResult<(NetlinkHeader, NetlinkPayload<I>)>
+where
+    I: NetlinkDeserializable,
+{
+    let msg = NetlinkMessage::<I>::deserialize(buf)
+        .map_err(|e| NetlinkError::Decode(e.to_string()))?;
+    if (msg.header.length as usize) < 16 {
+        return Err(NetlinkError::Decode("netlink message too short".into()));
+    }
+    Ok(msg.into_parts())
+}
+
+/// A message's length rounded up to netlink's 4-byte alignment, bounded by
+/// what is left of the datagram.
+fn aligned(len: usize, left: usize) -> usize {
+    ((len + 3) & !3).min(left)
+}
