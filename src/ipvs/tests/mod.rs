@@ -1,0 +1,1 @@
+//! Byte fixtures captured from the real kernel and ipvsadm.
