@@ -497,3 +497,70 @@ fn service_reply_requires_what_ipvsadm_requires() {
     bad_af[0] = ServiceAttr::AddressFamily(99);
     assert!(service_from_attrs(&bad_af).is_err());
 }
+/// `ipvsadm -L -n`: the dump reply for `-f 2 -6 -s rr`.
+const SERVICE_REPLY_FWMARK6: &str = "
+    01 01 00 00                                                # genl: cmd NEW_SERVICE, version 1
+    10 01 01 00                                                # SERVICE nest, len 272
+      06 00 01 00 0a 00 00 00                                  # AF
+      08 00 05 00 02 00 00 00                                  # FWMARK
+      07 00 06 00 72 72 00 00                                  # SCHED_NAME
+      0c 00 07 00 02 00 00 00 ff ff ff ff                      # FLAGS
+      08 00 08 00 00 00 00 00                                  # TIMEOUT
+      08 00 09 00 80 00 00 00                                  # NETMASK
+      5c 00 0a 00                                              # STATS nest, len 92
+        08 00 01 00 00 00 00 00                                # CONNS
+        08 00 02 00 00 00 00 00                                # INPKTS
+        08 00 03 00 00 00 00 00                                # OUTPKTS
+        0c 00 04 00 00 00 00 00 00 00 00 00                    # INBYTES
+        0c 00 05 00 00 00 00 00 00 00 00 00                    # OUTBYTES
+        08 00 06 00 00 00 00 00                                # CPS
+        08 00 07 00 00 00 00 00                                # INPPS
+        08 00 08 00 00 00 00 00                                # OUTPPS
+        08 00 09 00 00 00 00 00                                # INBPS
+        08 00 0a 00 00 00 00 00                                # OUTBPS
+      7c 00 0c 00                                              # STATS64 nest, len 124
+        0c 00 01 00 00 00 00 00 00 00 00 00                    # CONNS
+        0c 00 02 00 00 00 00 00 00 00 00 00                    # INPKTS
+        0c 00 03 00 00 00 00 00 00 00 00 00                    # OUTPKTS
+        0c 00 04 00 00 00 00 00 00 00 00 00                    # INBYTES
+        0c 00 05 00 00 00 00 00 00 00 00 00                    # OUTBYTES
+        0c 00 06 00 00 00 00 00 00 00 00 00                    # CPS
+        0c 00 07 00 00 00 00 00 00 00 00 00                    # INPPS
+        0c 00 08 00 00 00 00 00 00 00 00 00                    # OUTPPS
+        0c 00 09 00 00 00 00 00 00 00 00 00                    # INBPS
+        0c 00 0a 00 00 00 00 00 00 00 00 00                    # OUTBPS
+";
+
+#[test]
+fn service_reply_fwmark_ipv6() {
+    let mut nest = fwmark_nest(10, 2, "rr", 128);
+    nest[3] = ServiceAttr::Flags {
+        flags: 2,
+        mask: u32::MAX,
+    };
+    nest.push(ServiceAttr::Stats(vec![
+        StatsAttr::Conns(0),
+        StatsAttr::InPkts(0),
+        StatsAttr::OutPkts(0),
+        StatsAttr::InBytes(0),
+        StatsAttr::OutBytes(0),
+        StatsAttr::Cps(0),
+        StatsAttr::InPps(0),
+        StatsAttr::OutPps(0),
+        StatsAttr::InBps(0),
+        StatsAttr::OutBps(0),
+    ]));
+    nest.push(ServiceAttr::Stats64(crate::ipvs::stats64_attrs(
+        &Stats::default(),
+    )));
+    let svc = service_from_attrs(&nest).unwrap();
+    assert_eq!(
+        svc.key,
+        ServiceKey::Fwmark {
+            family: AddressFamily::Inet6,
+            mark: 2
+        }
+    );
+    assert_eq!(svc.netmask, 128);
+    check_reply(SERVICE_REPLY_FWMARK6, msg(IpvsCmd::NewService, nest));
+}
