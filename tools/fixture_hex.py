@@ -48,7 +48,7 @@ import re
 for spec in sys.argv[2:]:
     label,kind,idx,name=spec.split(':')
     if kind=='INFO':
-        sel=[m for m in msgs if m[0]==label and m[2]=='type=32' and m[5].startswith('0e01')]
+        sel=[m for m in msgs if m[0]==label and m[2]=='type=32' and (m[5].startswith('0e01') or m[5]=='0f010000')]
     else:
         sel=[m for m in msgs if m[0]==label and m[1]==kind and m[2]=='type=32' and m[5] not in('0f010000','0e01000008000100010201000800020000100000')]
     m=sel[int(idx)]

@@ -1,1 +1,182 @@
-//! placeholder
+//! Timeouts (SET/GET_CONFIG), GET_INFO, ZERO and FLUSH.
+
+use netlink_packet_core::ParseableParametrized;
+use netlink_packet_generic::GenlHeader;
+
+use super::{check_reply, check_request, parse, v4};
+use crate::ipvs::{
+    IpvsAttr, IpvsCmd, IpvsMessage, ServiceAttr, info_from_attrs,
+    timeouts_attrs, timeouts_from_attrs,
+};
+use crate::model::{Info, Timeouts};
+
+/// `ipvsadm --set 900 120 300`
+const SET_CONFIG: &str = "
+    0c 01 00 00                                                # genl: cmd SET_CONFIG, version 1
+    08 00 04 00 84 03 00 00                                    # TIMEOUT_TCP
+    08 00 05 00 78 00 00 00                                    # TIMEOUT_TCP_FIN
+    08 00 06 00 2c 01 00 00                                    # TIMEOUT_UDP
+";
+
+/// `ipvsadm -L --timeout`
+const GET_CONFIG: &str = "
+    0d 01 00 00                                                # genl: cmd GET_CONFIG, version 1
+";
+
+/// `ipvsadm -L --timeout`: the reply (command SET_CONFIG).
+const CONFIG_REPLY: &str = "
+    0c 01 00 00                                                # genl: cmd SET_CONFIG, version 1
+    08 00 04 00 84 03 00 00                                    # TIMEOUT_TCP
+    08 00 05 00 78 00 00 00                                    # TIMEOUT_TCP_FIN
+    08 00 06 00 2c 01 00 00                                    # TIMEOUT_UDP
+";
+
+/// `ipvsadm -Z`
+const ZERO_ALL: &str = "
+    10 01 00 00                                                # genl: cmd ZERO, version 1
+";
+
+/// `ipvsadm -Z -t 10.0.0.1:80`
+const ZERO_ONE: &str = "
+    10 01 00 00                                                # genl: cmd ZERO, version 1
+    54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
+      06 00 01 00 02 00 00 00                                  # AF
+      06 00 02 00 06 00 00 00                                  # PROTOCOL
+      14 00 03 00 0a 00 00 01 00 00 00 00 00 00 00 00          # ADDR
+      00 00 00 00
+      06 00 04 00 00 50 00 00                                  # PORT
+      05 00 06 00 00 00 00 00                                  # SCHED_NAME
+      0c 00 07 00 00 00 00 00 ff ff ff ff                      # FLAGS
+      08 00 08 00 00 00 00 00                                  # TIMEOUT
+      08 00 09 00 ff ff ff ff                                  # NETMASK
+";
+
+/// `ipvsadm -C`
+const FLUSH: &str = "
+    11 01 00 00                                                # genl: cmd FLUSH, version 1
+";
+
+/// Start-up of every ipvsadm command (here `ipvsadm -C`).
+const GET_INFO: &str = "
+    0f 01 00 00                                                # genl: cmd GET_INFO, version 1
+";
+
+/// The reply to GET_INFO (command SET_INFO): version 1.2.1, 4096 entries.
+const INFO_REPLY: &str = "
+    0e 01 00 00                                                # genl: cmd SET_INFO, version 1
+    08 00 01 00 01 02 01 00                                    # INFO_VERSION
+    08 00 02 00 00 10 00 00                                    # INFO_CONN_TAB_SIZE
+";
+
+fn timeouts() -> Timeouts {
+    Timeouts {
+        tcp: 900,
+        tcp_fin: 120,
+        udp: 300,
+    }
+}
+
+fn timeout_attrs() -> Vec<IpvsAttr> {
+    vec![
+        IpvsAttr::TimeoutTcp(900),
+        IpvsAttr::TimeoutTcpFin(120),
+        IpvsAttr::TimeoutUdp(300),
+    ]
+}
+
+#[test]
+fn set_config() {
+    assert_eq!(timeouts_attrs(&timeouts()), timeout_attrs());
+    check_request(
+        SET_CONFIG,
+        IpvsMessage::new(IpvsCmd::SetConfig, timeout_attrs()),
+    );
+}
+
+#[test]
+fn get_config() {
+    check_request(GET_CONFIG, IpvsMessage::new(IpvsCmd::GetConfig, vec![]));
+}
+
+#[test]
+fn config_reply() {
+    let reply = IpvsMessage::new(IpvsCmd::SetConfig, timeout_attrs());
+    assert_eq!(timeouts_from_attrs(&reply.attributes), timeouts());
+    check_reply(CONFIG_REPLY, reply);
+}
+
+#[test]
+fn get_info() {
+    check_request(GET_INFO, IpvsMessage::new(IpvsCmd::GetInfo, vec![]));
+}
+
+#[test]
+fn info_reply_uses_the_info_attribute_space() {
+    let reply = IpvsMessage::new(
+        IpvsCmd::SetInfo,
+        vec![
+            IpvsAttr::InfoVersion(0x010201),
+            IpvsAttr::InfoConnTabSize(4096),
+        ],
+    );
+    let info = info_from_attrs(&reply.attributes).unwrap();
+    assert_eq!(
+        info,
+        Info {
+            version: 0x010201,
+            conn_tab_size: 4096
+        }
+    );
+    assert_eq!(info.version_parts(), (1, 2, 1));
+    check_reply(INFO_REPLY, reply);
+}
+
+#[test]
+fn info_needs_both_attributes() {
+    assert!(info_from_attrs(&[IpvsAttr::InfoVersion(1)]).is_err());
+    assert!(info_from_attrs(&[IpvsAttr::InfoConnTabSize(1)]).is_err());
+}
+
+#[test]
+fn same_bytes_parse_by_command() {
+    // Read in the command space, the info reply's attribute 1 would be a
+    // service nest, and its value (0x00010201) is no valid nested list.
+    let raw = super::hex(INFO_REPLY);
+    let header = GenlHeader {
+        cmd: IpvsCmd::SetConfig.into(),
+        version: 1,
+    };
+    assert!(IpvsMessage::parse_with_param(&raw[4..], header).is_err());
+    assert_eq!(parse(&raw).cmd, IpvsCmd::SetInfo);
+}
+
+#[test]
+fn zero_all() {
+    check_request(ZERO_ALL, IpvsMessage::new(IpvsCmd::Zero, vec![]));
+}
+
+#[test]
+fn zero_one() {
+    let nest = vec![
+        ServiceAttr::AddressFamily(2),
+        ServiceAttr::Protocol(6),
+        ServiceAttr::Addr(v4(10, 0, 0, 1)),
+        ServiceAttr::Port(80),
+        ServiceAttr::SchedName(String::new()),
+        ServiceAttr::Flags {
+            flags: 0,
+            mask: u32::MAX,
+        },
+        ServiceAttr::Timeout(0),
+        ServiceAttr::Netmask(u32::MAX),
+    ];
+    check_request(
+        ZERO_ONE,
+        IpvsMessage::new(IpvsCmd::Zero, vec![IpvsAttr::Service(nest)]),
+    );
+}
+
+#[test]
+fn flush() {
+    check_request(FLUSH, IpvsMessage::new(IpvsCmd::Flush, vec![]));
+}
