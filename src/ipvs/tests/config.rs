@@ -3,7 +3,7 @@
 use netlink_packet_core::ParseableParametrized;
 use netlink_packet_generic::GenlHeader;
 
-use super::{check_reply, check_request, parse, v4};
+use super::{check_reply, check_request, hex, parse, v4};
 use crate::ipvs::{
     IpvsAttr, IpvsCmd, IpvsMessage, ServiceAttr, info_from_attrs,
     timeouts_attrs, timeouts_from_attrs,
@@ -11,7 +11,7 @@ use crate::ipvs::{
 use crate::model::{Info, Timeouts};
 
 /// `ipvsadm --set 900 120 300`
-const SET_CONFIG: &str = "
+pub(super) const SET_CONFIG: &str = "
     0c 01 00 00                                                # genl: cmd SET_CONFIG, version 1
     08 00 04 00 84 03 00 00                                    # TIMEOUT_TCP
     08 00 05 00 78 00 00 00                                    # TIMEOUT_TCP_FIN
@@ -19,12 +19,12 @@ const SET_CONFIG: &str = "
 ";
 
 /// `ipvsadm -L --timeout`
-const GET_CONFIG: &str = "
+pub(super) const GET_CONFIG: &str = "
     0d 01 00 00                                                # genl: cmd GET_CONFIG, version 1
 ";
 
 /// `ipvsadm -L --timeout`: the reply (command SET_CONFIG).
-const CONFIG_REPLY: &str = "
+pub(super) const CONFIG_REPLY: &str = "
     0c 01 00 00                                                # genl: cmd SET_CONFIG, version 1
     08 00 04 00 84 03 00 00                                    # TIMEOUT_TCP
     08 00 05 00 78 00 00 00                                    # TIMEOUT_TCP_FIN
@@ -32,12 +32,12 @@ const CONFIG_REPLY: &str = "
 ";
 
 /// `ipvsadm -Z`
-const ZERO_ALL: &str = "
+pub(super) const ZERO_ALL: &str = "
     10 01 00 00                                                # genl: cmd ZERO, version 1
 ";
 
 /// `ipvsadm -Z -t 10.0.0.1:80`
-const ZERO_ONE: &str = "
+pub(super) const ZERO_ONE: &str = "
     10 01 00 00                                                # genl: cmd ZERO, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -52,17 +52,17 @@ const ZERO_ONE: &str = "
 ";
 
 /// `ipvsadm -C`
-const FLUSH: &str = "
+pub(super) const FLUSH: &str = "
     11 01 00 00                                                # genl: cmd FLUSH, version 1
 ";
 
 /// Start-up of every ipvsadm command (here `ipvsadm -C`).
-const GET_INFO: &str = "
+pub(super) const GET_INFO: &str = "
     0f 01 00 00                                                # genl: cmd GET_INFO, version 1
 ";
 
 /// The reply to GET_INFO (command SET_INFO): version 1.2.1, 4096 entries.
-const INFO_REPLY: &str = "
+pub(super) const INFO_REPLY: &str = "
     0e 01 00 00                                                # genl: cmd SET_INFO, version 1
     08 00 01 00 01 02 01 00                                    # INFO_VERSION
     08 00 02 00 00 10 00 00                                    # INFO_CONN_TAB_SIZE
@@ -179,4 +179,36 @@ fn zero_one() {
 #[test]
 fn flush() {
     check_request(FLUSH, IpvsMessage::new(IpvsCmd::Flush, vec![]));
+}
+
+#[test]
+fn whole_netlink_message_round_trip() {
+    use netlink_packet_core::{
+        NLM_F_ACK, NLM_F_REQUEST, NetlinkMessage, NetlinkPayload,
+    };
+    use netlink_packet_generic::GenlMessage;
+
+    let mut genl = GenlMessage::from_payload(IpvsMessage::new(
+        IpvsCmd::SetConfig,
+        timeout_attrs(),
+    ));
+    genl.set_resolved_family_id(0x20);
+    let mut nl = NetlinkMessage::from(genl);
+    nl.header.flags = NLM_F_REQUEST | NLM_F_ACK;
+    nl.header.sequence_number = 7;
+    nl.finalize();
+    let mut buf = vec![0; nl.buffer_len()];
+    nl.serialize(&mut buf);
+    // nlmsghdr: length 44, type 0x20, flags REQUEST|ACK, seq 7, port 0.
+    assert_eq!(
+        &buf[..16],
+        &hex("2c 00 00 00 20 00 05 00 07 00 00 00 00 00 00 00")[..]
+    );
+    assert_eq!(&buf[16..], &super::hex(SET_CONFIG)[..]);
+    let back =
+        NetlinkMessage::<GenlMessage<IpvsMessage>>::deserialize(&buf).unwrap();
+    let NetlinkPayload::InnerMessage(genl) = back.payload else {
+        panic!("not an inner message");
+    };
+    assert_eq!(genl.payload.attributes, timeout_attrs());
 }

@@ -10,7 +10,7 @@ use crate::model::{DaemonConfig, DaemonState};
 
 /// `ipvsadm --start-daemon master --mcast-interface dummy0 --syncid 5
 /// --sync-maxlen 1400 --mcast-group 239.1.1.1 --mcast-port 8849 --mcast-ttl 2`
-const NEW_DAEMON_MASTER: &str = "
+pub(super) const NEW_DAEMON_MASTER: &str = "
     09 01 00 00                                                # genl: cmd NEW_DAEMON, version 1
     40 00 03 80                                                # DAEMON nest, len 64 (NLA_F_NESTED)
       08 00 01 00 01 00 00 00                                  # STATE
@@ -23,7 +23,7 @@ const NEW_DAEMON_MASTER: &str = "
 ";
 
 /// `ipvsadm --start-daemon backup --mcast-interface dummy0`
-const NEW_DAEMON_BACKUP: &str = "
+pub(super) const NEW_DAEMON_BACKUP: &str = "
     09 01 00 00                                                # genl: cmd NEW_DAEMON, version 1
     20 00 03 80                                                # DAEMON nest, len 32 (NLA_F_NESTED)
       08 00 01 00 02 00 00 00                                  # STATE
@@ -33,7 +33,7 @@ const NEW_DAEMON_BACKUP: &str = "
 
 /// `ipvsadm --start-daemon backup --mcast-interface dummy0 --syncid 7
 /// --mcast-group ff15::1:2`
-const NEW_DAEMON_BACKUP6: &str = "
+pub(super) const NEW_DAEMON_BACKUP6: &str = "
     09 01 00 00                                                # genl: cmd NEW_DAEMON, version 1
     34 00 03 80                                                # DAEMON nest, len 52 (NLA_F_NESTED)
       08 00 01 00 02 00 00 00                                  # STATE
@@ -44,7 +44,7 @@ const NEW_DAEMON_BACKUP6: &str = "
 ";
 
 /// `ipvsadm --stop-daemon master` (empty interface name).
-const DEL_DAEMON_MASTER: &str = "
+pub(super) const DEL_DAEMON_MASTER: &str = "
     0a 01 00 00                                                # genl: cmd DEL_DAEMON, version 1
     1c 00 03 80                                                # DAEMON nest, len 28 (NLA_F_NESTED)
       08 00 01 00 01 00 00 00                                  # STATE
@@ -53,7 +53,7 @@ const DEL_DAEMON_MASTER: &str = "
 ";
 
 /// `ipvsadm --stop-daemon backup`
-const DEL_DAEMON_BACKUP: &str = "
+pub(super) const DEL_DAEMON_BACKUP: &str = "
     0a 01 00 00                                                # genl: cmd DEL_DAEMON, version 1
     1c 00 03 80                                                # DAEMON nest, len 28 (NLA_F_NESTED)
       08 00 01 00 02 00 00 00                                  # STATE
@@ -62,12 +62,12 @@ const DEL_DAEMON_BACKUP: &str = "
 ";
 
 /// `ipvsadm -L --daemon` (a dump request).
-const GET_DAEMON: &str = "
+pub(super) const GET_DAEMON: &str = "
     0b 01 00 00                                                # genl: cmd GET_DAEMON, version 1
 ";
 
 /// `ipvsadm -L --daemon`: the master started by NEW_DAEMON_MASTER.
-const DAEMON_REPLY_MASTER: &str = "
+pub(super) const DAEMON_REPLY_MASTER: &str = "
     09 01 00 00                                                # genl: cmd NEW_DAEMON, version 1
     40 00 03 00                                                # DAEMON nest, len 64
       08 00 01 00 01 00 00 00                                  # STATE
@@ -81,7 +81,7 @@ const DAEMON_REPLY_MASTER: &str = "
 
 /// `ipvsadm -L --daemon`: the backup of NEW_DAEMON_BACKUP, with the
 /// kernel's defaults (maxlen 1472, group 224.0.0.81, port 8848, ttl 1).
-const DAEMON_REPLY_BACKUP: &str = "
+pub(super) const DAEMON_REPLY_BACKUP: &str = "
     09 01 00 00                                                # genl: cmd NEW_DAEMON, version 1
     40 00 03 00                                                # DAEMON nest, len 64
       08 00 01 00 02 00 00 00                                  # STATE
@@ -94,7 +94,7 @@ const DAEMON_REPLY_BACKUP: &str = "
 ";
 
 /// `ipvsadm -L --daemon` after NEW_DAEMON_BACKUP6.
-const DAEMON_REPLY_BACKUP6: &str = "
+pub(super) const DAEMON_REPLY_BACKUP6: &str = "
     09 01 00 00                                                # genl: cmd NEW_DAEMON, version 1
     4c 00 03 00                                                # DAEMON nest, len 76
       08 00 01 00 02 00 00 00                                  # STATE

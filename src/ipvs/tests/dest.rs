@@ -14,7 +14,7 @@ use crate::model::{
 };
 
 /// `ipvsadm -a -t 10.0.0.1:80 -r 10.0.0.2:8080 -m -w 3 -x 100 -y 10`
-const NEW_DEST_MASQ: &str = "
+pub(super) const NEW_DEST_MASQ: &str = "
     05 01 00 00                                                # genl: cmd NEW_DEST, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -41,7 +41,7 @@ const NEW_DEST_MASQ: &str = "
 ";
 
 /// `ipvsadm -a -t 10.0.0.1:80 -r 10.0.0.3 -g`
-const NEW_DEST_ROUTE: &str = "
+pub(super) const NEW_DEST_ROUTE: &str = "
     05 01 00 00                                                # genl: cmd NEW_DEST, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -69,7 +69,7 @@ const NEW_DEST_ROUTE: &str = "
 
 /// `ipvsadm -a -t 10.0.0.1:80 -r 10.0.0.4 -i --tun-type gue
 /// --tun-port 6080 --tun-remcsum`
-const NEW_DEST_GUE: &str = "
+pub(super) const NEW_DEST_GUE: &str = "
     05 01 00 00                                                # genl: cmd NEW_DEST, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -96,7 +96,7 @@ const NEW_DEST_GUE: &str = "
 ";
 
 /// `ipvsadm -a -t 10.0.0.1:80 -r 10.0.0.5 -i --tun-type gre --tun-csum`
-const NEW_DEST_GRE: &str = "
+pub(super) const NEW_DEST_GRE: &str = "
     05 01 00 00                                                # genl: cmd NEW_DEST, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -123,7 +123,7 @@ const NEW_DEST_GRE: &str = "
 ";
 
 /// `ipvsadm -a -t [2001:db8::1]:443 -r [2001:db8::2]:8443 -m`
-const NEW_DEST_IPV6: &str = "
+pub(super) const NEW_DEST_IPV6: &str = "
     05 01 00 00                                                # genl: cmd NEW_DEST, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 0a 00 00 00                                  # AF
@@ -150,7 +150,7 @@ const NEW_DEST_IPV6: &str = "
 ";
 
 /// `ipvsadm -a -f 1 -r 10.0.0.6:80 -g -w 0`
-const NEW_DEST_FWMARK: &str = "
+pub(super) const NEW_DEST_FWMARK: &str = "
     05 01 00 00                                                # genl: cmd NEW_DEST, version 1
     38 00 01 80                                                # SERVICE nest, len 56 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -174,7 +174,7 @@ const NEW_DEST_FWMARK: &str = "
 ";
 
 /// `ipvsadm -e -t 10.0.0.1:80 -r 10.0.0.2:8080 -m -w 5`
-const SET_DEST: &str = "
+pub(super) const SET_DEST: &str = "
     06 01 00 00                                                # genl: cmd SET_DEST, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -201,7 +201,7 @@ const SET_DEST: &str = "
 ";
 
 /// `ipvsadm -d -t 10.0.0.1:80 -r 10.0.0.3`
-const DEL_DEST: &str = "
+pub(super) const DEL_DEST: &str = "
     07 01 00 00                                                # genl: cmd DEL_DEST, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -228,7 +228,7 @@ const DEL_DEST: &str = "
 ";
 
 /// `ipvsadm -L -n`: the dest dump request for TCP 10.0.0.1:80.
-const GET_DEST_DUMP: &str = "
+pub(super) const GET_DEST_DUMP: &str = "
     08 01 00 00                                                # genl: cmd GET_DEST, version 1
     30 00 01 80                                                # SERVICE nest, len 48 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -239,7 +239,7 @@ const GET_DEST_DUMP: &str = "
 ";
 
 /// `ipvsadm -L -n`: the dest dump request for FWM 1.
-const GET_DEST_DUMP_FWMARK: &str = "
+pub(super) const GET_DEST_DUMP_FWMARK: &str = "
     08 01 00 00                                                # genl: cmd GET_DEST, version 1
     14 00 01 80                                                # SERVICE nest, len 20 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -248,7 +248,7 @@ const GET_DEST_DUMP_FWMARK: &str = "
 
 /// `ipvsadm -L -n`: the dump reply for 10.0.0.5 (GRE tunnel, the
 /// destination that got the three connection attempts).
-const DEST_REPLY_GRE: &str = "
+pub(super) const DEST_REPLY_GRE: &str = "
     05 01 00 00                                                # genl: cmd NEW_DEST, version 1
     50 01 02 00                                                # DEST nest, len 336
       14 00 01 00 0a 00 00 05 00 00 00 00 00 00 00 00          # ADDR
@@ -290,7 +290,7 @@ const DEST_REPLY_GRE: &str = "
 ";
 
 /// `ipvsadm -L -n`: the dump reply for 10.0.0.4 (GUE tunnel).
-const DEST_REPLY_GUE: &str = "
+pub(super) const DEST_REPLY_GUE: &str = "
     05 01 00 00                                                # genl: cmd NEW_DEST, version 1
     50 01 02 00                                                # DEST nest, len 336
       14 00 01 00 0a 00 00 04 00 00 00 00 00 00 00 00          # ADDR
@@ -332,7 +332,7 @@ const DEST_REPLY_GUE: &str = "
 ";
 
 /// `ipvsadm -L -n`: the dump reply for [2001:db8::2]:8443.
-const DEST_REPLY_IPV6: &str = "
+pub(super) const DEST_REPLY_IPV6: &str = "
     05 01 00 00                                                # genl: cmd NEW_DEST, version 1
     50 01 02 00                                                # DEST nest, len 336
       14 00 01 00 20 01 0d b8 00 00 00 00 00 00 00 00          # ADDR

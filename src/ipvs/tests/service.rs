@@ -12,7 +12,7 @@ use crate::model::{
 };
 
 /// `ipvsadm -A -t 10.0.0.1:80 -s rr`
-const NEW_SERVICE_TCP: &str = "
+pub(super) const NEW_SERVICE_TCP: &str = "
     01 01 00 00                                                # genl: cmd NEW_SERVICE, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -27,7 +27,7 @@ const NEW_SERVICE_TCP: &str = "
 ";
 
 /// `ipvsadm -E -t 10.0.0.1:80 -s wlc -p 300 -M 255.255.255.0`
-const SET_SERVICE_PERSISTENT: &str = "
+pub(super) const SET_SERVICE_PERSISTENT: &str = "
     02 01 00 00                                                # genl: cmd SET_SERVICE, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -42,7 +42,7 @@ const SET_SERVICE_PERSISTENT: &str = "
 ";
 
 /// `ipvsadm -A -u 10.0.0.1:53 -s sh -b sh-fallback,sh-port`
-const NEW_SERVICE_SH_FLAGS: &str = "
+pub(super) const NEW_SERVICE_SH_FLAGS: &str = "
     01 01 00 00                                                # genl: cmd NEW_SERVICE, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -57,7 +57,7 @@ const NEW_SERVICE_SH_FLAGS: &str = "
 ";
 
 /// `ipvsadm -A -u 10.0.0.1:54 -s rr -o`
-const NEW_SERVICE_OPS: &str = "
+pub(super) const NEW_SERVICE_OPS: &str = "
     01 01 00 00                                                # genl: cmd NEW_SERVICE, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -72,7 +72,7 @@ const NEW_SERVICE_OPS: &str = "
 ";
 
 /// `ipvsadm -A -u 10.0.0.1:5060 -s rr -p 60 --pe sip`
-const NEW_SERVICE_PE_SIP: &str = "
+pub(super) const NEW_SERVICE_PE_SIP: &str = "
     01 01 00 00                                                # genl: cmd NEW_SERVICE, version 1
     5c 00 01 80                                                # SERVICE nest, len 92 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -88,7 +88,7 @@ const NEW_SERVICE_PE_SIP: &str = "
 ";
 
 /// `ipvsadm -A -f 1 -s rr`
-const NEW_SERVICE_FWMARK: &str = "
+pub(super) const NEW_SERVICE_FWMARK: &str = "
     01 01 00 00                                                # genl: cmd NEW_SERVICE, version 1
     38 00 01 80                                                # SERVICE nest, len 56 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -100,7 +100,7 @@ const NEW_SERVICE_FWMARK: &str = "
 ";
 
 /// `ipvsadm -A -f 2 -6 -s rr`
-const NEW_SERVICE_FWMARK6: &str = "
+pub(super) const NEW_SERVICE_FWMARK6: &str = "
     01 01 00 00                                                # genl: cmd NEW_SERVICE, version 1
     38 00 01 80                                                # SERVICE nest, len 56 (NLA_F_NESTED)
       06 00 01 00 0a 00 00 00                                  # AF
@@ -112,7 +112,7 @@ const NEW_SERVICE_FWMARK6: &str = "
 ";
 
 /// `ipvsadm -A -t [2001:db8::1]:443 -s lc -p`
-const NEW_SERVICE_IPV6: &str = "
+pub(super) const NEW_SERVICE_IPV6: &str = "
     01 01 00 00                                                # genl: cmd NEW_SERVICE, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 0a 00 00 00                                  # AF
@@ -128,7 +128,7 @@ const NEW_SERVICE_IPV6: &str = "
 
 /// `ipvsadm -D -t 10.0.0.1:80` (the CLI's defaults: empty scheduler,
 /// persistence netmask 255.255.255.255).
-const DEL_SERVICE: &str = "
+pub(super) const DEL_SERVICE: &str = "
     03 01 00 00                                                # genl: cmd DEL_SERVICE, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -143,7 +143,7 @@ const DEL_SERVICE: &str = "
 ";
 
 /// `ipvsadm -D -f 1`
-const DEL_SERVICE_FWMARK: &str = "
+pub(super) const DEL_SERVICE_FWMARK: &str = "
     03 01 00 00                                                # genl: cmd DEL_SERVICE, version 1
     38 00 01 80                                                # SERVICE nest, len 56 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -155,13 +155,13 @@ const DEL_SERVICE_FWMARK: &str = "
 ";
 
 /// `ipvsadm -L -n`: the service dump request (NLM_F_DUMP).
-const GET_SERVICE_DUMP: &str = "
+pub(super) const GET_SERVICE_DUMP: &str = "
     04 01 00 00                                                # genl: cmd GET_SERVICE, version 1
 ";
 
 /// `ipvsadm -L -n -t 10.0.0.1:80`: the single-service request
 /// (netmask 0 here: the listing path leaves it unset).
-const GET_SERVICE_ONE: &str = "
+pub(super) const GET_SERVICE_ONE: &str = "
     04 01 00 00                                                # genl: cmd GET_SERVICE, version 1
     54 00 01 80                                                # SERVICE nest, len 84 (NLA_F_NESTED)
       06 00 01 00 02 00 00 00                                  # AF
@@ -177,7 +177,7 @@ const GET_SERVICE_ONE: &str = "
 
 /// Reply to `ipvsadm -L -n -t 10.0.0.1:80` after three connection attempts
 /// (the service of SET_SERVICE_PERSISTENT; the kernel adds HASHED).
-const SERVICE_REPLY_STATS: &str = "
+pub(super) const SERVICE_REPLY_STATS: &str = "
     01 01 00 00                                                # genl: cmd NEW_SERVICE, version 1
     2c 01 01 00                                                # SERVICE nest, len 300
       06 00 01 00 02 00 00 00                                  # AF
@@ -498,7 +498,7 @@ fn service_reply_requires_what_ipvsadm_requires() {
     assert!(service_from_attrs(&bad_af).is_err());
 }
 /// `ipvsadm -L -n`: the dump reply for `-f 2 -6 -s rr`.
-const SERVICE_REPLY_FWMARK6: &str = "
+pub(super) const SERVICE_REPLY_FWMARK6: &str = "
     01 01 00 00                                                # genl: cmd NEW_SERVICE, version 1
     10 01 01 00                                                # SERVICE nest, len 272
       06 00 01 00 0a 00 00 00                                  # AF
