@@ -1,0 +1,351 @@
+//! Conversions between the attribute lists of the wire protocol and the
+//! typed [`crate::model`]: what ipvsadm sends for a service, destination
+//! or daemon, and what it requires of the kernel's replies.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use netlink_packet_core::DecodeError;
+
+use super::attr::IpvsAttr;
+use super::daemon::DaemonAttr;
+use super::dest::DestAttr;
+use super::service::ServiceAttr;
+use super::stats::{stats_from_attrs, stats64_from_attrs};
+use crate::model::{
+    AddressFamily, DaemonConfig, DaemonState, Destination, ForwardMethod, Info,
+    Protocol, Service, ServiceFlags, ServiceKey, Stats, Timeouts, TunnelType,
+};
+
+/// An address as `union nf_inet_addr`: IPv4 in the first 4 bytes.
+pub fn addr_to_raw(addr: &IpAddr) -> [u8; 16] {
+    match addr {
+        IpAddr::V4(a) => {
+            let mut raw = [0u8; 16];
+            raw[..4].copy_from_slice(&a.octets());
+            raw
+        }
+        IpAddr::V6(a) => a.octets(),
+    }
+}
+
+/// Reads a `union nf_inet_addr` of the given family.
+pub fn addr_from_raw(family: AddressFamily, raw: &[u8; 16]) -> IpAddr {
+    match family {
+        AddressFamily::Inet => {
+            IpAddr::V4(Ipv4Addr::new(raw[0], raw[1], raw[2], raw[3]))
+        }
+        AddressFamily::Inet6 => IpAddr::V6(Ipv6Addr::from(*raw)),
+    }
+}
+
+/// The identifying attributes of a service, as ipvsadm sends them: AF,
+/// then FWMARK or PROTOCOL+ADDR+PORT. This alone is the service nest of a
+/// `GET_DEST` dump.
+pub fn service_key_attrs(key: &ServiceKey) -> Vec<ServiceAttr> {
+    let mut attrs = vec![ServiceAttr::AddressFamily(key.family().raw())];
+    match key {
+        ServiceKey::Fwmark { mark, .. } => {
+            attrs.push(ServiceAttr::Fwmark(*mark));
+        }
+        ServiceKey::Inet {
+            protocol,
+            addr,
+            port,
+        } => {
+            attrs.push(ServiceAttr::Protocol(protocol.raw()));
+            attrs.push(ServiceAttr::Addr(addr_to_raw(addr)));
+            attrs.push(ServiceAttr::Port(*port));
+        }
+    }
+    attrs
+}
+
+/// The full service nest, in ipvsadm's order: the key, SCHED_NAME,
+/// PE_NAME (only if set and non-empty), FLAGS (mask 0xffffffff), TIMEOUT,
+/// NETMASK. Statistics are never sent.
+pub fn service_attrs(svc: &Service) -> Vec<ServiceAttr> {
+    let mut attrs = service_key_attrs(&svc.key);
+    attrs.push(ServiceAttr::SchedName(svc.scheduler.clone()));
+    if let Some(pe) = svc.pe_name.as_ref().filter(|pe| !pe.is_empty()) {
+        attrs.push(ServiceAttr::PeName(pe.clone()));
+    }
+    attrs.push(ServiceAttr::Flags {
+        flags: svc.flags.0,
+        mask: u32::MAX,
+    });
+    attrs.push(ServiceAttr::Timeout(svc.timeout));
+    attrs.push(ServiceAttr::Netmask(svc.netmask));
+    attrs
+}
+
+/// The destination nest, in ipvsadm's order (checked against a capture):
+/// ADDR_FAMILY, ADDR, PORT, FWD_METHOD, WEIGHT, TUN_TYPE, TUN_PORT,
+/// TUN_FLAGS, U_THRESH, L_THRESH. ipvsadm sends all of them for every
+/// command, `DEL_DEST` included. Counters are never sent.
+pub fn dest_attrs(d: &Destination) -> Vec<DestAttr> {
+    vec![
+        DestAttr::AddrFamily(AddressFamily::of(&d.addr).raw()),
+        DestAttr::Addr(addr_to_raw(&d.addr)),
+        DestAttr::Port(d.port),
+        DestAttr::FwdMethod(d.forward.raw()),
+        DestAttr::Weight(d.weight),
+        DestAttr::TunType(d.tun_type.raw()),
+        DestAttr::TunPort(d.tun_port),
+        DestAttr::TunFlags(d.tun_flags),
+        DestAttr::UThresh(d.u_threshold),
+        DestAttr::LThresh(d.l_threshold),
+    ]
+}
+
+/// The daemon nest, in ipvsadm's order (checked against a capture):
+/// STATE, MCAST_IFN, SYNC_ID, then SYNC_MAXLEN, MCAST_PORT, MCAST_TTL
+/// only when non-zero, and the group (IPv4 or IPv6) last when set.
+pub fn daemon_attrs(d: &DaemonConfig) -> Vec<DaemonAttr> {
+    let mut attrs = vec![
+        DaemonAttr::State(d.state.raw()),
+        DaemonAttr::McastIfn(d.mcast_ifn.clone()),
+        DaemonAttr::SyncId(d.sync_id),
+    ];
+    if d.sync_maxlen != 0 {
+        attrs.push(DaemonAttr::SyncMaxlen(d.sync_maxlen));
+    }
+    if d.mcast_port != 0 {
+        attrs.push(DaemonAttr::McastPort(d.mcast_port));
+    }
+    if d.mcast_ttl != 0 {
+        attrs.push(DaemonAttr::McastTtl(d.mcast_ttl));
+    }
+    match d.mcast_group {
+        Some(IpAddr::V4(g)) => attrs.push(DaemonAttr::McastGroup(g.octets())),
+        Some(IpAddr::V6(g)) => attrs.push(DaemonAttr::McastGroup6(g.octets())),
+        None => {}
+    }
+    attrs
+}
+
+fn missing(what: &str) -> DecodeError {
+    DecodeError::from(format!("missing {what}"))
+}
+
+fn family(raw: u16) -> Result<AddressFamily, DecodeError> {
+    AddressFamily::from_raw(raw).ok_or_else(|| {
+        DecodeError::from(format!("unknown address family {raw}"))
+    })
+}
+
+/// A service from a kernel reply. Requires what ipvsadm requires: AF,
+/// FWMARK or PROTOCOL+ADDR+PORT, SCHED_NAME, NETMASK, TIMEOUT and FLAGS.
+/// The flags kept are `flags & mask`; STATS64 is preferred over STATS
+/// (absent both, the counters are 0).
+pub fn service_from_attrs(a: &[ServiceAttr]) -> Result<Service, DecodeError> {
+    let (mut af, mut protocol, mut addr, mut port, mut fwmark) =
+        (None, None, None, None, None);
+    let (mut sched, mut flags, mut timeout, mut netmask, mut pe) =
+        (None, None, None, None, None);
+    let (mut stats, mut stats64) = (None, None);
+    for attr in a {
+        match attr {
+            ServiceAttr::AddressFamily(v) => af = Some(*v),
+            ServiceAttr::Protocol(v) => protocol = Some(*v),
+            ServiceAttr::Addr(v) => addr = Some(*v),
+            ServiceAttr::Port(v) => port = Some(*v),
+            ServiceAttr::Fwmark(v) => fwmark = Some(*v),
+            ServiceAttr::SchedName(v) => sched = Some(v),
+            ServiceAttr::Flags { flags: f, mask } => flags = Some(f & mask),
+            ServiceAttr::Timeout(v) => timeout = Some(*v),
+            ServiceAttr::Netmask(v) => netmask = Some(*v),
+            ServiceAttr::Stats(v) => stats = Some(v),
+            ServiceAttr::PeName(v) => pe = Some(v),
+            ServiceAttr::Stats64(v) => stats64 = Some(v),
+            ServiceAttr::Other(_) => {}
+        }
+    }
+    let family = family(af.ok_or_else(|| missing("IPVS_SVC_ATTR_AF"))?)?;
+    let key = match (fwmark, protocol, addr, port) {
+        (Some(mark), _, _, _) if mark != 0 || protocol.is_none() => {
+            ServiceKey::Fwmark { family, mark }
+        }
+        (_, Some(protocol), Some(addr), Some(port)) => ServiceKey::Inet {
+            protocol: Protocol::from_raw(protocol),
+            addr: addr_from_raw(family, &addr),
+            port,
+        },
+        _ => {
+            return Err(missing(
+                "IPVS_SVC_ATTR_FWMARK or IPVS_SVC_ATTR_PROTOCOL/ADDR/PORT",
+            ));
+        }
+    };
+    let stats = match (stats64, stats) {
+        (Some(s), _) => stats64_from_attrs(s),
+        (None, Some(s)) => stats_from_attrs(s),
+        (None, None) => Stats::default(),
+    };
+    Ok(Service {
+        key,
+        scheduler: sched
+            .ok_or_else(|| missing("IPVS_SVC_ATTR_SCHED_NAME"))?
+            .clone(),
+        flags: ServiceFlags(
+            flags.ok_or_else(|| missing("IPVS_SVC_ATTR_FLAGS"))?,
+        ),
+        timeout: timeout.ok_or_else(|| missing("IPVS_SVC_ATTR_TIMEOUT"))?,
+        netmask: netmask.ok_or_else(|| missing("IPVS_SVC_ATTR_NETMASK"))?,
+        pe_name: pe.filter(|s| !s.is_empty()).cloned(),
+        stats,
+    })
+}
+
+/// A destination from a kernel reply. Requires what ipvsadm requires:
+/// ADDR, PORT, FWD_METHOD, WEIGHT, U_THRESH, L_THRESH and the three
+/// connection counts. Without ADDR_FAMILY the service's family is used.
+/// STATS64 is preferred over STATS and read as 64-bit throughout (ipvsadm
+/// 1.31 truncates most of these counters to 32 bits: deliberately fixed).
+/// The tunnel attributes default to ipip, port 0, flags 0.
+pub fn dest_from_attrs(
+    a: &[DestAttr],
+    service_family: AddressFamily,
+) -> Result<Destination, DecodeError> {
+    let (mut addr, mut port, mut fwd, mut weight, mut af) =
+        (None, None, None, None, None);
+    let (mut uth, mut lth, mut active, mut inact, mut persist) =
+        (None, None, None, None, None);
+    let (mut stats, mut stats64) = (None, None);
+    let (mut tun_type, mut tun_port, mut tun_flags) = (0, 0, 0);
+    for attr in a {
+        match attr {
+            DestAttr::Addr(v) => addr = Some(*v),
+            DestAttr::Port(v) => port = Some(*v),
+            DestAttr::FwdMethod(v) => fwd = Some(*v),
+            DestAttr::Weight(v) => weight = Some(*v),
+            DestAttr::UThresh(v) => uth = Some(*v),
+            DestAttr::LThresh(v) => lth = Some(*v),
+            DestAttr::ActiveConns(v) => active = Some(*v),
+            DestAttr::InactConns(v) => inact = Some(*v),
+            DestAttr::PersistConns(v) => persist = Some(*v),
+            DestAttr::Stats(v) => stats = Some(v),
+            DestAttr::AddrFamily(v) => af = Some(*v),
+            DestAttr::Stats64(v) => stats64 = Some(v),
+            DestAttr::TunType(v) => tun_type = *v,
+            DestAttr::TunPort(v) => tun_port = *v,
+            DestAttr::TunFlags(v) => tun_flags = *v,
+            DestAttr::Other(_) => {}
+        }
+    }
+    let family = match af {
+        Some(raw) => family(raw)?,
+        None => service_family,
+    };
+    let addr = addr.ok_or_else(|| missing("IPVS_DEST_ATTR_ADDR"))?;
+    let stats = match (stats64, stats) {
+        (Some(s), _) => stats64_from_attrs(s),
+        (None, Some(s)) => stats_from_attrs(s),
+        (None, None) => Stats::default(),
+    };
+    Ok(Destination {
+        addr: addr_from_raw(family, &addr),
+        port: port.ok_or_else(|| missing("IPVS_DEST_ATTR_PORT"))?,
+        forward: ForwardMethod::from_raw(
+            fwd.ok_or_else(|| missing("IPVS_DEST_ATTR_FWD_METHOD"))?,
+        ),
+        weight: weight.ok_or_else(|| missing("IPVS_DEST_ATTR_WEIGHT"))?,
+        u_threshold: uth.ok_or_else(|| missing("IPVS_DEST_ATTR_U_THRESH"))?,
+        l_threshold: lth.ok_or_else(|| missing("IPVS_DEST_ATTR_L_THRESH"))?,
+        tun_type: TunnelType::from_raw(tun_type),
+        tun_port,
+        tun_flags,
+        active_conns: active
+            .ok_or_else(|| missing("IPVS_DEST_ATTR_ACTIVE_CONNS"))?,
+        inactive_conns: inact
+            .ok_or_else(|| missing("IPVS_DEST_ATTR_INACT_CONNS"))?,
+        persist_conns: persist
+            .ok_or_else(|| missing("IPVS_DEST_ATTR_PERSIST_CONNS"))?,
+        stats,
+    })
+}
+
+/// A sync daemon from a kernel reply. Requires STATE, MCAST_IFN and
+/// SYNC_ID; the others default to 0 / no group. If both group attributes
+/// came, the IPv4 one wins (the kernel sends only one).
+pub fn daemon_from_attrs(
+    a: &[DaemonAttr],
+) -> Result<DaemonConfig, DecodeError> {
+    let (mut state, mut ifn, mut sync_id) = (None, None, None);
+    let (mut group4, mut group6) = (None, None);
+    let mut d = DaemonConfig {
+        state: DaemonState::Other(0),
+        mcast_ifn: String::new(),
+        sync_id: 0,
+        sync_maxlen: 0,
+        mcast_group: None,
+        mcast_port: 0,
+        mcast_ttl: 0,
+    };
+    for attr in a {
+        match attr {
+            DaemonAttr::State(v) => state = Some(*v),
+            DaemonAttr::McastIfn(v) => ifn = Some(v),
+            DaemonAttr::SyncId(v) => sync_id = Some(*v),
+            DaemonAttr::SyncMaxlen(v) => d.sync_maxlen = *v,
+            DaemonAttr::McastGroup(v) => group4 = Some(*v),
+            DaemonAttr::McastGroup6(v) => group6 = Some(*v),
+            DaemonAttr::McastPort(v) => d.mcast_port = *v,
+            DaemonAttr::McastTtl(v) => d.mcast_ttl = *v,
+            DaemonAttr::Other(_) => {}
+        }
+    }
+    d.state = DaemonState::from_raw(
+        state.ok_or_else(|| missing("IPVS_DAEMON_ATTR_STATE"))?,
+    );
+    d.mcast_ifn = ifn
+        .ok_or_else(|| missing("IPVS_DAEMON_ATTR_MCAST_IFN"))?
+        .clone();
+    d.sync_id = sync_id.ok_or_else(|| missing("IPVS_DAEMON_ATTR_SYNC_ID"))?;
+    d.mcast_group = match (group4, group6) {
+        (Some(g), _) => Some(IpAddr::V4(Ipv4Addr::from(g))),
+        (None, Some(g)) => Some(IpAddr::V6(Ipv6Addr::from(g))),
+        (None, None) => None,
+    };
+    Ok(d)
+}
+
+/// The three timeouts of a `GET_CONFIG` reply; absent ones read as 0.
+pub fn timeouts_from_attrs(a: &[IpvsAttr]) -> Timeouts {
+    let mut t = Timeouts::default();
+    for attr in a {
+        match attr {
+            IpvsAttr::TimeoutTcp(v) => t.tcp = *v,
+            IpvsAttr::TimeoutTcpFin(v) => t.tcp_fin = *v,
+            IpvsAttr::TimeoutUdp(v) => t.udp = *v,
+            _ => {}
+        }
+    }
+    t
+}
+
+/// The top-level attributes of a `SET_CONFIG` request: all three
+/// timeouts, always, as ipvsadm sends them (0 = leave unchanged).
+pub fn timeouts_attrs(t: &Timeouts) -> Vec<IpvsAttr> {
+    vec![
+        IpvsAttr::TimeoutTcp(t.tcp),
+        IpvsAttr::TimeoutTcpFin(t.tcp_fin),
+        IpvsAttr::TimeoutUdp(t.udp),
+    ]
+}
+
+/// The `GET_INFO` reply; both attributes are required, as in ipvsadm.
+pub fn info_from_attrs(a: &[IpvsAttr]) -> Result<Info, DecodeError> {
+    let (mut version, mut size) = (None, None);
+    for attr in a {
+        match attr {
+            IpvsAttr::InfoVersion(v) => version = Some(*v),
+            IpvsAttr::InfoConnTabSize(v) => size = Some(*v),
+            _ => {}
+        }
+    }
+    Ok(Info {
+        version: version.ok_or_else(|| missing("IPVS_INFO_ATTR_VERSION"))?,
+        conn_tab_size: size
+            .ok_or_else(|| missing("IPVS_INFO_ATTR_CONN_TAB_SIZE"))?,
+    })
+}

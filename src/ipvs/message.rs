@@ -1,0 +1,97 @@
+//! An IPVS generic-netlink message: a command and its top-level
+//! attributes (the payload after `struct genlmsghdr`; the family has no
+//! extra header).
+
+use netlink_packet_core::{
+    DecodeError, Emitable, Nla, NlaBuffer, NlasIterator, ParseableParametrized,
+};
+use netlink_packet_generic::{GenlFamily, GenlHeader};
+
+use super::attr::IpvsAttr;
+use super::cmd::IpvsCmd;
+
+/// `IPVS_GENL_NAME`.
+pub const IPVS_GENL_NAME: &str = "IPVS";
+/// `IPVS_GENL_VERSION`.
+pub const IPVS_GENL_VERSION: u8 = 1;
+
+/// A message of the `IPVS` family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IpvsMessage {
+    pub cmd: IpvsCmd,
+    pub attributes: Vec<IpvsAttr>,
+}
+
+impl IpvsMessage {
+    pub fn new(cmd: IpvsCmd, attributes: Vec<IpvsAttr>) -> Self {
+        IpvsMessage { cmd, attributes }
+    }
+
+    /// Emits the attributes as the kernel does: nests without
+    /// `NLA_F_NESTED` (the kernel uses `nla_nest_start_noflag`). The
+    /// [`Emitable`] impl instead flags the top-level nests, as libnl does
+    /// for requests. `buf` must be at least [`Emitable::buffer_len`] long.
+    pub fn emit_kernel_style(&self, buf: &mut [u8]) {
+        let attrs: Vec<KernelStyle<'_>> =
+            self.attributes.iter().map(KernelStyle).collect();
+        attrs.as_slice().emit(buf);
+    }
+}
+
+/// An attribute emitted with the kernel's unflagged nest type.
+struct KernelStyle<'a>(&'a IpvsAttr);
+
+impl Nla for KernelStyle<'_> {
+    fn value_len(&self) -> usize {
+        self.0.value_len()
+    }
+
+    fn kind(&self) -> u16 {
+        self.0.plain_kind()
+    }
+
+    fn emit_value(&self, buf: &mut [u8]) {
+        self.0.emit_value(buf)
+    }
+}
+
+impl GenlFamily for IpvsMessage {
+    fn family_name() -> &'static str {
+        IPVS_GENL_NAME
+    }
+
+    fn command(&self) -> u8 {
+        self.cmd.into()
+    }
+
+    fn version(&self) -> u8 {
+        IPVS_GENL_VERSION
+    }
+}
+
+impl Emitable for IpvsMessage {
+    fn buffer_len(&self) -> usize {
+        self.attributes.as_slice().buffer_len()
+    }
+
+    fn emit(&self, buf: &mut [u8]) {
+        self.attributes.as_slice().emit(buf)
+    }
+}
+
+impl ParseableParametrized<[u8], GenlHeader> for IpvsMessage {
+    fn parse_with_param(
+        buf: &[u8],
+        header: GenlHeader,
+    ) -> Result<Self, DecodeError> {
+        let cmd = IpvsCmd::from(header.cmd);
+        let attributes = NlasIterator::new(buf)
+            .map(|nla| {
+                nla.and_then(|nla: NlaBuffer<&[u8]>| {
+                    IpvsAttr::parse_with_param(&nla, cmd)
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(IpvsMessage { cmd, attributes })
+    }
+}

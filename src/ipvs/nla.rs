@@ -1,0 +1,84 @@
+//! Small helpers shared by the IPVS attribute codecs: NUL-terminated
+//! strings, nested attribute lists and 16-byte `union nf_inet_addr`s.
+
+use netlink_packet_core::{
+    DecodeError, Emitable, Nla, NlaBuffer, NlasIterator, Parseable,
+};
+
+/// Length on the wire of a string attribute: the bytes plus one NUL, as
+/// both the kernel and libnl (`nla_put_string`) emit it.
+pub(crate) fn str_len(s: &str) -> usize {
+    s.len() + 1
+}
+
+/// Writes `s` and its terminating NUL; never panics, even if `buf` is too
+/// short (the string is then cut).
+pub(crate) fn emit_str(buf: &mut [u8], s: &str) {
+    let n = s.len().min(buf.len());
+    buf[..n].copy_from_slice(&s.as_bytes()[..n]);
+    buf[n..].fill(0);
+}
+
+/// Reads a string attribute: one trailing NUL is dropped; an inner NUL or
+/// invalid UTF-8 is an error (it could not be re-emitted as it came).
+pub(crate) fn parse_str(payload: &[u8]) -> Result<String, DecodeError> {
+    let body = payload.strip_suffix(&[0]).unwrap_or(payload);
+    if body.contains(&0) {
+        return Err(DecodeError::from("embedded NUL in string attribute"));
+    }
+    Ok(String::from_utf8(body.to_vec())?)
+}
+
+/// Reads a `union nf_inet_addr` (16 bytes). A 4-byte IPv4 address is
+/// accepted too and zero-padded, as the kernel itself does on input.
+pub(crate) fn parse_addr16(payload: &[u8]) -> Result<[u8; 16], DecodeError> {
+    let mut out = [0u8; 16];
+    match payload.len() {
+        16 | 4 => {
+            out[..payload.len()].copy_from_slice(payload);
+            Ok(out)
+        }
+        n => Err(DecodeError::invalid_ip_address(n)),
+    }
+}
+
+/// Reads a fixed-size byte array attribute.
+pub(crate) fn parse_array<const N: usize>(
+    payload: &[u8],
+) -> Result<[u8; N], DecodeError> {
+    <[u8; N]>::try_from(payload)
+        .map_err(|_| DecodeError::invalid_number(N, payload.len()))
+}
+
+/// Parses every attribute of a nested list; the first error aborts.
+pub(crate) fn parse_nested<T>(payload: &[u8]) -> Result<Vec<T>, DecodeError>
+where
+    T: for<'a> Parseable<NlaBuffer<&'a [u8]>>,
+{
+    NlasIterator::new(payload)
+        .map(|nla| nla.and_then(|nla| T::parse(&nla)))
+        .collect()
+}
+
+/// Total wire length of a nested list.
+pub(crate) fn nested_len<T: Nla>(attrs: &[T]) -> usize {
+    attrs.buffer_len()
+}
+
+/// Writes a nested list; if `buf` cannot hold it (only possible when a
+/// value exceeds the 64 KiB attribute limit) it is zero-filled instead of
+/// panicking.
+pub(crate) fn emit_nested<T: Nla>(buf: &mut [u8], attrs: &[T]) {
+    if buf.len() >= attrs.buffer_len() {
+        attrs.emit(buf);
+    } else {
+        buf.fill(0);
+    }
+}
+
+/// Writes raw bytes, cut to the buffer if needed.
+pub(crate) fn emit_bytes(buf: &mut [u8], bytes: &[u8]) {
+    let n = bytes.len().min(buf.len());
+    buf[..n].copy_from_slice(&bytes[..n]);
+    buf[n..].fill(0);
+}
