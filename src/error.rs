@@ -92,9 +92,7 @@ impl Error {
                     255
                 }
             }
-            Error::Silent { status } | Error::Message { status, .. } => {
-                *status
-            }
+            Error::Silent { status } | Error::Message { status, .. } => *status,
             Error::Decode(_) | Error::Io(_) => 1,
         }
     }
