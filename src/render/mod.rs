@@ -189,6 +189,37 @@ mod tests {
     }
 
     #[test]
+    fn daemon_lines_as_captured_in_vm() {
+        // testdata/vm-setup-daemon.sh: `ipvsadm -L --daemon` with both
+        // daemons started on dummy interfaces.
+        let master = DaemonConfig {
+            state: DaemonState::Master,
+            mcast_ifn: "d0".into(),
+            sync_id: 0,
+            sync_maxlen: 1472,
+            mcast_group: Some("224.0.0.81".parse().unwrap()),
+            mcast_port: 8848,
+            mcast_ttl: 1,
+        };
+        let backup = DaemonConfig {
+            state: DaemonState::Backup,
+            mcast_ifn: "d1".into(),
+            sync_id: 7,
+            sync_maxlen: 1400,
+            mcast_group: Some("ff02::1:81".parse().unwrap()),
+            mcast_port: 9000,
+            mcast_ttl: 3,
+        };
+        assert_eq!(
+            daemon_text(&master) + &daemon_text(&backup),
+            "master sync daemon (mcast=d0, syncid=0, maxlen=1472, \
+             group=224.0.0.81, port=8848, ttl=1)\n\
+             backup sync daemon (mcast=d1, syncid=7, maxlen=1400, \
+             group=ff02::1:81, port=9000, ttl=3)\n"
+        );
+    }
+
+    #[test]
     fn daemon_lines() {
         let master = DaemonConfig {
             state: DaemonState::Master,
@@ -239,3 +270,5 @@ mod tests {
 
 #[cfg(test)]
 mod examples;
+#[cfg(test)]
+mod vm_captures;
