@@ -65,7 +65,8 @@ pub fn write_connections(
         pending: Vec::new(),
         pos: 0,
     };
-    if chunks.next_chunk()?.is_none() {
+    // ipvsadm's first fgets failing, for end of file or a read error.
+    if !matches!(chunks.next_chunk(), Ok(Some(_))) {
         return Err(unexpected_input());
     }
     out.write_all(b"IPVS connection entries\n")?;

@@ -429,3 +429,23 @@ fn name_truncation_33_28_59() {
     let want = format!("?    {full6}        0        0");
     assert!(text.starts_with(&want), "{text}");
 }
+
+#[test]
+fn rendering_100k_services_is_quick() {
+    let start = std::time::Instant::now();
+    let mut out = Vec::with_capacity(8 << 20);
+    for i in 0..100_000u32 {
+        let mut s = inet(Protocol::Tcp, "10.0.0.1", 80);
+        s.key = ServiceKey::Inet {
+            protocol: Protocol::Tcp,
+            addr: IpAddr::V4(i.into()),
+            port: (i % 65536) as u16,
+        };
+        let d = dest("192.168.1.1", 80, ForwardMethod::Masquerade, 1);
+        write_service(&mut out, &s, StatsView::Default, true, false).unwrap();
+        write_dest(&mut out, &s, &d, StatsView::Default, true, false).unwrap();
+    }
+    assert!(out.len() > 100_000 * 60);
+    // Generous bound for an unoptimised test build on a busy machine.
+    assert!(start.elapsed().as_secs() < 10);
+}
