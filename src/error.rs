@@ -92,7 +92,9 @@ impl Error {
                     255
                 }
             }
-            Error::Silent { status } | Error::Message { status, .. } => *status,
+            Error::Silent { status } | Error::Message { status, .. } => {
+                *status
+            }
             Error::Decode(_) | Error::Io(_) => 1,
         }
     }
