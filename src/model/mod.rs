@@ -8,10 +8,10 @@ mod service;
 mod stats;
 
 pub use daemon::{DaemonConfig, DaemonState, Timeouts};
-pub use destination::{Destination, ForwardMethod, TunnelType};
-pub use service::{
-    AddressFamily, Protocol, Service, ServiceFlags, ServiceKey,
+pub use destination::{
+    Destination, ForwardMethod, TUN_FLAG_CSUM, TUN_FLAG_REMCSUM, TunnelType,
 };
+pub use service::{AddressFamily, Protocol, Service, ServiceFlags, ServiceKey};
 pub use stats::Stats;
 
 /// What the kernel reports from `IPVS_CMD_GET_INFO`.
