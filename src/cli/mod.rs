@@ -2,6 +2,22 @@
 //! the command/option compatibility matrix and value validation, producing
 //! a typed [`Command`].
 
+mod address;
+mod clap_spec;
 mod command;
+mod entry;
+mod help;
+mod matrix;
+mod parse;
+mod resolve;
+mod scan;
+mod table;
+#[cfg(test)]
+mod tests;
+mod value;
 
+pub use clap_spec::clap_command;
 pub use command::{Command, ListRequest, ListView, StatsView};
+pub use help::{help_text, version_text};
+pub use parse::{parse_command_line, parse_with};
+pub use table::{ArgKind, Cmd, Column, OPTIONS, Opt, OptSpec};

@@ -1,0 +1,137 @@
+//! ipvsadm's `parse_service`: the text of a service or real-server
+//! address (`host[:port]`, `[v6]:port`, bare IPv6) turned into an address
+//! and an optional port, with its quirks kept.
+
+use std::net::IpAddr;
+
+use super::resolve;
+use super::value;
+
+/// A parsed `host[:port]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    pub addr: IpAddr,
+    /// `None` when the text named no port (or the port was dropped, as
+    /// with `[1.2.3.4]:80`).
+    pub port: Option<u16>,
+}
+
+/// IP protocol numbers used to pick the services database protocol.
+pub const IPPROTO_TCP: u16 = 6;
+pub const IPPROTO_UDP: u16 = 17;
+pub const IPPROTO_SCTP: u16 = 132;
+
+/// Parses `text` as ipvsadm does; `protocol` is the service's protocol
+/// number at this moment (0 before any service option), used to look up
+/// a port given by name. `None` means "illegal address[:port]".
+pub fn parse_endpoint(text: &str, protocol: u16) -> Option<Endpoint> {
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut host = text;
+    let mut bracket_port: Option<&str> = None;
+    if let Some(inner) = text.strip_prefix('[') {
+        let (inside, after) = inner.split_once(']')?;
+        bracket_port = Some(after.strip_prefix(':')?);
+        host = inside;
+    }
+    let (addr, port_text) = match resolve::parse_ipv6(host) {
+        Some(v6) => (IpAddr::V6(v6), bracket_port),
+        None => {
+            // With brackets the port is already cut off and lost here;
+            // only a colon inside the brackets would be found.
+            let (name, port) = match host.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (host, None),
+            };
+            let v4 = value::inet_aton(name)
+                .or_else(|| resolve::host_to_ipv4(name))?;
+            (IpAddr::V4(v4), port)
+        }
+    };
+    let port = match port_text {
+        None => None,
+        Some(p) => Some(port_number(p, protocol)?),
+    };
+    Some(Endpoint { addr, port })
+}
+
+/// A port number 0..65535 or a service name for the protocol.
+fn port_number(text: &str, protocol: u16) -> Option<u16> {
+    if let Some(n) = value::number_in(text, 0, 65535) {
+        return u16::try_from(n).ok();
+    }
+    let proto = match protocol {
+        IPPROTO_TCP => "tcp",
+        IPPROTO_UDP => "udp",
+        IPPROTO_SCTP => "sctp",
+        _ => return None,
+    };
+    resolve::service_port(text, proto)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Option<(String, Option<u16>)> {
+        parse_endpoint(text, IPPROTO_TCP).map(|e| (e.addr.to_string(), e.port))
+    }
+
+    fn some(addr: &str, port: Option<u16>) -> Option<(String, Option<u16>)> {
+        Some((addr.to_string(), port))
+    }
+
+    #[test]
+    fn digits_only_is_rejected() {
+        assert_eq!(p("1234"), None);
+        assert_eq!(p(""), None);
+    }
+
+    #[test]
+    fn ipv4_forms() {
+        assert_eq!(p("1.2.3.4:80"), some("1.2.3.4", Some(80)));
+        assert_eq!(p("1.2.3.4"), some("1.2.3.4", None));
+        assert_eq!(p("10.1:0080"), some("10.0.0.1", Some(80)));
+        assert_eq!(p("0x01020304:+80"), some("1.2.3.4", Some(80)));
+        assert_eq!(p("1.2.3.4 x:80"), some("1.2.3.4", Some(80)));
+        assert_eq!(p("1.2.3.4: 80"), some("1.2.3.4", Some(80)));
+    }
+
+    #[test]
+    fn bad_ports() {
+        assert_eq!(p("1.2.3.4:"), None);
+        assert_eq!(p("1.2.3.4:65536"), None);
+        assert_eq!(p("1.2.3.4:-1"), None);
+        assert_eq!(p(":80"), None);
+    }
+
+    #[test]
+    fn service_names_follow_protocol() {
+        assert_eq!(p("1.2.3.4:http"), some("1.2.3.4", Some(80)));
+        let udp = parse_endpoint("1.2.3.4:domain", IPPROTO_UDP);
+        assert_eq!(udp.and_then(|e| e.port), Some(53));
+        assert_eq!(parse_endpoint("1.2.3.4:http", IPPROTO_UDP), None);
+        assert_eq!(parse_endpoint("1.2.3.4:http", 0), None);
+    }
+
+    #[test]
+    fn hostnames_resolve_to_ipv4() {
+        assert_eq!(p("localhost:80"), some("127.0.0.1", Some(80)));
+    }
+
+    #[test]
+    fn ipv6_forms() {
+        assert_eq!(p("[2001:db8::1]:80"), some("2001:db8::1", Some(80)));
+        assert_eq!(p("2001:db8::1:80"), some("2001:db8::1:80", None));
+        assert_eq!(p("[2001:db8::1]"), None);
+        assert_eq!(p("[2001:db8::1]:"), None);
+        assert_eq!(p("[2001:db8::1"), None);
+        assert_eq!(p("[2001:db8::1]x80"), None);
+    }
+
+    #[test]
+    fn bracketed_ipv4_loses_its_port() {
+        assert_eq!(p("[1.2.3.4]:80"), some("1.2.3.4", None));
+    }
+}

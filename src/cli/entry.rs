@@ -1,0 +1,459 @@
+//! The command entry being filled while the command line is scanned
+//! (ipvsadm's `struct ipvs_command_entry` plus its option and format
+//! bits), and how each option changes it. Values are validated as they
+//! are seen, so the first bad value in argv order is the one reported.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use super::address::{self, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP};
+use super::resolve;
+use super::table::{Cmd, Column, Opt, OptSpec};
+use super::value;
+use crate::Error;
+use crate::model::{
+    DaemonState, ServiceFlags, TUN_FLAG_CSUM, TUN_FLAG_REMCSUM,
+};
+
+pub const AF_UNSPEC: u16 = 0;
+pub const AF_INET: u16 = 2;
+pub const AF_INET6: u16 = 10;
+
+/// Longest persistence or protocol timeout: 31 days.
+pub const MAX_TIMEOUT: i64 = 86400 * 31;
+/// Persistence timeout of a bare `-p`.
+pub const DEFAULT_PERSISTENCE: u32 = 360;
+
+/// `IP_VS_CONN_F_*` forwarding methods.
+pub const CONN_F_MASQ: u32 = 0;
+pub const CONN_F_TUNNEL: u32 = 2;
+pub const CONN_F_DROUTE: u32 = 3;
+
+/// The virtual service as typed so far (`ipvs_service_t`).
+#[derive(Debug, Clone)]
+pub struct SvcEntry {
+    pub af: u16,
+    pub protocol: u16,
+    pub addr: IpAddr,
+    pub port: u16,
+    pub fwmark: u32,
+    pub sched_name: String,
+    pub flags: u32,
+    pub timeout: u32,
+    pub netmask: u32,
+    pub pe_name: String,
+}
+
+/// The real server as typed so far (`ipvs_dest_t`).
+#[derive(Debug, Clone)]
+pub struct DestEntry {
+    pub af: u16,
+    pub addr: IpAddr,
+    pub port: u16,
+    pub conn_flags: u32,
+    pub weight: i32,
+    pub u_threshold: u32,
+    pub l_threshold: u32,
+    pub tun_type: u8,
+    pub tun_port: u16,
+    pub tun_flags: u16,
+}
+
+/// The sync daemon as typed so far (`ipvs_daemon_t`).
+#[derive(Debug, Clone)]
+pub struct DaemonEntry {
+    pub state: DaemonState,
+    pub mcast_ifn: String,
+    pub syncid: u32,
+    pub sync_maxlen: u16,
+    pub mcast_group: Option<IpAddr>,
+    pub mcast_port: u16,
+    pub mcast_ttl: u8,
+}
+
+/// Everything one command line sets.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub cmd: Cmd,
+    pub svc: SvcEntry,
+    pub dest: DestEntry,
+    pub daemon: DaemonEntry,
+    /// Bits of the tracked options given ([`Column::bit`]).
+    pub given: u64,
+    /// The raw `-b` value, applied after the scan.
+    pub sched_flags_arg: String,
+}
+
+impl Entry {
+    /// ipvsadm's initial entry: weight 1, direct routing, netmask /32.
+    pub fn new(cmd: Cmd) -> Self {
+        let zero = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+        Entry {
+            cmd,
+            svc: SvcEntry {
+                af: AF_UNSPEC,
+                protocol: 0,
+                addr: zero,
+                port: 0,
+                fwmark: 0,
+                sched_name: String::new(),
+                flags: 0,
+                timeout: 0,
+                netmask: 0xffff_ffff,
+                pe_name: String::new(),
+            },
+            dest: DestEntry {
+                af: AF_UNSPEC,
+                addr: zero,
+                port: 0,
+                conn_flags: CONN_F_DROUTE,
+                weight: 1,
+                u_threshold: 0,
+                l_threshold: 0,
+                tun_type: 0,
+                tun_port: 0,
+                tun_flags: 0,
+            },
+            daemon: DaemonEntry {
+                state: DaemonState::Other(0),
+                mcast_ifn: String::new(),
+                syncid: 0,
+                sync_maxlen: 0,
+                mcast_group: None,
+                mcast_port: 0,
+                mcast_ttl: 0,
+            },
+            given: 0,
+            sched_flags_arg: String::new(),
+        }
+    }
+
+    /// Whether a tracked option was given.
+    pub fn has(&self, col: Column) -> bool {
+        self.given & col.bit() != 0
+    }
+
+    /// ipvsadm's `set_option`: each tracked option at most once.
+    fn mark(&mut self, col: Column) -> Result<(), Error> {
+        if self.has(col) {
+            return Err(invalid(format!(
+                "multiple '{}' options specified",
+                col.name()
+            )));
+        }
+        self.given |= col.bit();
+        Ok(())
+    }
+
+    /// Applies one option (not a command) with its value.
+    pub fn apply(
+        &mut self,
+        spec: &OptSpec,
+        value: Option<String>,
+    ) -> Result<(), Error> {
+        if let Some(col) = spec.column {
+            self.mark(col)?;
+        }
+        let text = value.as_deref().unwrap_or("");
+        match spec.opt {
+            Opt::TcpService => self.service(text, IPPROTO_TCP)?,
+            Opt::UdpService => self.service(text, IPPROTO_UDP)?,
+            Opt::SctpService => self.service(text, IPPROTO_SCTP)?,
+            Opt::FwmarkService => {
+                self.svc.af = AF_INET;
+                self.svc.protocol = IPPROTO_TCP;
+                self.svc.fwmark = value::fwmark(text).ok_or_else(|| {
+                    invalid(format!("invalid fwmark value `{text}' specified"))
+                })?;
+            }
+            Opt::Scheduler => self.svc.sched_name = truncate(text, 15),
+            Opt::Persistent => {
+                self.svc.flags |= ServiceFlags::PERSISTENT;
+                self.svc.timeout = match value.as_deref() {
+                    None => DEFAULT_PERSISTENCE,
+                    Some(t) => timeout(t, 1)?,
+                };
+            }
+            Opt::Netmask => self.netmask(text)?,
+            Opt::RealServer => self.real_server(text)?,
+            Opt::Masquerading => self.dest.conn_flags = CONN_F_MASQ,
+            Opt::Ipip => self.dest.conn_flags = CONN_F_TUNNEL,
+            Opt::Gatewaying => self.dest.conn_flags = CONN_F_DROUTE,
+            Opt::Weight => {
+                self.dest.weight =
+                    ranged(text, 0, i64::from(i32::MAX), "illegal weight")?;
+            }
+            Opt::UThreshold => {
+                self.dest.u_threshold = ranged(
+                    text,
+                    0,
+                    i64::from(i32::MAX),
+                    "illegal u_threshold",
+                )?;
+            }
+            Opt::LThreshold => {
+                self.dest.l_threshold = ranged(
+                    text,
+                    0,
+                    i64::from(i32::MAX),
+                    "illegal l_threshold",
+                )?;
+            }
+            Opt::McastInterface => {
+                self.daemon.mcast_ifn = truncate(text, 15);
+            }
+            Opt::Syncid => {
+                self.daemon.syncid = ranged(text, 0, 255, "illegal syncid")?;
+            }
+            Opt::Ipv6 => {
+                if self.svc.fwmark == 0 {
+                    return Err(invalid("-6 used before -f\n".to_string()));
+                }
+                self.svc.af = AF_INET6;
+                self.svc.netmask = 128;
+            }
+            Opt::Ops => self.svc.flags |= ServiceFlags::ONEPACKET,
+            Opt::Pe => self.svc.pe_name = truncate(text, 16),
+            Opt::SchedFlags => self.sched_flags_arg = truncate(text, 127),
+            Opt::McastGroup => self.mcast_group(text)?,
+            Opt::McastPort => {
+                self.daemon.mcast_port =
+                    ranged(text, 1, 65535, "illegal mcast-port")?;
+            }
+            Opt::McastTtl => {
+                self.daemon.mcast_ttl =
+                    ranged(text, 1, 255, "illegal mcast-ttl")?;
+            }
+            Opt::SyncMaxlen => {
+                self.daemon.sync_maxlen =
+                    ranged(text, 1, 65535 - 20 - 8, "illegal sync-maxlen")?;
+            }
+            Opt::TunType => {
+                self.dest.tun_type = match text {
+                    "ipip" => 0,
+                    "gue" => 1,
+                    "gre" => 2,
+                    _ => {
+                        return Err(invalid(
+                            "illegal tunnel type specified".to_string(),
+                        ));
+                    }
+                };
+            }
+            Opt::TunPort => {
+                self.dest.tun_port =
+                    ranged(text, 1, 65535, "illegal tunnel port")?;
+            }
+            Opt::TunCsum => self.dest.tun_flags |= TUN_FLAG_CSUM,
+            Opt::TunRemcsum => self.dest.tun_flags |= TUN_FLAG_REMCSUM,
+            // Options that only set their bit (or nothing, for --sort and
+            // the no-checksum flag, whose value is 0).
+            Opt::Numeric
+            | Opt::Connection
+            | Opt::Timeout
+            | Opt::Daemon
+            | Opt::Stats
+            | Opt::Rate
+            | Opt::Thresholds
+            | Opt::PersistentConn
+            | Opt::Nosort
+            | Opt::Sort
+            | Opt::Exact
+            | Opt::TunInfo
+            | Opt::TunNocsum => {}
+            // Commands are handled by the caller.
+            Opt::Command(_) | Opt::Help | Opt::Version => {}
+        }
+        Ok(())
+    }
+
+    /// `-t`, `-u`, `--sctp-service`.
+    fn service(&mut self, text: &str, protocol: u16) -> Result<(), Error> {
+        self.svc.protocol = protocol;
+        let ep = address::parse_endpoint(text, protocol).ok_or_else(|| {
+            invalid(
+                "illegal virtual server address[:port] specified".to_string(),
+            )
+        })?;
+        self.svc.addr = ep.addr;
+        match ep.addr {
+            IpAddr::V6(_) => {
+                self.svc.af = AF_INET6;
+                self.svc.netmask = 128;
+            }
+            IpAddr::V4(_) => self.svc.af = AF_INET,
+        }
+        if let Some(port) = ep.port {
+            self.svc.port = port;
+        }
+        Ok(())
+    }
+
+    /// `-r`: the port defaults to the virtual port known at this moment.
+    fn real_server(&mut self, text: &str) -> Result<(), Error> {
+        let ep = address::parse_endpoint(text, self.svc.protocol).ok_or_else(
+            || {
+                invalid(
+                    "illegal real server address[:port] specified".to_string(),
+                )
+            },
+        )?;
+        self.dest.af = match ep.addr {
+            IpAddr::V4(_) => AF_INET,
+            IpAddr::V6(_) => AF_INET6,
+        };
+        self.dest.addr = ep.addr;
+        self.dest.port = ep.port.unwrap_or(self.svc.port);
+        Ok(())
+    }
+
+    /// `-M`: parsed for the family known at this moment.
+    fn netmask(&mut self, text: &str) -> Result<(), Error> {
+        if self.svc.af != AF_INET6 {
+            let mask = value::inet_aton(text)
+                .or_else(|| resolve::host_to_ipv4(text))
+                .ok_or_else(|| {
+                    invalid(
+                        "illegal virtual server persistent mask specified"
+                            .to_string(),
+                    )
+                })?;
+            self.svc.netmask = u32::from_ne_bytes(mask.octets());
+        } else {
+            let prefix = value::atoi(text) as u32;
+            if !(1..=128).contains(&prefix) {
+                return Err(invalid(
+                    "illegal ipv6 netmask specified".to_string(),
+                ));
+            }
+            self.svc.netmask = prefix;
+        }
+        Ok(())
+    }
+
+    /// `--mcast-group`: a multicast address, IPv6 when it has a colon.
+    fn mcast_group(&mut self, text: &str) -> Result<(), Error> {
+        let group = if text.contains(':') {
+            resolve::parse_ipv6(text)
+                .filter(|a| a.is_multicast())
+                .map(IpAddr::V6)
+                .ok_or_else(|| {
+                    invalid(format!("invalid IPv6 mcast-group `{text}'"))
+                })?
+        } else {
+            resolve::parse_ipv4_strict(text)
+                .filter(|a| a.is_multicast())
+                .map(IpAddr::V4)
+                .ok_or_else(|| {
+                    invalid(format!("invalid IPv4 mcast-group `{text}'"))
+                })?
+        };
+        self.daemon.mcast_group = Some(group);
+        Ok(())
+    }
+}
+
+/// A validation error (exit status 2).
+pub fn invalid(message: String) -> Error {
+    Error::Invalid(message)
+}
+
+/// ipvsadm's `parse_timeout`: `min..=31 days`.
+pub fn timeout(text: &str, min: i64) -> Result<u32, Error> {
+    value::number_in(text, min, MAX_TIMEOUT)
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| {
+            invalid(format!("invalid timeout value `{text}' specified"))
+        })
+}
+
+/// A number in range, or `<what> specified`.
+fn ranged<T: TryFrom<i64>>(
+    text: &str,
+    min: i64,
+    max: i64,
+    what: &str,
+) -> Result<T, Error> {
+    value::number_in(text, min, max)
+        .and_then(|n| T::try_from(n).ok())
+        .ok_or_else(|| invalid(format!("{what} specified")))
+}
+
+/// C `strncpy` into a fixed buffer: at most `max` bytes (cut back to a
+/// character boundary).
+fn truncate(text: &str, max: usize) -> String {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_string()
+}
+
+/// ipvsadm's `parse_sched_flags`: comma-separated words (empty words
+/// skipped), checked against the final scheduler (default `wlc`).
+pub fn parse_sched_flags(sched: &str, arg: &str) -> Result<u32, Error> {
+    let sched = if sched.is_empty() { "wlc" } else { sched };
+    let mut flags = 0;
+    for word in arg.split(',').filter(|w| !w.is_empty()) {
+        let (bit, needs) = match word {
+            "flag-1" => (ServiceFlags::SCHED1, None),
+            "flag-2" => (ServiceFlags::SCHED2, None),
+            "flag-3" => (ServiceFlags::SCHED3, None),
+            "sh-fallback" => (ServiceFlags::SCHED1, Some("sh")),
+            "sh-port" => (ServiceFlags::SCHED2, Some("sh")),
+            "mh-fallback" => (ServiceFlags::SCHED1, Some("mh")),
+            "mh-port" => (ServiceFlags::SCHED2, Some("mh")),
+            _ => {
+                return Err(invalid(format!(
+                    "invalid scheduler flag `{word}'"
+                )));
+            }
+        };
+        flags |= bit;
+        if needs.is_some_and(|s| s != sched) {
+            return Err(invalid(format!(
+                "incompatible scheduler flag `{word}'"
+            )));
+        }
+    }
+    Ok(flags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncate_respects_limits() {
+        assert_eq!(truncate("abcdefghijklmnopqrstuvwxyz", 15).len(), 15);
+        assert_eq!(truncate("rr", 15), "rr");
+        assert_eq!(truncate("aaaaaaaaaaaaaaé", 15), "aaaaaaaaaaaaaa");
+    }
+
+    fn flags(sched: &str, arg: &str) -> Result<u32, String> {
+        parse_sched_flags(sched, arg).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn sched_flags_words() {
+        assert_eq!(flags("", ",,flag-1,,"), Ok(0x08));
+        assert_eq!(flags("", ","), Ok(0));
+        assert_eq!(flags("sh", "sh-port,flag-3"), Ok(0x30));
+        assert_eq!(flags("mh", "mh-fallback"), Ok(0x08));
+    }
+
+    #[test]
+    fn sched_flags_errors_in_word_order() {
+        assert_eq!(
+            flags("", "sh-port"),
+            Err("incompatible scheduler flag `sh-port'".to_string())
+        );
+        assert_eq!(
+            flags("mh", "mh-port,bogus"),
+            Err("invalid scheduler flag `bogus'".to_string())
+        );
+        assert_eq!(
+            flags("sh", "bogus,mh-port"),
+            Err("invalid scheduler flag `bogus'".to_string())
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! The command/option compatibility matrix and the tunnel-type/option
+//! matrix of ipvsadm, as data, and the checks that walk them.
+
+use super::table::{Cmd, Column};
+use crate::Error;
+
+/// One row per command, one cell per [`Column`] in index order:
+/// `+` compulsory, `x` illegal, `1` at most one of the `1` options,
+/// `.` optional.
+#[rustfmt::skip]
+fn row(cmd: Cmd) -> &'static [u8; 34] {
+    match cmd {
+        //                       n c svc s p M r fwd w x y mc ... tunnel
+        Cmd::AddService =>    b"xx+...xxxxxxxxxxxxxxx...xxxxxxxxxx",
+        Cmd::EditService =>   b"xx+...xxxxxxxxxxxxxxx...xxxxxxxxxx",
+        Cmd::DeleteService => b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        Cmd::Flush =>         b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        Cmd::List =>          b".11xxxxxxxxx11.......xxxxxxx.xxxxx",
+        Cmd::AddServer =>     b"xx+xxx+....xxxxxxxxxxxxxxxxxx.....",
+        Cmd::DeleteServer =>  b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        Cmd::EditServer =>    b"xx+xxx+....xxxxxxxxxxxxxxxxxx.....",
+        Cmd::SetTimeouts =>   b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        Cmd::StartDaemon =>   b"xxxxxxxxxxx.xxxxxxx.xxxx....xxxxxx",
+        Cmd::StopDaemon =>    b"xxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxx",
+        Cmd::Restore =>       b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        Cmd::Save =>          b".xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        Cmd::Zero =>          b"xx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    }
+}
+
+/// The cell of the matrix for a command and an option.
+pub fn cell(cmd: Cmd, col: Column) -> u8 {
+    row(cmd)[col.index()]
+}
+
+/// ipvsadm's `generic_opt_check`: walk the columns in order; the first
+/// violation is the error.
+pub fn check_command(cmd: Cmd, given: u64) -> Result<(), Error> {
+    check(
+        Column::ALL.iter().map(|&c| (c, cell(cmd, c))),
+        given,
+        cmd.name(),
+        "command",
+    )
+}
+
+/// Tunnel types as ipvsadm numbers them (`IP_VS_CONN_F_TUNNEL_TYPE_*`).
+pub fn tunnel_name(tun_type: u8) -> &'static str {
+    match tun_type {
+        1 => "gue",
+        2 => "gre",
+        _ => "ipip",
+    }
+}
+
+/// ipvsadm's `tunnel_opt_check` over tun-port, tun-nocsum, tun-csum and
+/// tun-remcsum.
+pub fn check_tunnel(tun_type: u8, given: u64) -> Result<(), Error> {
+    const COLUMNS: [Column; 4] = [
+        Column::TunPort,
+        Column::TunNocsum,
+        Column::TunCsum,
+        Column::TunRemcsum,
+    ];
+    let cells: &[u8; 4] = match tun_type {
+        1 => b"+111",
+        2 => b"x11x",
+        _ => b"xxxx",
+    };
+    check(
+        COLUMNS.iter().copied().zip(cells.iter().copied()),
+        given,
+        tunnel_name(tun_type),
+        "tunnel type",
+    )
+}
+
+fn check(
+    cells: impl Iterator<Item = (Column, u8)>,
+    given: u64,
+    what: &str,
+    kind: &str,
+) -> Result<(), Error> {
+    let mut first_exclusive: Option<Column> = None;
+    for (col, cell) in cells {
+        let present = given & col.bit() != 0;
+        if !present {
+            if cell == b'+' {
+                return Err(Error::Invalid(format!(
+                    "You need to supply the '{}' option for the '{}' {}",
+                    col.name(),
+                    what,
+                    kind
+                )));
+            }
+            continue;
+        }
+        if cell == b'x' {
+            return Err(Error::Invalid(format!(
+                "Illegal '{}' option with the '{}' {}",
+                col.name(),
+                what,
+                kind
+            )));
+        }
+        if cell == b'1' {
+            match first_exclusive {
+                None => first_exclusive = Some(col),
+                Some(earlier) => {
+                    return Err(Error::Invalid(format!(
+                        "The option '{}' conflicts with the '{}' option in \
+                         the '{}' {}",
+                        col.name(),
+                        earlier.name(),
+                        what,
+                        kind
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(r: Result<(), Error>) -> String {
+        match r {
+            Err(Error::Invalid(m)) => m,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn compulsory_is_reported_in_column_order() {
+        let given = Column::Weight.bit();
+        assert_eq!(
+            msg(check_command(Cmd::AddServer, given)),
+            "You need to supply the 'service-address' option for the \
+             'add-server' command"
+        );
+    }
+
+    #[test]
+    fn exclusive_names_later_option_first() {
+        let given = Column::Timeout.bit() | Column::Daemon.bit();
+        assert_eq!(
+            msg(check_command(Cmd::List, given)),
+            "The option 'daemon' conflicts with the 'timeout' option in the \
+             'list' command"
+        );
+    }
+
+    #[test]
+    fn tunnel_matrix() {
+        assert_eq!(
+            msg(check_tunnel(1, 0)),
+            "You need to supply the 'tun-port' option for the 'gue' tunnel \
+             type"
+        );
+        assert_eq!(
+            msg(check_tunnel(2, Column::TunRemcsum.bit())),
+            "Illegal 'tun-remcsum' option with the 'gre' tunnel type"
+        );
+        assert!(check_tunnel(0, 0).is_ok());
+    }
+}

@@ -1,0 +1,111 @@
+//! Name and address lookups through the C library, exactly as ipvsadm
+//! does them: `gethostbyname` (IPv4 only, first address),
+//! `getservbyname` and `inet_pton`.
+
+use std::ffi::{CString, c_char, c_int, c_void};
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+unsafe extern "C" {
+    fn gethostbyname(name: *const c_char) -> *mut libc::hostent;
+    fn inet_pton(af: c_int, src: *const c_char, dst: *mut c_void) -> c_int;
+}
+
+/// ipvsadm's `host_to_addr`: the first IPv4 address of a host name.
+pub fn host_to_ipv4(name: &str) -> Option<Ipv4Addr> {
+    let name = CString::new(name).ok()?;
+    // SAFETY: `name` is a valid NUL-terminated string that outlives the
+    // call; the returned pointer is either null or points to glibc's
+    // static hostent, which we only read before any further lookup.
+    let host = unsafe { gethostbyname(name.as_ptr()) };
+    if host.is_null() {
+        return None;
+    }
+    // SAFETY: `host` is non-null and points to a valid hostent.
+    let host = unsafe { &*host };
+    if host.h_addrtype != libc::AF_INET || host.h_length != 4 {
+        return None;
+    }
+    if host.h_addr_list.is_null() {
+        return None;
+    }
+    // SAFETY: h_addr_list is a non-null, null-terminated array.
+    let first = unsafe { *host.h_addr_list };
+    if first.is_null() {
+        return None;
+    }
+    let mut octets = [0u8; 4];
+    // SAFETY: h_length is 4, so the first entry points to 4 bytes.
+    unsafe {
+        std::ptr::copy_nonoverlapping(
+            first.cast::<u8>(),
+            octets.as_mut_ptr(),
+            4,
+        );
+    }
+    Some(Ipv4Addr::from(octets))
+}
+
+/// ipvsadm's `service_to_port` for one protocol name (`"tcp"`, `"udp"`,
+/// `"sctp"`).
+pub fn service_port(name: &str, proto: &str) -> Option<u16> {
+    let name = CString::new(name).ok()?;
+    let proto = CString::new(proto).ok()?;
+    // SAFETY: both strings are valid and NUL-terminated for the call; the
+    // result is null or glibc's static servent, read immediately.
+    let entry = unsafe { libc::getservbyname(name.as_ptr(), proto.as_ptr()) };
+    if entry.is_null() {
+        return None;
+    }
+    // SAFETY: `entry` is non-null and points to a valid servent.
+    let port = unsafe { (*entry).s_port };
+    // s_port holds the port in network byte order in its low 16 bits.
+    Some(u16::from_be(port as u16))
+}
+
+fn pton<const N: usize>(af: c_int, text: &str) -> Option<[u8; N]> {
+    let text = CString::new(text).ok()?;
+    let mut buf = [0u8; N];
+    // SAFETY: `text` is NUL-terminated and `buf` is large enough for the
+    // address family (4 bytes for AF_INET, 16 for AF_INET6).
+    let rc = unsafe {
+        inet_pton(af, text.as_ptr(), buf.as_mut_ptr().cast::<c_void>())
+    };
+    (rc > 0).then_some(buf)
+}
+
+/// `inet_pton(AF_INET6, ...)`.
+pub fn parse_ipv6(text: &str) -> Option<Ipv6Addr> {
+    pton::<16>(libc::AF_INET6, text).map(Ipv6Addr::from)
+}
+
+/// `inet_pton(AF_INET, ...)`: strict dotted quad.
+pub fn parse_ipv4_strict(text: &str) -> Option<Ipv4Addr> {
+    pton::<4>(libc::AF_INET, text).map(Ipv4Addr::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_hosts_resolve() {
+        assert_eq!(host_to_ipv4("127.0.0.1"), Some(Ipv4Addr::LOCALHOST));
+        assert_eq!(host_to_ipv4("localhost"), Some(Ipv4Addr::LOCALHOST));
+    }
+
+    #[test]
+    fn services_resolve_by_protocol() {
+        assert_eq!(service_port("http", "tcp"), Some(80));
+        assert_eq!(service_port("domain", "udp"), Some(53));
+        assert_eq!(service_port("no-such-service-x", "tcp"), None);
+    }
+
+    #[test]
+    fn inet_pton_is_strict() {
+        assert!(parse_ipv4_strict("224.0.0.1").is_some());
+        assert!(parse_ipv4_strict("224.1").is_none());
+        assert!(parse_ipv6("ff02::1").is_some());
+        assert!(parse_ipv6("ff02::1x").is_none());
+        assert!(parse_ipv6("::ffff:1.2.3.4").is_some());
+    }
+}

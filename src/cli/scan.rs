@@ -1,0 +1,332 @@
+//! A hand-written scanner with the semantics of libpopt 1.19's
+//! `poptGetNextOpt` for ipvsadm's option table: short-option clusters,
+//! attached values (one `=` stripped), `--long=value`, popt's optional
+//! argument rule, `--`, plain arguments collected as leftovers,
+//! `POSIXLY_CORRECT`, and popt's `!#:+` next-argument substitution.
+
+use super::table::{self, ArgKind, OptSpec};
+
+/// A popt error (`POPT_ERROR_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanError {
+    /// `POPT_ERROR_BADOPT`.
+    UnknownOption,
+    /// `POPT_ERROR_NOARG`.
+    MissingArgument,
+    /// `POPT_ERROR_UNWANTEDARG`.
+    UnwantedArgument,
+}
+
+impl ScanError {
+    /// popt's `poptStrerror` text.
+    pub fn reason(self) -> &'static str {
+        match self {
+            ScanError::UnknownOption => "unknown option",
+            ScanError::MissingArgument => "missing argument",
+            ScanError::UnwantedArgument => "option does not take an argument",
+        }
+    }
+}
+
+/// Scanning state over one argument vector (without argv[0]).
+pub struct Scanner<'a> {
+    args: &'a [String],
+    /// Index of the next element to look at (popt's `os->next`).
+    next: usize,
+    /// Pending short options: element index and byte offset.
+    cluster: Option<(usize, usize)>,
+    /// After `--` (or the first plain argument under POSIX rules) every
+    /// element is a plain argument.
+    rest_leftover: bool,
+    posix: bool,
+    /// Elements taken by a `!#:+` substitution.
+    taken: Vec<bool>,
+    leftovers: Vec<String>,
+}
+
+impl<'a> Scanner<'a> {
+    pub fn new(args: &'a [String], posix: bool) -> Self {
+        Scanner {
+            args,
+            next: 0,
+            cluster: None,
+            rest_leftover: false,
+            posix,
+            taken: vec![false; args.len()],
+            leftovers: Vec::new(),
+        }
+    }
+
+    /// The argv element popt blames for the last option or error
+    /// (`poptBadOption`): the last element consumed.
+    pub fn bad_option(&self) -> &str {
+        match self.next.checked_sub(1).and_then(|i| self.args.get(i)) {
+            Some(s) => s,
+            None => "",
+        }
+    }
+
+    /// Plain arguments seen so far, in order.
+    pub fn leftovers(&self) -> &[String] {
+        &self.leftovers
+    }
+
+    /// The next option and its value (`None` when an optional value was
+    /// not given), or `Ok(None)` at the end.
+    #[allow(clippy::type_complexity)]
+    pub fn next_opt(
+        &mut self,
+    ) -> Result<Option<(&'static OptSpec, Option<String>)>, ScanError> {
+        loop {
+            let mut long_value: Option<&'a str> = None;
+            let found: &'static OptSpec;
+            if self.cluster.is_none() {
+                let Some(element) = self.args.get(self.next) else {
+                    return Ok(None);
+                };
+                let index = self.next;
+                self.next += 1;
+                if self.taken[index] {
+                    continue;
+                }
+                if self.rest_leftover
+                    || !element.starts_with('-')
+                    || element == "-"
+                {
+                    if self.posix {
+                        self.rest_leftover = true;
+                    }
+                    self.leftovers.push(element.clone());
+                    continue;
+                }
+                if element == "--" {
+                    self.rest_leftover = true;
+                    continue;
+                }
+                match element.strip_prefix("--") {
+                    Some(body) => {
+                        let (name, value) = match body.split_once('=') {
+                            Some((n, v)) => (n, Some(v)),
+                            None => (body, None),
+                        };
+                        found = table::find_long(name)
+                            .ok_or(ScanError::UnknownOption)?;
+                        long_value = value;
+                    }
+                    // A single dash never names a long option here:
+                    // the element is a cluster of short options.
+                    None => {
+                        self.cluster = Some((index, 1));
+                        found = self.next_short()?;
+                    }
+                }
+            } else {
+                found = self.next_short()?;
+            }
+            return self.value_for(found, long_value).map(Some);
+        }
+    }
+
+    /// Takes the next character of the pending cluster as a short option.
+    fn next_short(&mut self) -> Result<&'static OptSpec, ScanError> {
+        let Some((index, offset)) = self.cluster.take() else {
+            return Err(ScanError::UnknownOption);
+        };
+        let bytes = self.args[index].as_bytes();
+        let c = bytes.get(offset).copied().unwrap_or(0);
+        let found = table::find_short(c).ok_or(ScanError::UnknownOption)?;
+        if offset + 1 < bytes.len() {
+            self.cluster = Some((index, offset + 1));
+        }
+        Ok(found)
+    }
+
+    fn value_for(
+        &mut self,
+        found: &'static OptSpec,
+        long_value: Option<&'a str>,
+    ) -> Result<(&'static OptSpec, Option<String>), ScanError> {
+        if found.arg == ArgKind::None {
+            let attached_eq = self
+                .cluster
+                .is_some_and(|(i, o)| self.args[i].as_bytes()[o] == b'=');
+            if long_value.is_some() || attached_eq {
+                return Err(ScanError::UnwantedArgument);
+            }
+            return Ok((found, None));
+        }
+        let raw: Option<&'a str> = if let Some(v) = long_value {
+            Some(v)
+        } else if let Some((index, offset)) = self.cluster.take() {
+            let rest = &self.args[index][offset..];
+            Some(rest.strip_prefix('=').unwrap_or(rest))
+        } else {
+            match self.args.get(self.next) {
+                None if found.arg == ArgKind::Optional => None,
+                None => return Err(ScanError::MissingArgument),
+                Some(next)
+                    if found.arg == ArgKind::Optional
+                        && next.starts_with('-') =>
+                {
+                    None
+                }
+                Some(next) => {
+                    self.next += 1;
+                    Some(next)
+                }
+            }
+        };
+        Ok((found, raw.map(|v| self.expand(v))))
+    }
+
+    /// popt's `expandNextArg`: each `!#:+` in a value is replaced by the
+    /// next plain argument after the current position, which is then
+    /// skipped by the scan. Without such an argument the text stays as
+    /// it is (popt 1.19 loops forever when elements remain but none is
+    /// plain; we keep the text instead).
+    fn expand(&mut self, value: &str) -> String {
+        const MARK: &str = "!#:+";
+        if !value.contains(MARK) {
+            return value.to_string();
+        }
+        let mut out = String::with_capacity(value.len());
+        let mut substitute: Option<&'a str> = None;
+        let mut rest = value;
+        while let Some(pos) = rest.find(MARK) {
+            out.push_str(&rest[..pos]);
+            if substitute.is_none() {
+                substitute = self.take_next_plain();
+            }
+            match substitute {
+                Some(s) => out.push_str(s),
+                None => out.push_str(MARK),
+            }
+            rest = &rest[pos + MARK.len()..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn take_next_plain(&mut self) -> Option<&'a str> {
+        let args = self.args;
+        let index = (self.next..args.len())
+            .find(|&i| !self.taken[i] && !args[i].starts_with('-'))?;
+        self.taken[index] = true;
+        Some(&args[index])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::table::Opt;
+
+    fn args(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// All options with values, stopping at the first error.
+    fn scan(v: &[&str]) -> (Vec<(Opt, Option<String>)>, Option<ScanError>) {
+        let a = args(v);
+        let mut s = Scanner::new(&a, false);
+        let mut out = Vec::new();
+        loop {
+            match s.next_opt() {
+                Ok(Some((spec, val))) => out.push((spec.opt, val)),
+                Ok(None) => return (out, None),
+                Err(e) => return (out, Some(e)),
+            }
+        }
+    }
+
+    #[test]
+    fn cluster_of_flags() {
+        let (opts, err) = scan(&["-Lnc"]);
+        assert_eq!(err, None);
+        assert_eq!(opts.len(), 3);
+        assert_eq!(opts[1].0, Opt::Numeric);
+    }
+
+    #[test]
+    fn attached_value_strips_one_equals() {
+        let (opts, _) = scan(&["-s=rr", "-p600", "-s==x"]);
+        assert_eq!(opts[0].1.as_deref(), Some("rr"));
+        assert_eq!(opts[1].1.as_deref(), Some("600"));
+        assert_eq!(opts[2].1.as_deref(), Some("=x"));
+    }
+
+    #[test]
+    fn optional_value_rules() {
+        let (opts, _) = scan(&["-p", "-s", "rr", "-p", "600", "-p"]);
+        assert_eq!(opts[0], (Opt::Persistent, None));
+        assert_eq!(opts[2], (Opt::Persistent, Some("600".into())));
+        assert_eq!(opts[3], (Opt::Persistent, None));
+    }
+
+    #[test]
+    fn long_value_forms() {
+        let (opts, _) = scan(&["--scheduler=rr", "--weight", "5"]);
+        assert_eq!(opts[0].1.as_deref(), Some("rr"));
+        assert_eq!(opts[1].1.as_deref(), Some("5"));
+    }
+
+    #[test]
+    fn flag_with_value_is_unwanted() {
+        assert_eq!(scan(&["--numeric=1"]).1, Some(ScanError::UnwantedArgument));
+        assert_eq!(scan(&["-n=1"]).1, Some(ScanError::UnwantedArgument));
+    }
+
+    #[test]
+    fn unknown_and_missing() {
+        assert_eq!(scan(&["-Lz"]).1, Some(ScanError::UnknownOption));
+        assert_eq!(scan(&["--lis"]).1, Some(ScanError::UnknownOption));
+        assert_eq!(scan(&["-t"]).1, Some(ScanError::MissingArgument));
+    }
+
+    #[test]
+    fn single_dash_long_name_is_a_cluster() {
+        let (opts, err) = scan(&["-list"]);
+        assert_eq!(err, None);
+        let ids: Vec<Opt> = opts.iter().map(|o| o.0).collect();
+        assert_eq!(ids[1..], [Opt::Ipip, Opt::Scheduler]);
+        assert_eq!(opts[2].1.as_deref(), Some("t"));
+    }
+
+    #[test]
+    fn plain_arguments_and_double_dash() {
+        let a = args(&["a", "-L", "-", "--", "-n", "b"]);
+        let mut s = Scanner::new(&a, false);
+        while let Ok(Some(_)) = s.next_opt() {}
+        assert_eq!(s.leftovers(), &args(&["a", "-", "-n", "b"])[..]);
+    }
+
+    #[test]
+    fn posix_stops_at_first_plain_argument() {
+        let a = args(&["-L", "x", "-n"]);
+        let mut s = Scanner::new(&a, true);
+        let mut n = 0;
+        while let Ok(Some(_)) = s.next_opt() {
+            n += 1;
+        }
+        assert_eq!(n, 1);
+        assert_eq!(s.leftovers(), &args(&["x", "-n"])[..]);
+    }
+
+    #[test]
+    fn bad_option_is_last_consumed_element() {
+        let a = args(&["-L", "--start-daemon", "master"]);
+        let mut s = Scanner::new(&a, false);
+        let _ = s.next_opt();
+        let _ = s.next_opt();
+        assert_eq!(s.bad_option(), "master");
+    }
+
+    #[test]
+    fn next_argument_substitution() {
+        let (opts, _) = scan(&["-s", "r!#:+", "-n", "r"]);
+        assert_eq!(opts[0].1.as_deref(), Some("rr"));
+        assert_eq!(opts.len(), 2);
+        let (opts, _) = scan(&["-s", "r!#:+"]);
+        assert_eq!(opts[0].1.as_deref(), Some("r!#:+"));
+    }
+}
