@@ -7,7 +7,8 @@ use crate::error::{Error, Operation, Result};
 use crate::ipvs::{
     DaemonAttr, IpvsAttr, IpvsCmd, IpvsMessage, ServiceAttr, daemon_attrs,
     daemon_from_attrs, dest_attrs, dest_from_attrs, info_from_attrs,
-    service_attrs, service_from_attrs, service_key_attrs, timeouts_from_attrs,
+    service_attrs, service_from_attrs, service_key_attrs, timeouts_attrs,
+    timeouts_from_attrs,
 };
 use crate::model::{
     DaemonConfig, Destination, Info, Service, ServiceKey, Timeouts,
@@ -79,8 +80,10 @@ impl Client {
 
     /// One virtual service; ESRCH when it does not exist.
     pub fn service(&mut self, key: &ServiceKey) -> Result<Service> {
+        // ipvsadm asks with an empty scheduler and a zero netmask.
         let mut svc = Service::new(*key);
         svc.scheduler.clear();
+        svc.netmask = 0;
         let msg = IpvsMessage::new(
             IpvsCmd::GetService,
             vec![IpvsAttr::Service(service_attrs(&svc))],
@@ -90,9 +93,7 @@ impl Client {
             .query(msg)
             .map_err(kernel(Operation::GetService))?;
         match reply.first() {
-            Some(m) => {
-                service_of(m).map_err(kernel(Operation::GetService))
-            }
+            Some(m) => service_of(m).map_err(kernel(Operation::GetService)),
             None => Err(Error::kernel(Operation::GetService, libc::ESRCH)),
         }
     }
@@ -156,7 +157,8 @@ impl Client {
 
     /// Apply many changes pipelined; one outcome per change, in order.
     pub fn apply_batch(&mut self, changes: Vec<Change>) -> Vec<Result<()>> {
-        let ops: Vec<Operation> = changes.iter().map(Change::operation).collect();
+        let ops: Vec<Operation> =
+            changes.iter().map(Change::operation).collect();
         let msgs = changes.into_iter().map(Change::into_message).collect();
         self.socket
             .execute_batch(msgs)
@@ -223,18 +225,10 @@ impl Change {
             Change::Zero(None) => (IpvsCmd::Zero, vec![]),
             Change::Zero(Some(s)) => (IpvsCmd::Zero, vec![svc(&s)]),
             Change::Flush => (IpvsCmd::Flush, vec![]),
-            Change::SetTimeouts(t) => (
-                IpvsCmd::SetConfig,
-                vec![
-                    IpvsAttr::TimeoutTcp(t.tcp),
-                    IpvsAttr::TimeoutTcpFin(t.tcp_fin),
-                    IpvsAttr::TimeoutUdp(t.udp),
-                ],
-            ),
-            Change::StartDaemon(d) => (
-                IpvsCmd::NewDaemon,
-                vec![IpvsAttr::Daemon(daemon_attrs(&d))],
-            ),
+            Change::SetTimeouts(t) => (IpvsCmd::SetConfig, timeouts_attrs(&t)),
+            Change::StartDaemon(d) => {
+                (IpvsCmd::NewDaemon, vec![IpvsAttr::Daemon(daemon_attrs(&d))])
+            }
             Change::StopDaemon(d) => (
                 IpvsCmd::DelDaemon,
                 vec![IpvsAttr::Daemon(stop_daemon_attrs(&d))],
@@ -262,7 +256,8 @@ fn service_of(m: &IpvsMessage) -> std::result::Result<Service, NetlinkError> {
         })
         .ok_or(NetlinkError::Kernel(libc::EINVAL))
         .and_then(|s: &[ServiceAttr]| {
-            service_from_attrs(s).map_err(|_| NetlinkError::Kernel(libc::EINVAL))
+            service_from_attrs(s)
+                .map_err(|_| NetlinkError::Kernel(libc::EINVAL))
         })
 }
 
@@ -282,7 +277,9 @@ fn load_module() -> bool {
 fn sockopt_probe_errno() -> i32 {
     const IP_VS_SO_GET_INFO: libc::c_int = 64 + 1024 + 64 + 1;
     // SAFETY: plain socket(2) call with constant arguments.
-    let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_RAW, libc::IPPROTO_RAW) };
+    let fd = unsafe {
+        libc::socket(libc::AF_INET, libc::SOCK_RAW, libc::IPPROTO_RAW)
+    };
     if fd < 0 {
         return last_errno();
     }
@@ -299,7 +296,11 @@ fn sockopt_probe_errno() -> i32 {
             &mut len,
         )
     };
-    let errno = if rc < 0 { last_errno() } else { libc::ENOPROTOOPT };
+    let errno = if rc < 0 {
+        last_errno()
+    } else {
+        libc::ENOPROTOOPT
+    };
     // SAFETY: fd is open and owned here; it is closed exactly once.
     unsafe { libc::close(fd) };
     errno

@@ -11,6 +11,7 @@ pub mod client;
 pub mod commands;
 pub mod error;
 pub mod ipvs;
+pub mod json;
 pub mod model;
 pub mod netlink;
 pub mod render;

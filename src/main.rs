@@ -5,7 +5,8 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let mut args = std::env::args_os().map(|a| a.to_string_lossy().into_owned());
+    let mut args =
+        std::env::args_os().map(|a| a.to_string_lossy().into_owned());
     let argv0 = args.next().unwrap_or_else(|| "ipvsadm".to_string());
     let args: Vec<String> = args.collect();
     let stdout = io::stdout();

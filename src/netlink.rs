@@ -5,8 +5,9 @@
 use std::io;
 
 use netlink_packet_core::{
-    NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NetlinkDeserializable,
-    NetlinkHeader, NetlinkMessage, NetlinkPayload, NetlinkSerializable,
+    NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST,
+    NetlinkDeserializable, NetlinkHeader, NetlinkMessage, NetlinkPayload,
+    NetlinkSerializable,
 };
 use netlink_packet_generic::{
     GenlFamily, GenlMessage,
@@ -123,7 +124,13 @@ impl IpvsSocket {
         };
         let seq = self.next_seq();
         self.tx.clear();
-        append_request(&mut self.tx, GenlMessage::from_payload(ctrl), 0, seq, 0);
+        append_request(
+            &mut self.tx,
+            GenlMessage::from_payload(ctrl),
+            0,
+            seq,
+            NLM_F_ACK,
+        );
         self.send_tx()?;
         let mut id = None;
         self.receive::<GenlCtrl>(seq, |reply| {
@@ -176,7 +183,13 @@ impl IpvsSocket {
             let seq = self.next_seq();
             self.tx.clear();
             let id = self.family_id;
-            append_request(&mut self.tx, genl(msg.clone()), id, seq, NLM_F_DUMP);
+            append_request(
+                &mut self.tx,
+                genl(msg.clone()),
+                id,
+                seq,
+                NLM_F_DUMP,
+            );
             self.send_tx()?;
             let mut out = Vec::new();
             let mut interrupted = false;
@@ -250,7 +263,7 @@ impl IpvsSocket {
             let mut off = 0;
             while off < len {
                 let (header, payload) =
-                    parse_one::<IpvsMessage>(&self.rx[off..len])?;
+                    parse_one::<GenlMessage<IpvsMessage>>(&self.rx[off..len])?;
                 off += aligned(header.length as usize, len - off);
                 let index = header.sequence_number.wrapping_sub(first) as usize;
                 if index >= count {
@@ -258,7 +271,8 @@ impl IpvsSocket {
                 }
                 if let NetlinkPayload::Error(e) = payload {
                     if let Some(code) = e.code {
-                        outcomes[index] = Err(NetlinkError::Kernel(-code.get()));
+                        outcomes[index] =
+                            Err(NetlinkError::Kernel(-code.get()));
                     }
                     pending -= 1;
                 }
@@ -304,12 +318,7 @@ impl IpvsSocket {
         mut each: impl FnMut(Reply<I>) -> NlResult<()>,
     ) -> NlResult<()>
     where
-        I: NetlinkDeserializable + std::fmt::Debug,
         GenlMessage<I>: NetlinkDeserializable,
-        I: netlink_packet_core::ParseableParametrized<
-                [u8],
-                netlink_packet_generic::GenlHeader,
-            > + GenlFamily,
     {
         loop {
             let len = self.recv_datagram()?;
@@ -334,9 +343,7 @@ impl IpvsSocket {
                             }
                         };
                     }
-                    NetlinkPayload::InnerMessage(m) => {
-                        each(Reply::Message(m))?
-                    }
+                    NetlinkPayload::InnerMessage(m) => each(Reply::Message(m))?,
                     _ => {}
                 }
             }

@@ -11,9 +11,6 @@ use crate::error::{Error, Result};
 use crate::model::Service;
 use crate::render;
 
-/// The kernel's connection table, read as text like ipvsadm does.
-const CONNECTION_TABLE: &str = "/proc/net/ip_vs_conn";
-
 pub(super) fn list(
     client: &mut Client,
     req: &ListRequest,
@@ -22,30 +19,28 @@ pub(super) fn list(
     match req.view {
         ListView::Connections => list_connections(req, streams),
         ListView::Timeouts => {
-            let t = client
-                .timeouts()
-                .map_err(|_| Error::Silent { status: 1 })?;
-            render::write_timeouts(streams.out, &t)?;
+            let t =
+                client.timeouts().map_err(|_| Error::Silent { status: 1 })?;
+            render::write_timeouts(&mut streams.out, &t)?;
             Ok(())
         }
         ListView::Daemons => {
-            let daemons = client
-                .daemons()
-                .map_err(|_| Error::Silent { status: 1 })?;
+            let daemons =
+                client.daemons().map_err(|_| Error::Silent { status: 1 })?;
             for d in &daemons {
-                render::write_daemon(streams.out, d)?;
+                render::write_daemon(&mut streams.out, d)?;
             }
             Ok(())
         }
         ListView::Services => match &req.service {
             Some(key) => {
                 let svc = client.service(key)?;
-                render::write_titles(streams.out, req.columns)?;
+                render::write_titles(&mut streams.out, req.columns)?;
                 list_service(client, &svc, req, streams)
             }
             None => {
-                render::write_version_header(streams.out, &client.info())?;
-                render::write_titles(streams.out, req.columns)?;
+                render::write_version_header(&mut streams.out, &client.info())?;
+                render::write_titles(&mut streams.out, req.columns)?;
                 let mut services = client.services()?;
                 if !req.nosort {
                     render::sort_services(&mut services);
@@ -66,24 +61,35 @@ fn list_service(
     streams: &mut Streams,
 ) -> Result<()> {
     let columns: StatsView = req.columns;
-    render::write_service(streams.out, svc, columns, req.numeric, req.exact)?;
+    render::write_service(
+        &mut streams.out,
+        svc,
+        columns,
+        req.numeric,
+        req.exact,
+    )?;
     let mut dests = client.dests(svc)?;
     if !req.nosort {
         render::sort_dests(&mut dests);
     }
     for d in &dests {
-        render::write_dest(streams.out, svc, d, columns, req.numeric, req.exact)?;
+        render::write_dest(
+            &mut streams.out,
+            svc,
+            d,
+            columns,
+            req.numeric,
+            req.exact,
+        )?;
     }
     Ok(())
 }
 
 fn list_connections(req: &ListRequest, streams: &mut Streams) -> Result<()> {
-    let file = File::open(CONNECTION_TABLE).map_err(|_| Error::Message {
-        message: format!("cannot open file {CONNECTION_TABLE}"),
-        status: 1,
-    })?;
+    let file = File::open(render::CONN_PROC_FILE)
+        .map_err(|_| render::connections::open_error())?;
     render::write_connections(
-        streams.out,
+        &mut streams.out,
         BufReader::new(file),
         req.numeric,
         req.persistent_conn,
@@ -99,11 +105,11 @@ pub(super) fn save(
     let mut services = client.services()?;
     render::sort_services(&mut services);
     for svc in &services {
-        render::write_save_service(streams.out, svc, numeric)?;
+        render::write_save_service(&mut streams.out, svc, numeric)?;
         let mut dests = client.dests(svc)?;
         render::sort_dests(&mut dests);
         for d in &dests {
-            render::write_save_dest(streams.out, svc, d, numeric)?;
+            render::write_save_dest(&mut streams.out, svc, d, numeric)?;
         }
     }
     Ok(())

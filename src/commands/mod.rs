@@ -38,7 +38,11 @@ pub(crate) fn report(streams: &mut Streams, e: &Error) {
     }
 }
 
-fn run_inner(argv0: &str, args: &[String], streams: &mut Streams) -> Result<u8> {
+fn run_inner(
+    argv0: &str,
+    args: &[String],
+    streams: &mut Streams,
+) -> Result<u8> {
     // ipvsadm reaches IPVS before it looks at any argument, even -h.
     let mut client = Client::connect()?;
     warn_old_kernel(&client, streams);
@@ -90,9 +94,7 @@ pub(crate) fn classify(command: Command) -> Action {
         Command::SetTimeouts(t) => Change::SetTimeouts(t),
         Command::StartDaemon(d) => Change::StartDaemon(d),
         Command::StopDaemon(d) => Change::StopDaemon(d),
-        Command::Zero(key) => {
-            Change::Zero(key.map(crate::model::Service::new))
-        }
+        Command::Zero(key) => Change::Zero(key.map(crate::model::Service::new)),
         other => return Action::Other(other),
     };
     Action::Change(change)

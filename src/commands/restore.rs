@@ -88,7 +88,12 @@ struct Pending {
 
 impl Pending {
     /// Send what is pending and report each refusal in line order.
-    fn flush(&mut self, client: &mut Client, streams: &mut Streams, status: &mut u8) {
+    fn flush(
+        &mut self,
+        client: &mut Client,
+        streams: &mut Streams,
+        status: &mut u8,
+    ) {
         if self.changes.is_empty() {
             return;
         }
@@ -115,7 +120,10 @@ struct LineReader<'a> {
 
 impl<'a> LineReader<'a> {
     fn new(input: &'a mut dyn BufRead) -> Self {
-        LineReader { input, line: Vec::new() }
+        LineReader {
+            input,
+            line: Vec::new(),
+        }
     }
 
     /// The next line's tokens; `None` at the end of input.
@@ -127,10 +135,9 @@ impl<'a> LineReader<'a> {
         }
         let complete = self.line.last() == Some(&b'\n');
         let tokens = tokenize(&self.line);
-        if !complete {
-            if tokens.is_empty() || trailing_blanks(&self.line) >= 2 {
-                return Ok(None);
-            }
+        if !complete && (tokens.is_empty() || trailing_blanks(&self.line) >= 2)
+        {
+            return Ok(None);
         }
         Ok(Some(tokens))
     }

@@ -6,6 +6,7 @@
 //! and writes whole lines.
 
 pub mod connections;
+pub mod json;
 pub mod list;
 pub mod names;
 pub mod save;
