@@ -53,6 +53,7 @@ pub fn run(
     args: &[String],
     stdin: Option<&[u8]>,
 ) -> Result<Outcome, String> {
+    let start = Instant::now();
     let mut command = Command::new(program);
     command
         .arg0(arg0)
@@ -77,6 +78,13 @@ pub fn run(
     let stderr = drain(child.stderr.take());
     let status = wait_limited(&mut child, program)?;
     let _ = writer.join();
+    if std::env::var_os("IPVSADM_TEST_TRACE").is_some() {
+        eprintln!(
+            "trace: {:.3} s {program} {}",
+            start.elapsed().as_secs_f64(),
+            args.join(" ")
+        );
+    }
     Ok(Outcome {
         stdout: stdout.join().unwrap_or_default(),
         stderr: stderr.join().unwrap_or_default(),

@@ -20,28 +20,40 @@ WWW=${IPVSADM_WALKTHROUGH_WWW:-/tmp/ipvsadm-walkthrough}
 NAMESPACES="client lb rs1 rs2"
 
 up() {
+    # `ip -batch` per namespace: every process start is expensive in the VM.
     for ns in $NAMESPACES; do
         ip netns add "$ns"
-        ip -n "$ns" link set lo up
     done
-
-    ip link add c0 netns client type veth peer name l0 netns lb
-    ip -n client addr add 10.0.1.2/24 dev c0
-    ip -n client link set c0 up
-    ip -n lb addr add 10.0.1.1/24 dev l0
-    ip -n lb addr add 10.0.1.100/24 dev l0
-    ip -n lb link set l0 up
-
-    ip -n lb link add br0 type bridge
-    ip -n lb addr add 10.0.2.1/24 dev br0
-    ip -n lb link set br0 up
+    ip -batch - <<EOF
+link add c0 netns client type veth peer name l0 netns lb
+link add r0 netns rs1 type veth peer name l1 netns lb
+link add r0 netns rs2 type veth peer name l2 netns lb
+EOF
+    ip -n client -batch - <<EOF
+link set lo up
+addr add 10.0.1.2/24 dev c0
+link set c0 up
+EOF
+    ip -n lb -batch - <<EOF
+link set lo up
+addr add 10.0.1.1/24 dev l0
+addr add 10.0.1.100/24 dev l0
+link set l0 up
+link add br0 type bridge
+addr add 10.0.2.1/24 dev br0
+link set br0 up
+link set l1 master br0
+link set l1 up
+link set l2 master br0
+link set l2 up
+EOF
     for i in 1 2; do
-        ip link add r0 netns "rs$i" type veth peer name "l$i" netns lb
-        ip -n lb link set "l$i" master br0
-        ip -n lb link set "l$i" up
-        ip -n "rs$i" addr add "10.0.2.1$i/24" dev r0
-        ip -n "rs$i" link set r0 up
-        ip -n "rs$i" route add default via 10.0.2.1
+        ip -n "rs$i" -batch - <<EOF
+link set lo up
+addr add 10.0.2.1$i/24 dev r0
+link set r0 up
+route add default via 10.0.2.1
+EOF
     done
     ip netns exec lb sysctl -qw net.ipv4.ip_forward=1
 

@@ -48,7 +48,7 @@ pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
     report.run(STEPS[1], || {
         lb.ok(&[&["-a"][..], &svc, &["-r", RS1, "-m"]].concat())?;
         lb.expect_table(&[SERVICE, &dest(RS1, 1)])?;
-        let got = requests(4)?;
+        let got = requests(3)?;
         expect_all(&got, "rs1")
     });
     report.run(STEPS[2], || {
@@ -60,7 +60,7 @@ pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
     report.run(STEPS[3], || {
         lb.ok(&[&["-e"][..], &svc, &["-r", RS1, "-m", "-w", "0"]].concat())?;
         lb.expect_table(&[SERVICE, &dest(RS1, 0), &dest(RS2, 1)])?;
-        let got = requests(4)?;
+        let got = requests(3)?;
         expect_all(&got, "rs2")
     });
     report.run(STEPS[4], || {
