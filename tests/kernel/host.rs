@@ -4,6 +4,7 @@
 
 use std::env;
 use std::fs;
+use std::io::{self, Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -108,6 +109,11 @@ fn boot(
         .arg("--")
         .arg(guest_command)
         .stdin(Stdio::null())
+        // Pipes, not our own descriptors: QEMU reopens its stdout through
+        // /proc/self/fd/1, and on a regular file that restarts at offset 0
+        // and overwrites earlier output.
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .process_group(0);
     if let Some(dir) = vng.parent() {
         let path = env::var("PATH").unwrap_or_default();
@@ -116,10 +122,15 @@ fn boot(
     let mut child = command
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", vng.display()))?;
+    let log = shared.join("guest.log");
+    let out = relay(child.stdout.take(), io::stdout(), Some(log));
+    let err = relay(child.stderr.take(), io::stderr(), None);
     let start = Instant::now();
     loop {
         match child.try_wait() {
             Ok(Some(status)) => {
+                let _ = out.join();
+                let _ = err.join();
                 return Ok(status.code().unwrap_or(128 + 9));
             }
             Ok(None) if start.elapsed() > Duration::from_secs(limit) => {
@@ -137,6 +148,33 @@ fn boot(
             Err(e) => return Err(format!("waiting for vng: {e}")),
         }
     }
+}
+
+/// Copies what the VM prints to `sink` as it arrives (and to `log`).
+fn relay<R, W>(
+    source: Option<R>,
+    mut sink: W,
+    log: Option<PathBuf>,
+) -> thread::JoinHandle<()>
+where
+    R: Read + Send + 'static,
+    W: Write + Send + 'static,
+{
+    thread::spawn(move || {
+        let Some(mut source) = source else { return };
+        let mut log = log.and_then(|path| fs::File::create(path).ok());
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = source.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let _ = sink.write_all(&buf[..n]);
+            let _ = sink.flush();
+            if let Some(file) = log.as_mut() {
+                let _ = file.write_all(&buf[..n]);
+            }
+        }
+    })
 }
 
 /// `IPVSADM_KERNEL`, else the newest `/boot/vmlinuz-*-amd64`.
