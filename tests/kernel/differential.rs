@@ -49,6 +49,9 @@ fn check(case: &Case, programs: Programs<'_>) -> Result<(), String> {
     let ours = ours.map_err(|e| format!("running ours: {e}"))?;
     let reference =
         reference.map_err(|e| format!("running the reference: {e}"))?;
+    if std::env::var_os("IPVSADM_TEST_VERBOSE").is_some() {
+        show(case, &reference);
+    }
     let mut problems = Vec::new();
     for (index, step) in case.steps.iter().enumerate() {
         if let (Some(r), Some(o)) =
@@ -70,6 +73,21 @@ fn check(case: &Case, programs: Programs<'_>) -> Result<(), String> {
         Ok(())
     } else {
         Err(problems.join("\n"))
+    }
+}
+
+/// Prints what the reference produced for each step (for case authors).
+fn show(case: &Case, reference: &Side) {
+    println!("--- {}", case.name);
+    for (step, out) in case.steps.iter().zip(&reference.steps) {
+        println!("$ {}", step.text);
+        for line in out.stdout_text().lines() {
+            println!("  {line}");
+        }
+        for line in out.stderr_text().lines() {
+            println!("  stderr: {line}");
+        }
+        println!("  [{}]", out.status);
     }
 }
 

@@ -42,6 +42,11 @@ pub fn run(plan: &Plan) -> Result<i32, String> {
     if let Some(filter) = &plan.filter {
         vars.push(("IPVSADM_TEST_FILTER", filter.clone()));
     }
+    for name in ["IPVSADM_TEST_VERBOSE", "IPVSADM_TEST_TRACE"] {
+        if let Ok(value) = env::var(name) {
+            vars.push((name, value));
+        }
+    }
     let assignments: Vec<String> = vars
         .iter()
         .map(|(k, v)| format!("{k}={}", quote(v)))
