@@ -1,0 +1,61 @@
+# Sourced by scripts/test.sh and scripts/demo.sh: installs what booting a
+# kernel with IPVS in QEMU needs, but only when something is missing.
+#
+#   ensure_vm_deps      install missing Debian packages and virtme-ng
+#   find_vng            print the path of vng (PATH or /opt/vng/bin)
+#   newest_kernel       print the newest /boot/vmlinuz-*-amd64
+
+VM_PACKAGES="qemu-system-x86 linux-image-amd64 ipvsadm busybox-static kmod iproute2 curl"
+
+find_vng() {
+    if command -v vng >/dev/null 2>&1; then
+        command -v vng
+    elif [ -x /opt/vng/bin/vng ]; then
+        echo /opt/vng/bin/vng
+    else
+        return 1
+    fi
+}
+
+newest_kernel() {
+    local kernels
+    kernels=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V) || true
+    [ -n "$kernels" ] || return 1
+    echo "$kernels" | tail -n 1
+}
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        echo "need root to run: $*" >&2
+        return 1
+    fi
+}
+
+ensure_vm_deps() {
+    local missing=""
+    command -v qemu-system-x86_64 >/dev/null 2>&1 || missing="$missing qemu"
+    newest_kernel >/dev/null || missing="$missing kernel"
+    [ -x /usr/sbin/ipvsadm ] || missing="$missing ipvsadm"
+    command -v busybox >/dev/null 2>&1 || missing="$missing busybox"
+    command -v modprobe >/dev/null 2>&1 || [ -x /usr/sbin/modprobe ] \
+        || missing="$missing kmod"
+    command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] \
+        || missing="$missing iproute2"
+    command -v curl >/dev/null 2>&1 || missing="$missing curl"
+    if [ -n "$missing" ]; then
+        echo "installing packages (missing:$missing)" >&2
+        as_root apt-get update
+        # shellcheck disable=SC2086
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+            --no-install-recommends $VM_PACKAGES
+    fi
+    if ! find_vng >/dev/null; then
+        echo "installing virtme-ng into /opt/vng" >&2
+        as_root python3 -m venv /opt/vng
+        as_root /opt/vng/bin/pip install virtme-ng
+    fi
+}
