@@ -19,6 +19,7 @@
 
 mod cases;
 mod differential;
+mod divergences;
 mod exec;
 mod host;
 mod netns;
@@ -75,6 +76,7 @@ fn on_host(filter: Filter) -> ExitCode {
         .iter()
         .map(|c| format!("differential/{}", c.name))
         .chain(walkthrough::STEPS.iter().map(|s| s.to_string()))
+        .chain(divergences::names().map(str::to_string))
         .any(|name| filter.matches(&name));
     if !selected {
         println!(
@@ -118,6 +120,7 @@ fn guest(filter: &Filter) -> ExitCode {
                     reference: REFERENCE,
                 };
                 differential::run(&cases, programs, filter, &mut report);
+                divergences::run(&ours, REFERENCE, filter, &mut report);
             }
             Err(e) => report.run("differential/case files", || Err(e)),
         }
