@@ -23,6 +23,8 @@
 //!   is exactly `EOF`, to the command's stdin (each with its newline).
 //! * `sorted: ipvsadm ...` compares stdout with its lines sorted, for
 //!   output in kernel hash order (`--nosort`).
+//! * `nobody: ipvsadm ...` runs the command as the unprivileged user
+//!   `nobody` (uid and gid 65534).
 //! * `sh: COMMAND` runs COMMAND with `/bin/sh -c` in the namespace as
 //!   setup; it must succeed in both runs and its output is not compared.
 //!
@@ -44,6 +46,8 @@ pub struct Step {
     pub stdin: Option<Vec<u8>>,
     /// Compare stdout with its lines sorted.
     pub sorted: bool,
+    /// Run as the unprivileged user `nobody` (`nobody: ipvsadm ...`).
+    pub unprivileged: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,6 +150,10 @@ fn parse_step(number: usize, line: &str) -> Result<Step, String> {
         Some(rest) => (true, rest.trim_start()),
         None => (false, line),
     };
+    let (unprivileged, rest) = match rest.strip_prefix("nobody:") {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, rest),
+    };
     if let Some(command) = rest.strip_prefix("sh:") {
         return Ok(Step {
             line: number,
@@ -155,6 +163,7 @@ fn parse_step(number: usize, line: &str) -> Result<Step, String> {
             ),
             stdin: None,
             sorted,
+            unprivileged,
         });
     }
     let mut words =
@@ -175,6 +184,7 @@ fn parse_step(number: usize, line: &str) -> Result<Step, String> {
         kind: StepKind::Ipvsadm(args.collect()),
         stdin: None,
         sorted,
+        unprivileged,
     })
 }
 

@@ -9,6 +9,9 @@ use crate::netns;
 use crate::report::{Filter, Report};
 use std::thread;
 
+/// uid and gid of `nobody`, for `nobody:` steps.
+const NOBODY: u32 = 65534;
+
 /// The two programs under comparison.
 #[derive(Debug, Clone, Copy)]
 pub struct Programs<'a> {
@@ -112,7 +115,14 @@ fn side(
     for step in &case.steps {
         let outcome = match &step.kind {
             StepKind::Ipvsadm(args) => {
-                exec::run(program, "ipvsadm", args, step.stdin.as_deref())?
+                let user = step.unprivileged.then_some(NOBODY);
+                exec::run_as(
+                    program,
+                    "ipvsadm",
+                    args,
+                    step.stdin.as_deref(),
+                    user,
+                )?
             }
             StepKind::Shell(command) => {
                 let args = vec!["-c".to_string(), command.clone()];

@@ -53,8 +53,22 @@ pub fn run(
     args: &[String],
     stdin: Option<&[u8]>,
 ) -> Result<Outcome, String> {
+    run_as(program, arg0, args, stdin, None)
+}
+
+/// [`run`], optionally as another user (uid and gid alike).
+pub fn run_as(
+    program: &str,
+    arg0: &str,
+    args: &[String],
+    stdin: Option<&[u8]>,
+    user: Option<u32>,
+) -> Result<Outcome, String> {
     let start = Instant::now();
     let mut command = Command::new(program);
+    if let Some(id) = user {
+        command.uid(id).gid(id);
+    }
     command
         .arg0(arg0)
         .args(args)
