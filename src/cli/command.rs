@@ -77,3 +77,18 @@ pub struct ListRequest {
     /// `--persistent-conn` (also changes the `-c` layout).
     pub persistent_conn: bool,
 }
+
+impl Default for ListRequest {
+    /// The listing of a bare `ipvsadm`: every service, names resolved.
+    fn default() -> Self {
+        ListRequest {
+            view: ListView::Services,
+            columns: StatsView::Default,
+            service: None,
+            numeric: false,
+            exact: false,
+            nosort: false,
+            persistent_conn: false,
+        }
+    }
+}

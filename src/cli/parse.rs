@@ -33,7 +33,7 @@ pub fn parse_with(
     posix: bool,
 ) -> Result<Command, Error> {
     if args.is_empty() {
-        return Ok(Command::List(default_listing()));
+        return Ok(Command::List(ListRequest::default()));
     }
     let try_help = || Error::TryHelp(argv0.to_string());
     let mut scan = Scanner::new(args, posix);
@@ -122,19 +122,6 @@ fn daemon_state(value: Option<&str>) -> Option<DaemonState> {
         Some("master") => Some(DaemonState::Master),
         Some("backup") => Some(DaemonState::Backup),
         _ => None,
-    }
-}
-
-/// The listing of a bare `ipvsadm`.
-fn default_listing() -> ListRequest {
-    ListRequest {
-        view: ListView::Services,
-        columns: StatsView::Default,
-        service: None,
-        numeric: false,
-        exact: false,
-        nosort: false,
-        persistent_conn: false,
     }
 }
 

@@ -6,7 +6,7 @@ mod restore;
 
 use std::io::Write;
 
-use crate::cli::{self, Command, ListRequest, ListView, StatsView};
+use crate::cli::{self, Command, ListRequest};
 use crate::client::{Change, Client, MIN_KERNEL_VERSION};
 use crate::error::{Error, Result};
 
@@ -47,7 +47,7 @@ fn run_inner(
     let mut client = Client::connect()?;
     warn_old_kernel(&client, streams);
     if args.is_empty() {
-        list::list(&mut client, &default_list_request(), streams)?;
+        list::list(&mut client, &ListRequest::default(), streams)?;
         return Ok(0);
     }
     let command = cli::parse_command_line(argv0, args)?;
@@ -127,17 +127,4 @@ pub(crate) fn execute(
 fn write_all(streams: &mut Streams, bytes: &[u8]) -> Result<()> {
     streams.out.write_all(bytes)?;
     Ok(())
-}
-
-/// Plain `ipvsadm`: the full listing with names resolved.
-fn default_list_request() -> ListRequest {
-    ListRequest {
-        view: ListView::Services,
-        columns: StatsView::Default,
-        service: None,
-        numeric: false,
-        exact: false,
-        nosort: false,
-        persistent_conn: false,
-    }
 }

@@ -140,6 +140,20 @@ pub(crate) fn sched_flag_list(svc: &Service) -> String {
 }
 
 /// The persistence-engine name, if one is set (an empty name is none).
+/// The persistence mask as ipvsadm prints it (dotted for IPv4, a prefix
+/// length for IPv6), or `None` when it is the family's full mask.
+pub(crate) fn persistence_mask(svc: &Service) -> Option<String> {
+    match svc.key.family() {
+        AddressFamily::Inet if svc.netmask != 0xffff_ffff => {
+            Some(svc.netmask_v4().to_string())
+        }
+        AddressFamily::Inet6 if svc.netmask != 128 => {
+            Some((svc.netmask as i32).to_string())
+        }
+        _ => None,
+    }
+}
+
 pub(crate) fn pe_name(svc: &Service) -> Option<&str> {
     svc.pe_name.as_deref().filter(|n| !n.is_empty())
 }
@@ -175,17 +189,8 @@ pub fn write_service(
             }
             if svc.flags.persistent() {
                 write!(out, " persistent {}", svc.timeout)?;
-                match svc.key.family() {
-                    AddressFamily::Inet => {
-                        if svc.netmask != 0xffff_ffff {
-                            write!(out, " mask {}", svc.netmask_v4())?;
-                        }
-                    }
-                    AddressFamily::Inet6 => {
-                        if svc.netmask != 128 {
-                            write!(out, " mask {}", svc.netmask as i32)?;
-                        }
-                    }
+                if let Some(mask) = persistence_mask(svc) {
+                    write!(out, " mask {mask}")?;
                 }
                 if let Some(pe) = pe_name(svc) {
                     write!(out, " pe {pe}")?;

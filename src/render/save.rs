@@ -8,7 +8,9 @@ use crate::model::{
 };
 
 use super::fwmark_display;
-use super::list::{pe_name, sched_flag_list, service_protocol};
+use super::list::{
+    pe_name, persistence_mask, sched_flag_list, service_protocol,
+};
 use super::names::push_addr_port;
 
 /// The service identity of a rule: `-t ADDR`, `-u ADDR`,
@@ -52,17 +54,8 @@ pub fn write_save_service(
     out.write_all(svc.scheduler.as_bytes())?;
     if svc.flags.persistent() {
         write!(out, " -p {}", svc.timeout)?;
-        match svc.key.family() {
-            AddressFamily::Inet => {
-                if svc.netmask != 0xffff_ffff {
-                    write!(out, " -M {}", svc.netmask_v4())?;
-                }
-            }
-            AddressFamily::Inet6 => {
-                if svc.netmask != 128 {
-                    write!(out, " -M {}", svc.netmask as i32)?;
-                }
-            }
+        if let Some(mask) = persistence_mask(svc) {
+            write!(out, " -M {mask}")?;
         }
     }
     if let Some(pe) = pe_name(svc) {
