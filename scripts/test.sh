@@ -17,4 +17,15 @@ run() {
 run cargo fmt --check
 run cargo clippy --locked --all-targets -- -D warnings
 run cargo build --locked
-run cargo test --locked
+# Every suite prints its own closing line; the log is kept to add them up.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+echo "+ cargo test --locked" >&2
+cargo test --locked 2>&1 | tee "$log"
+# One closing line for the whole run: the sum of every test binary's
+# `test result:` line and the kernel suite's `N passed, M failed`.
+awk '
+    /^test result:/ { p += $4; f += $6 }
+    /^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 }
+    END { printf "total: %d passed, %d failed\n", p, f }
+' "$log"
