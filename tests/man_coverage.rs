@@ -85,6 +85,16 @@ fn used(option: &str, words: &[String]) -> bool {
 }
 
 #[test]
+fn an_option_is_used_only_as_an_option_word() {
+    let words: Vec<String> = ["-p600", "-Ln", "--tun-portx", "--pe=sip", "-t"]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+    assert!(used("-p", &words) && used("-n", &words) && used("--pe", &words));
+    assert!(!used("--tun-port", &words) && !used("-x", &words));
+}
+
+#[test]
 fn debian_page_lists_the_options() {
     let options = debian_options();
     for expected in ["-A", "--tun-remcsum", "--mcast-ttl", "-6", "--sort"] {
