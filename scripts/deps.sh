@@ -5,7 +5,7 @@
 #   find_vng            print the path of vng (PATH or /opt/vng/bin)
 #   newest_kernel       print the newest /boot/vmlinuz-*-amd64
 
-VM_PACKAGES="qemu-system-x86 linux-image-amd64 ipvsadm busybox-static kmod iproute2 curl"
+VM_PACKAGES="qemu-system-x86 linux-image-amd64 ipvsadm busybox-static kmod iproute2 curl nftables"
 
 find_vng() {
     if command -v vng >/dev/null 2>&1; then
@@ -46,6 +46,8 @@ ensure_vm_deps() {
     command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] \
         || missing="$missing iproute2"
     command -v curl >/dev/null 2>&1 || missing="$missing curl"
+    command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] \
+        || missing="$missing nftables"
     if [ -n "$missing" ]; then
         echo "installing packages (missing:$missing)" >&2
         as_root apt-get update

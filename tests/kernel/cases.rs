@@ -27,6 +27,8 @@
 //!   `nobody` (uid and gid 65534).
 //! * `sh: COMMAND` runs COMMAND with `/bin/sh -c` in the namespace as
 //!   setup; it must succeed in both runs and its output is not compared.
+//!   `$IPVSADM` holds the path of the ipvsadm of the run (ours or the
+//!   reference), e.g. for a save piped into a restore.
 //!
 //! Each case runs in a fresh namespace with ours and again with the
 //! reference ipvsadm; every command's stdout, stderr and exit status must

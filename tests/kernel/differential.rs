@@ -125,7 +125,10 @@ fn side(
                 )?
             }
             StepKind::Shell(command) => {
-                let args = vec!["-c".to_string(), command.clone()];
+                // The program of this run, as $IPVSADM (paths of ours and
+                // Debian's hold no quote).
+                let script = format!("IPVSADM='{program}'\n{command}");
+                let args = vec!["-c".to_string(), script];
                 let out =
                     exec::run("/bin/sh", "sh", &args, step.stdin.as_deref())?;
                 if !out.success() {

@@ -1,6 +1,6 @@
 //! The real-kernel test suite: differential tests of our ipvsadm against
-//! Debian's and a traffic walk-through, run inside a VM whose kernel has
-//! IPVS.
+//! Debian's, a traffic walk-through and the traffic suite, run inside a
+//! VM whose kernel has IPVS.
 //!
 //! On the host (`IPVSADM_IN_VM` unset) this program boots ONE VM with vng
 //! and runs itself inside it with `IPVSADM_IN_VM=1`; it exits with the
@@ -12,7 +12,7 @@
 //! * `IPVSADM_TEST_FILTER` or the first plain argument: run only tests
 //!   whose name contains this text (`cargo test --test kernel -- FILTER`).
 //! * `IPVSADM_KERNEL`: kernel image (default: newest /boot/vmlinuz-*-amd64).
-//! * `IPVSADM_VM_TIMEOUT`: seconds before the VM is killed (default 900).
+//! * `IPVSADM_VM_TIMEOUT`: seconds before the VM is killed (default 3600).
 //! * `IPVSADM_VNG_VERBOSE`: show the guest's kernel log.
 //! * `IPVSADM_TEST_VERBOSE`: print every differential command's reference
 //!   output; `IPVSADM_TEST_TRACE`: print how long each program ran.
@@ -22,8 +22,10 @@ mod differential;
 mod divergences;
 mod exec;
 mod host;
+mod lbnet;
 mod netns;
 mod report;
+mod traffic;
 mod walkthrough;
 
 use report::{Filter, Report};
@@ -76,6 +78,7 @@ fn on_host(filter: Filter) -> ExitCode {
         .iter()
         .map(|c| format!("differential/{}", c.name))
         .chain(walkthrough::STEPS.iter().map(|s| s.to_string()))
+        .chain(traffic::STEPS.iter().map(|s| s.to_string()))
         .chain(divergences::names().map(str::to_string))
         .any(|name| filter.matches(&name));
     if !selected {
@@ -113,6 +116,7 @@ fn guest(filter: &Filter) -> ExitCode {
     });
     if report.all_passed() {
         walkthrough::run(&ours, filter, &mut report);
+        traffic::run(&ours, filter, &mut report);
         match cases::load_dir(Path::new(CASES_DIR)) {
             Ok(cases) => {
                 let programs = differential::Programs {

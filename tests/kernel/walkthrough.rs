@@ -3,8 +3,8 @@
 //! rs2 (built by `walkthrough-net.sh`). Each step is checked by the
 //! responses the client gets and by our own `ipvsadm -Ln` listing.
 
-use crate::exec::{self, Outcome};
-use crate::netns;
+use crate::exec;
+use crate::lbnet::{Balancer, expect_all, expect_alternating, fetch};
 use crate::report::{Filter, Report};
 
 const NET_SCRIPT: &str = concat!(
@@ -86,34 +86,12 @@ pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
     }
 }
 
-/// Our ipvsadm, run in the `lb` namespace.
-struct Balancer<'a> {
-    ours: &'a str,
+/// Checks our `ipvsadm -Ln` in `lb`.
+trait ExpectTable {
+    fn expect_table(&self, entries: &[&str]) -> Result<(), String>;
 }
 
-impl Balancer<'_> {
-    fn run(&self, args: &[&str]) -> Result<Outcome, String> {
-        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-        netns::within("lb", || exec::run(self.ours, "ipvsadm", &args, None))
-            .map_err(|e| format!("cannot enter namespace lb: {e}"))?
-    }
-
-    /// Runs `ipvsadm ARGS`, which must succeed silently.
-    fn ok(&self, args: &[&str]) -> Result<(), String> {
-        let out = self.run(args)?;
-        if out.success() && out.stdout.is_empty() && out.stderr.is_empty() {
-            Ok(())
-        } else {
-            Err(format!(
-                "`ipvsadm {}` gave {}\nstdout: {:?}\nstderr: {:?}",
-                args.join(" "),
-                out.status,
-                out.stdout_text(),
-                out.stderr_text()
-            ))
-        }
-    }
-
+impl ExpectTable for Balancer<'_> {
     /// Checks `ipvsadm -Ln`: the fixed header, then exactly `entries`
     /// (whitespace squeezed; real-server lines without the connection
     /// counters, which depend on traffic).
@@ -164,52 +142,13 @@ fn squeeze(line: &str) -> String {
     }
 }
 
-/// One HTTP request from the client namespace.
-fn fetch() -> Result<Outcome, String> {
-    let args: Vec<String> = ["-s", "--max-time", "3", URL]
-        .iter()
-        .map(|a| a.to_string())
-        .collect();
-    netns::within("client", || exec::run("curl", "curl", &args, None))
-        .map_err(|e| format!("cannot enter namespace client: {e}"))?
-}
-
-/// `count` requests, each of which must succeed; the response bodies.
+/// `count` requests to the VIP, each of which must succeed.
 fn requests(count: usize) -> Result<Vec<String>, String> {
-    let mut bodies = Vec::new();
-    for n in 1..=count {
-        let out = fetch()?;
-        if !out.success() {
-            return Err(format!(
-                "request {n} to {URL} failed ({}); earlier answers {bodies:?}",
-                out.status
-            ));
-        }
-        bodies.push(out.stdout_text().trim().to_string());
-    }
-    Ok(bodies)
-}
-
-fn expect_all(got: &[String], server: &str) -> Result<(), String> {
-    if got.iter().all(|b| b == server) {
-        Ok(())
-    } else {
-        Err(format!("expected every answer from {server}, got {got:?}"))
-    }
-}
-
-fn expect_alternating(got: &[String]) -> Result<(), String> {
-    let known = got.iter().all(|b| b == "rs1" || b == "rs2");
-    let alternates = got.windows(2).all(|w| w[0] != w[1]);
-    if known && alternates {
-        Ok(())
-    } else {
-        Err(format!("expected answers alternating rs1/rs2, got {got:?}"))
-    }
+    crate::lbnet::requests(URL, count)
 }
 
 fn expect_refused() -> Result<(), String> {
-    let out = fetch()?;
+    let out = fetch(URL)?;
     if out.success() {
         Err(format!(
             "expected the request to fail, got {:?}",
