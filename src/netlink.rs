@@ -426,3 +426,7 @@ where
 fn aligned(len: usize, left: usize) -> usize {
     ((len + 3) & !3).min(left)
 }
+
+#[cfg(all(test, target_endian = "little"))]
+#[path = "netlink_tests.rs"]
+mod tests;
