@@ -21,7 +21,9 @@ mod cases;
 mod differential;
 mod divergences;
 mod exec;
+mod hardening;
 mod host;
+mod measure;
 mod netns;
 mod report;
 mod walkthrough;
@@ -77,6 +79,7 @@ fn on_host(filter: Filter) -> ExitCode {
         .map(|c| format!("differential/{}", c.name))
         .chain(walkthrough::STEPS.iter().map(|s| s.to_string()))
         .chain(divergences::names().map(str::to_string))
+        .chain(hardening::names())
         .any(|name| filter.matches(&name));
     if !selected {
         println!(
@@ -121,6 +124,7 @@ fn guest(filter: &Filter) -> ExitCode {
                 };
                 differential::run(&cases, programs, filter, &mut report);
                 divergences::run(&ours, REFERENCE, filter, &mut report);
+                hardening::run(&ours, REFERENCE, filter, &mut report);
             }
             Err(e) => report.run("differential/case files", || Err(e)),
         }
