@@ -14,13 +14,20 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 echo "+ cargo fuzz build" >&2
 cargo fuzz build
+# Host names in the inputs reach the C library's resolver; without a
+# network (a fresh network namespace) a lookup fails at once instead of
+# waiting for a DNS server that may drop queries.
+isolate=()
+if unshare -n true 2>/dev/null; then
+    isolate=(unshare -n)
+fi
 for target in $(cargo fuzz list); do
     inputs=("seeds/$target")
     if [ -d "regressions/$target" ]; then inputs+=("regressions/$target"); fi
     mkdir -p "$scratch/$target"
     echo "+ cargo fuzz run $target (${seconds} s)" >&2
     log="$scratch/$target.log"
-    if ! cargo fuzz run "$target" "$scratch/$target" "${inputs[@]}" -- \
+    if ! "${isolate[@]}" cargo fuzz run "$target" "$scratch/$target" "${inputs[@]}" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$scratch/$target-" -print_final_stats=1 \
         >"$log" 2>&1; then

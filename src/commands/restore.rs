@@ -211,16 +211,31 @@ impl<R: BufRead> LineReader<R> {
     /// Consume blanks; stop before a non-blank, after a newline or at the
     /// end of input.
     fn skip_blanks(&mut self) -> Result<Step> {
-        while let Some(b) = self.peek()? {
-            if !is_blank(b) {
-                return Ok(Step::More);
+        loop {
+            let buf = match self.input.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            };
+            if buf.is_empty() {
+                return Ok(Step::EndOfInput);
             }
-            self.input.consume(1);
-            if b == b'\n' {
-                return Ok(Step::EndOfLine);
+            let end = buf.iter().position(|b| !is_blank(*b) || *b == b'\n');
+            match end {
+                Some(i) if buf[i] == b'\n' => {
+                    self.input.consume(i + 1);
+                    return Ok(Step::EndOfLine);
+                }
+                Some(i) => {
+                    self.input.consume(i);
+                    return Ok(Step::More);
+                }
+                None => {
+                    let n = buf.len();
+                    self.input.consume(n);
+                }
             }
         }
-        Ok(Step::EndOfInput)
     }
 
     /// Read up to [`MAX_TOKEN`] non-blanks into `self.token`, then at most

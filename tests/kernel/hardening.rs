@@ -17,15 +17,12 @@ use crate::report::{Filter, Report};
 const RSS_BOUND_KIB: i64 = 64 * 1024;
 
 /// Services in the big listing compared with ipvsadm's.
-const BIG_TABLE: u32 = 100_000;
+const BIG_TABLE: u32 = 20_000;
 
 type Test = fn(&str, &str) -> Result<(), String>;
 
 const TESTS: &[(&str, Test)] = &[
-    (
-        "hardening/million-line restore in bounded memory",
-        million_lines,
-    ),
+    ("hardening/long restore in bounded memory", long_restore),
     ("hardening/endless line in bounded memory", endless_line),
     (
         "hardening/concurrent restores all land",
@@ -112,8 +109,7 @@ fn hostile_cases() -> Vec<Case> {
         ),
         (
             "bytes that are not UTF-8",
-            b"-A -t 192.0.2.1:80 -s \xff\xfe\n-A -t 192.0.2.2:80 -\xe9\n"
-                .to_vec(),
+            b"-A -t 192.0.2.1:80 -s \xff\xfe\n-A -t 192.0.2.\xe9:80\n".to_vec(),
         ),
         ("only blanks", b" \t\r\n\n\n   \t ".to_vec()),
     ];
@@ -153,19 +149,20 @@ fn check_rss(what: &str, got: &measure::Measured) -> Result<(), String> {
     Ok(())
 }
 
-/// A million lines, each padded to 80 bytes (80 MB in all), adding and
-/// deleting services: streamed, so memory stays bounded.
-fn million_lines(ours: &str, _: &str) -> Result<(), String> {
-    const LINES: u32 = 1_000_000;
+/// 200,000 lines, each padded to 400 bytes (80 MB in all), adding and
+/// deleting services: streamed, so memory stays bounded. (A million lines
+/// take over ten minutes in the emulated VM.)
+fn long_restore(ours: &str, _: &str) -> Result<(), String> {
+    const LINES: u32 = 200_000;
     let got = measure::run(ours, &["-R"], |out| {
         for i in 0..LINES / 2 {
             let a = addr(i % 50_000);
-            writeln!(out, "{:<79}", format!("-A -t {a}:80 -s rr"))?;
-            writeln!(out, "{:<79}", format!("-D -t {a}:80"))?;
+            writeln!(out, "{:<399}", format!("-A -t {a}:80 -s rr"))?;
+            writeln!(out, "{:<399}", format!("-D -t {a}:80"))?;
         }
         Ok(())
     })?;
-    check_rss("ours -R of 1,000,000 lines", &got)?;
+    check_rss("ours -R of 200,000 lines", &got)?;
     if got.status != "exit 0" || !got.stderr.is_empty() {
         return Err(format!(
             "restore: {}: {}",
