@@ -368,24 +368,24 @@ fn list_line(line: &str) -> bool {
 /// lines to thousands of lines later.
 fn restore_fds(ours: &str, _: &str) -> Result<(), String> {
     let mut restore = Restore::start(ours)?;
-    restore.send_and_sync("-A -t 192.0.2.1:80\n")?;
+    restore.send_and_sync("", "192.0.2.1:99", ours)?;
     let pid = restore.child.id();
     let before = measure::open_fds(pid)?;
-    for round in 0..10 {
+    for round in 0..5 {
         let mut lines = String::new();
-        for i in 0..500 {
-            let a = addr(round * 500 + i);
+        for i in 0..400 {
+            let a = addr(round * 400 + i);
             let _ = writeln!(lines, "-A -t {a}:80\n-a -t {a}:80 -r 192.0.2.9");
             let _ = writeln!(lines, "-Z -t {a}:80\n-D -t {a}:80");
         }
         let _ = writeln!(lines, "-Ln\n-Sn\n-L --daemon\n-C");
-        restore.send_and_sync(&lines)?;
+        restore.send_and_sync(&lines, &format!("192.0.2.{round}:98"), ours)?;
     }
     let after = measure::open_fds(pid)?;
-    let status = restore.finish()?;
-    if before != after || status != "exit 0" {
+    let (status, stderr) = restore.finish()?;
+    if before != after || status != "exit 0" || !stderr.is_empty() {
         return Err(format!(
-            "descriptors {before} then {after}; restore {status}"
+            "descriptors {before} then {after}; restore {status}: {stderr}"
         ));
     }
     Ok(())

@@ -2,9 +2,9 @@
 //! status, the peak resident memory the kernel accounted to it
 //! (`wait4`'s `ru_maxrss`) and its standard output, read as it comes.
 
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Write};
 use std::os::unix::process::CommandExt;
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::thread;
 
 use crate::exec::CLEAN_PATH;
@@ -108,18 +108,19 @@ pub fn open_fds(pid: u32) -> Result<usize, String> {
         .map_err(|e| format!("/proc/{pid}/fd: {e}"))
 }
 
-/// A running restore fed line by line, with its output read line by line.
+/// A running restore fed in pieces. Its output is drained on threads (it
+/// is buffered until exit, so it cannot be used to synchronise).
 pub struct Restore {
     pub child: Child,
     input: ChildStdin,
-    output: BufReader<ChildStdout>,
+    output: [thread::JoinHandle<Vec<u8>>; 2],
 }
 
 impl Restore {
     pub fn start(program: &str) -> Result<Self, String> {
         let mut child = spawn(program, &["-R"])?;
         let input = child.stdin.take().ok_or("no stdin")?;
-        let output = BufReader::new(child.stdout.take().ok_or("no stdout")?);
+        let output = [drain(child.stdout.take()), drain(child.stderr.take())];
         Ok(Restore {
             child,
             input,
@@ -127,25 +128,43 @@ impl Restore {
         })
     }
 
-    /// Sends `lines`, then a `-L --timeout` and waits for its one line of
-    /// output: everything sent before has then been executed.
-    pub fn send_and_sync(&mut self, lines: &str) -> Result<String, String> {
+    /// Sends `lines`, then adds the service `marker` and a listing (which
+    /// makes the restore send what it has batched), and waits until
+    /// `probe` sees the marker: everything sent before has then been
+    /// executed.
+    pub fn send_and_sync(
+        &mut self,
+        lines: &str,
+        marker: &str,
+        probe: &str,
+    ) -> Result<(), String> {
+        let tail = format!("-A -t {marker}\n-L --timeout\n");
         self.input
             .write_all(lines.as_bytes())
-            .and_then(|()| self.input.write_all(b"-L --timeout\n"))
+            .and_then(|()| self.input.write_all(tail.as_bytes()))
             .and_then(|()| self.input.flush())
             .map_err(|e| format!("writing to the restore: {e}"))?;
-        let mut line = String::new();
-        self.output
-            .read_line(&mut line)
-            .map_err(|e| format!("reading from the restore: {e}"))?;
-        Ok(line)
+        let args = ["-L".to_string(), "-t".to_string(), marker.to_string()];
+        for _ in 0..3000 {
+            if crate::exec::run(probe, "ipvsadm", &args, None)?.success() {
+                return Ok(());
+            }
+            thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Err(format!("the restore never added {marker}"))
     }
 
-    /// Closes stdin and waits for the exit status.
-    pub fn finish(self) -> Result<String, String> {
-        drop(self.input);
-        let Restore { child, .. } = self;
-        wait_rusage(&child).map(|(status, _)| status)
+    /// Closes stdin and waits; returns the exit status and stderr.
+    pub fn finish(self) -> Result<(String, String), String> {
+        let Restore {
+            child,
+            input,
+            output: [stdout, stderr],
+        } = self;
+        drop(input);
+        let (status, _) = wait_rusage(&child)?;
+        let _ = stdout.join();
+        let stderr = stderr.join().unwrap_or_default();
+        Ok((status, String::from_utf8_lossy(&stderr).into_owned()))
     }
 }
