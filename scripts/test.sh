@@ -2,7 +2,8 @@
 # The project's test command. Installs what the real-kernel suite needs (only
 # if something is missing), then: format check, lints, build, and every test,
 # including tests/kernel (one QEMU VM running Debian's kernel, which has IPVS;
-# the host kernel has none). Fails on the first failure.
+# the host kernel has none), then a short fuzz run of each fuzz target. Fails
+# on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/deps.sh
@@ -22,6 +23,8 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 echo "+ cargo test --locked" >&2
 cargo test --locked 2>&1 | tee "$log"
+# A minute of fuzzing per target (scripts/fuzz-smoke.sh; FUZZ_SECONDS).
+run bash scripts/fuzz-smoke.sh
 # One closing line for the whole run: the sum of every test binary's
 # `test result:` line and the kernel suite's `N passed, M failed`.
 awk '

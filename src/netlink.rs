@@ -260,11 +260,10 @@ impl IpvsSocket {
         let mut pending = count;
         while pending > 0 {
             let len = self.recv_datagram()?;
-            let mut off = 0;
-            while off < len {
-                let (header, payload) =
-                    parse_one::<GenlMessage<IpvsMessage>>(&self.rx[off..len])?;
-                off += aligned(header.length as usize, len - off);
+            for item in
+                datagram_messages::<GenlMessage<IpvsMessage>>(&self.rx[..len])
+            {
+                let (header, payload) = item?;
                 let index = header.sequence_number.wrapping_sub(first) as usize;
                 if index >= count {
                     continue;
@@ -322,11 +321,8 @@ impl IpvsSocket {
     {
         loop {
             let len = self.recv_datagram()?;
-            let mut off = 0;
-            while off < len {
-                let (header, payload) =
-                    parse_one::<GenlMessage<I>>(&self.rx[off..len])?;
-                off += aligned(header.length as usize, len - off);
+            for item in datagram_messages::<GenlMessage<I>>(&self.rx[..len]) {
+                let (header, payload) = item?;
                 if header.sequence_number != seq {
                     continue;
                 }
@@ -387,6 +383,31 @@ fn append_request<F>(
     nl.serialize(&mut tx[start..]);
 }
 
+/// The netlink messages of one received datagram, in order. A message that
+/// does not parse (or claims fewer bytes than a header) is an error and
+/// ends the walk; a length beyond the datagram is bounded by it.
+pub fn datagram_messages<I>(
+    datagram: &[u8],
+) -> impl Iterator<Item = NlResult<(NetlinkHeader, NetlinkPayload<I>)>> + '_
+where
+    I: NetlinkDeserializable,
+{
+    let mut rest = datagram;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let item = parse_one::<I>(rest);
+        rest = match &item {
+            Ok((header, _)) => {
+                &rest[aligned(header.length as usize, rest.len())..]
+            }
+            Err(_) => &[],
+        };
+        Some(item)
+    })
+}
+
 /// Parse the netlink message at the start of `buf`.
 fn parse_one<I>(buf: &[u8]) -> NlResult<(NetlinkHeader, NetlinkPayload<I>)>
 where
@@ -405,3 +426,7 @@ where
 fn aligned(len: usize, left: usize) -> usize {
     ((len + 3) & !3).min(left)
 }
+
+#[cfg(all(test, target_endian = "little"))]
+#[path = "netlink_tests.rs"]
+mod tests;

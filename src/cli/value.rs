@@ -162,7 +162,9 @@ fn c_strtoul_base0(b: &[u8]) -> Option<(u32, usize)> {
     let mut value: u64 = 0;
     let mut i = start;
     while let Some(d) = b.get(i).and_then(|&c| (c as char).to_digit(radix)) {
-        value = value.saturating_mul(u64::from(radix)) + u64::from(d);
+        value = value
+            .saturating_mul(u64::from(radix))
+            .saturating_add(u64::from(d));
         i += 1;
     }
     let value = u32::try_from(value).ok()?;
@@ -189,6 +191,15 @@ mod tests {
         assert_eq!(strtol_whole("5x"), None);
         assert_eq!(strtol_whole("99999999999999999999"), None);
         assert_eq!(strtol_whole("9223372036854775807"), Some(i64::MAX));
+    }
+
+    /// Found by the `cli_parse` fuzzer: a part too long for 64 bits
+    /// overflowed instead of being refused, as strtoul's ERANGE is.
+    #[test]
+    fn inet_aton_refuses_a_part_beyond_64_bits() {
+        assert_eq!(inet_aton("188888888888888888888888888888.2.3"), None);
+        assert_eq!(inet_aton("99999999999999999999999"), None);
+        assert_eq!(inet_aton("0xffffffffffffffffffff"), None);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 mod list;
 mod restore;
 
+pub use restore::{LineReader, MAX_LINE};
+
 use std::io::Write;
 
 use crate::cli::{self, Command, ListRequest};

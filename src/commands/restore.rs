@@ -35,7 +35,15 @@ pub fn restore_from(
     let mut pending = Pending::default();
     let mut status = 0u8;
     let mut reader = LineReader::new(input);
-    while let Some(tokens) = reader.next_line()? {
+    loop {
+        let tokens = match reader.next_line() {
+            Ok(Some(tokens)) => tokens,
+            Ok(None) => break,
+            Err(e) => {
+                pending.flush(client, streams, &mut status);
+                return Err(e);
+            }
+        };
         if tokens.is_empty() {
             continue;
         }
@@ -110,54 +118,184 @@ impl Pending {
     }
 }
 
-/// ipvsadm's line reader (`config_stream_read`): tokens are runs of
-/// non-blanks, `ipvsadm` tokens are dropped, and a last line ending in two
-/// or more blanks without a newline is discarded.
-struct LineReader<'a> {
-    input: &'a mut dyn BufRead,
-    line: Vec<u8>,
+/// ipvsadm's line reader (`config_stream_read`), streaming: tokens are
+/// runs of non-blanks of at most [`MAX_TOKEN`] bytes (longer runs are
+/// split), each cut at its first NUL as a C string is, `ipvsadm` tokens are
+/// dropped, and a last line ending in two or more blanks without a newline
+/// is discarded. Memory is bounded: blanks are skipped as they are read,
+/// and a line whose tokens take more than [`MAX_LINE`] bytes is read to its
+/// end and refused.
+pub struct LineReader<R> {
+    input: R,
+    token: Vec<u8>,
 }
 
-impl<'a> LineReader<'a> {
-    fn new(input: &'a mut dyn BufRead) -> Self {
+/// Most bytes the tokens of one line may take (each token counts its
+/// length plus the size of a `String`). ipvsadm's arrays are unbounded; no
+/// meaningful command line comes near this.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// What the scanner found after a token or a run of blanks.
+enum Step {
+    /// More of the line follows.
+    More,
+    /// The line ended with a newline.
+    EndOfLine,
+    /// The input ended.
+    EndOfInput,
+}
+
+impl<R: BufRead> LineReader<R> {
+    pub fn new(input: R) -> Self {
         LineReader {
             input,
-            line: Vec::new(),
+            token: Vec::with_capacity(MAX_TOKEN),
         }
     }
 
-    /// The next line's tokens; `None` at the end of input.
-    fn next_line(&mut self) -> Result<Option<Vec<String>>> {
-        self.line.clear();
-        let n = self.input.read_until(b'\n', &mut self.line)?;
-        if n == 0 {
-            return Ok(None);
+    /// The next line's tokens; `None` at the end of input. A line too long
+    /// to hold is an [`Error::Invalid`].
+    pub fn next_line(&mut self) -> Result<Option<Vec<String>>> {
+        let mut tokens = Vec::new();
+        let mut kept = 0usize;
+        let mut too_long = false;
+        let mut ntoken = 0usize;
+        loop {
+            let Some(first) = self.peek()? else {
+                // fscanf meets the end before a conversion.
+                return if ntoken == 0 {
+                    Ok(None)
+                } else {
+                    finish(tokens, too_long)
+                };
+            };
+            let step = if is_blank(first) {
+                // A failed match: skip blanks up to a newline.
+                match self.skip_blanks()? {
+                    Step::EndOfInput => return Ok(None),
+                    Step::EndOfLine => return finish(tokens, too_long),
+                    Step::More => continue,
+                }
+            } else {
+                self.read_token()?
+            };
+            let text = c_string(&self.token);
+            if text != "ipvsadm" {
+                ntoken += 1;
+                kept += text.len() + std::mem::size_of::<String>();
+                if kept > MAX_LINE {
+                    too_long = true;
+                    tokens = Vec::new();
+                }
+                if !too_long {
+                    tokens.push(text);
+                }
+            }
+            if matches!(step, Step::EndOfLine) {
+                return finish(tokens, too_long);
+            }
         }
-        let complete = self.line.last() == Some(&b'\n');
-        let tokens = tokenize(&self.line);
-        if !complete && (tokens.is_empty() || trailing_blanks(&self.line) >= 2)
-        {
-            return Ok(None);
-        }
-        Ok(Some(tokens))
     }
+
+    /// The next byte without consuming it.
+    fn peek(&mut self) -> Result<Option<u8>> {
+        loop {
+            match self.input.fill_buf() {
+                Ok(buf) => return Ok(buf.first().copied()),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Consume blanks; stop before a non-blank, after a newline or at the
+    /// end of input.
+    fn skip_blanks(&mut self) -> Result<Step> {
+        loop {
+            let buf = match self.input.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            };
+            if buf.is_empty() {
+                return Ok(Step::EndOfInput);
+            }
+            let end = buf.iter().position(|b| !is_blank(*b) || *b == b'\n');
+            match end {
+                Some(i) if buf[i] == b'\n' => {
+                    self.input.consume(i + 1);
+                    return Ok(Step::EndOfLine);
+                }
+                Some(i) => {
+                    self.input.consume(i);
+                    return Ok(Step::More);
+                }
+                None => {
+                    let n = buf.len();
+                    self.input.consume(n);
+                }
+            }
+        }
+    }
+
+    /// Read up to [`MAX_TOKEN`] non-blanks into `self.token`, then at most
+    /// one blank after them (`%4096[^ \t\n\r]%1[ \t\n\r]`).
+    fn read_token(&mut self) -> Result<Step> {
+        self.token.clear();
+        while self.token.len() < MAX_TOKEN {
+            let room = MAX_TOKEN - self.token.len();
+            let buf = match self.input.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            };
+            if buf.is_empty() {
+                return Ok(Step::EndOfInput);
+            }
+            let avail = buf.len().min(room);
+            let run = buf[..avail]
+                .iter()
+                .position(|b| is_blank(*b))
+                .unwrap_or(avail);
+            self.token.extend_from_slice(&buf[..run]);
+            self.input.consume(run);
+            if run < avail {
+                break;
+            }
+        }
+        match self.peek()? {
+            Some(b) if is_blank(b) => {
+                self.input.consume(1);
+                Ok(if b == b'\n' {
+                    Step::EndOfLine
+                } else {
+                    Step::More
+                })
+            }
+            Some(_) => Ok(Step::More),
+            None => Ok(Step::EndOfInput),
+        }
+    }
+}
+
+/// The tokens of a finished line, or the refusal of a too long one.
+fn finish(tokens: Vec<String>, too_long: bool) -> Result<Option<Vec<String>>> {
+    if too_long {
+        return Err(Error::Invalid(format!(
+            "restore line longer than {MAX_LINE} bytes"
+        )));
+    }
+    Ok(Some(tokens))
 }
 
 fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
-fn trailing_blanks(line: &[u8]) -> usize {
-    line.iter().rev().take_while(|b| is_blank(**b)).count()
-}
-
-fn tokenize(line: &[u8]) -> Vec<String> {
-    line.split(|b| is_blank(*b))
-        .filter(|t| !t.is_empty())
-        .flat_map(|t| t.chunks(MAX_TOKEN))
-        .map(|t| String::from_utf8_lossy(t).into_owned())
-        .filter(|t| t != "ipvsadm")
-        .collect()
+/// A token as C sees it: up to its first NUL.
+fn c_string(token: &[u8]) -> String {
+    let end = token.iter().position(|b| *b == 0).unwrap_or(token.len());
+    String::from_utf8_lossy(&token[..end]).into_owned()
 }
 
 #[cfg(test)]
@@ -172,6 +310,88 @@ mod tests {
             out.push(l);
         }
         out
+    }
+
+    /// `count` copies of `unit`, produced on the fly.
+    struct Repeat {
+        unit: &'static [u8],
+        left: usize,
+        pos: usize,
+    }
+
+    impl io::Read for Repeat {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let mut n = 0;
+            while n < buf.len() && self.left > 0 {
+                buf[n] = self.unit[self.pos];
+                n += 1;
+                self.pos += 1;
+                if self.pos == self.unit.len() {
+                    self.pos = 0;
+                    self.left -= 1;
+                }
+            }
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn tokens_end_at_their_first_nul() {
+        assert_eq!(
+            lines("-A -t 1.2.3.4:80\0junk \0x ipvsadm\0y\n"),
+            vec![vec!["-A", "-t", "1.2.3.4:80", ""]]
+        );
+    }
+
+    #[test]
+    fn blanks_only_at_the_end_are_no_line() {
+        assert!(lines("  \t").is_empty());
+        assert!(lines("ipvsadm").is_empty());
+        assert_eq!(lines("ipvsadm\n"), vec![Vec::<String>::new()]);
+    }
+
+    #[test]
+    fn tokens_split_across_reads_are_whole() {
+        let input = "-A   -t\t1.2.3.4:80 -s rr\n-C";
+        let mut reader =
+            LineReader::new(io::BufReader::with_capacity(1, input.as_bytes()));
+        assert_eq!(
+            reader.next_line().unwrap(),
+            Some(vec!["-A", "-t", "1.2.3.4:80", "-s", "rr"])
+                .map(|l| l.into_iter().map(String::from).collect())
+        );
+        assert_eq!(reader.next_line().unwrap(), Some(vec!["-C".to_string()]));
+        assert_eq!(reader.next_line().unwrap(), None);
+    }
+
+    #[test]
+    fn a_line_beyond_the_bound_is_refused_and_the_next_is_read() {
+        // 8 MiB of one token without a newline, then a normal line.
+        let huge = Repeat {
+            unit: b"x",
+            left: 8 * MAX_LINE,
+            pos: 0,
+        };
+        let tail: &[u8] = b"\n-C\n";
+        let mut reader =
+            LineReader::new(io::BufReader::new(io::Read::chain(huge, tail)));
+        match reader.next_line() {
+            Err(Error::Invalid(m)) => assert!(m.contains("longer than")),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(reader.next_line().unwrap(), Some(vec!["-C".to_string()]));
+        assert_eq!(reader.next_line().unwrap(), None);
+    }
+
+    #[test]
+    fn many_short_tokens_are_bounded_too() {
+        let many = Repeat {
+            unit: b"\0 ",
+            left: 1 << 20,
+            pos: 0,
+        };
+        let mut reader = LineReader::new(io::BufReader::new(many));
+        assert!(matches!(reader.next_line(), Err(Error::Invalid(_))));
     }
 
     #[test]

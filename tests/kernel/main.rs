@@ -21,8 +21,10 @@ mod cases;
 mod differential;
 mod divergences;
 mod exec;
+mod hardening;
 mod host;
 mod lbnet;
+mod measure;
 mod netns;
 mod report;
 mod traffic;
@@ -80,6 +82,7 @@ fn on_host(filter: Filter) -> ExitCode {
         .chain(walkthrough::STEPS.iter().map(|s| s.to_string()))
         .chain(traffic::STEPS.iter().map(|s| s.to_string()))
         .chain(divergences::names().map(str::to_string))
+        .chain(hardening::names())
         .any(|name| filter.matches(&name));
     if !selected {
         println!(
@@ -125,6 +128,7 @@ fn guest(filter: &Filter) -> ExitCode {
                 };
                 differential::run(&cases, programs, filter, &mut report);
                 divergences::run(&ours, REFERENCE, filter, &mut report);
+                hardening::run(&ours, REFERENCE, filter, &mut report);
             }
             Err(e) => report.run("differential/case files", || Err(e)),
         }

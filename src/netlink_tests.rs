@@ -1,0 +1,119 @@
+//! Hostile datagrams at the socket level: the walk over the messages of
+//! one datagram given wrong lengths, truncations and misalignment must end
+//! with an error or skip, never loop or panic.
+
+use netlink_packet_core::NetlinkPayload;
+use netlink_packet_generic::GenlMessage;
+
+use super::{NlResult, datagram_messages};
+use crate::ipvs::IpvsMessage;
+
+const NLMSG_ERROR: u16 = 2;
+const NLMSG_DONE: u16 = 3;
+
+/// A netlink header claiming `len` bytes, then `body`.
+fn message(len: u32, kind: u16, seq: u32, body: &[u8]) -> Vec<u8> {
+    let mut m = Vec::new();
+    m.extend_from_slice(&len.to_le_bytes());
+    m.extend_from_slice(&kind.to_le_bytes());
+    m.extend_from_slice(&0u16.to_le_bytes());
+    m.extend_from_slice(&seq.to_le_bytes());
+    m.extend_from_slice(&0u32.to_le_bytes());
+    m.extend_from_slice(body);
+    m
+}
+
+/// A well-formed end-of-dump message.
+fn done(seq: u32) -> Vec<u8> {
+    message(20, NLMSG_DONE, seq, &0i32.to_le_bytes())
+}
+
+/// What the walk yields: the sequence number of each message, or `None`
+/// for an error. At most 100 items, so a runaway walk shows.
+fn walk(datagram: &[u8]) -> Vec<Option<u32>> {
+    datagram_messages::<GenlMessage<IpvsMessage>>(datagram)
+        .take(100)
+        .map(|item: NlResult<_>| item.ok().map(|(h, _)| h.sequence_number))
+        .collect()
+}
+
+#[test]
+fn well_formed_messages_are_walked_in_order() {
+    let d = [done(1), done(2), done(3)].concat();
+    assert_eq!(walk(&d), vec![Some(1), Some(2), Some(3)]);
+    assert!(walk(&[]).is_empty());
+}
+
+#[test]
+fn a_zero_length_message_is_an_error_and_ends_the_walk() {
+    let d = [message(0, NLMSG_DONE, 1, &[0; 4]), done(2)].concat();
+    assert_eq!(walk(&d), vec![None]);
+}
+
+#[test]
+fn a_length_shorter_than_a_header_is_an_error() {
+    for len in 1..16 {
+        let d = [message(len, NLMSG_DONE, 1, &[0; 4]), done(2)].concat();
+        assert_eq!(walk(&d), vec![None], "nlmsg_len {len}");
+    }
+}
+
+#[test]
+fn a_length_beyond_the_datagram_is_an_error() {
+    let d = [done(1), message(4096, NLMSG_DONE, 2, &[0; 4])].concat();
+    assert_eq!(walk(&d), vec![Some(1), None]);
+    let d = message(u32::MAX, NLMSG_DONE, 1, &[0; 4]);
+    assert_eq!(walk(&d), vec![None]);
+}
+
+#[test]
+fn a_truncated_header_is_an_error() {
+    let d = done(1);
+    for cut in 1..16 {
+        assert_eq!(walk(&d[..cut]), vec![None], "{cut} bytes");
+    }
+}
+
+#[test]
+fn a_misaligned_length_is_rounded_up_to_the_next_message() {
+    // 21 bytes used, 3 of padding, then the next message.
+    let first = message(21, NLMSG_DONE, 1, &[0; 8]);
+    let d = [first, done(2)].concat();
+    assert_eq!(walk(&d), vec![Some(1), Some(2)]);
+}
+
+#[test]
+fn a_padded_last_message_ends_the_walk_cleanly() {
+    // The rounded-up length runs past the datagram's end.
+    let d = [done(1), message(21, NLMSG_DONE, 2, &[0; 5])].concat();
+    assert_eq!(walk(&d), vec![Some(1), Some(2)]);
+}
+
+#[test]
+fn garbage_after_a_message_is_an_error() {
+    let d = [done(1), vec![0xff; 7]].concat();
+    assert_eq!(walk(&d), vec![Some(1), None]);
+}
+
+#[test]
+fn an_error_reply_carries_the_errno() {
+    // NLMSG_ERROR with -ENOENT and the echoed request header.
+    let mut body = (-2i32).to_le_bytes().to_vec();
+    body.extend_from_slice(&message(16, 0x20, 7, &[]));
+    let d = message(36, NLMSG_ERROR, 7, &body);
+    let items: Vec<_> =
+        datagram_messages::<GenlMessage<IpvsMessage>>(&d).collect();
+    assert_eq!(items.len(), 1);
+    match &items[0] {
+        Ok((_, NetlinkPayload::Error(e))) => {
+            assert_eq!(e.code.map(|c| c.get()), Some(-2));
+        }
+        other => panic!("expected an error reply, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_genl_message_too_short_for_its_header_is_an_error() {
+    let d = message(18, 0x20, 1, &[1, 1, 0, 0]);
+    assert_eq!(walk(&d), vec![None]);
+}
