@@ -15,6 +15,12 @@ use crate::model::{
 };
 use crate::netlink::{IpvsSocket, NetlinkError};
 
+/// How many times a listing re-reads the table when it changed underneath.
+const SNAPSHOT_ATTEMPTS: usize = 5;
+
+/// Every service with its real servers, read as one consistent picture.
+pub type Table = Vec<(Service, Vec<Destination>)>;
+
 /// Lowest kernel IPVS version ipvsadm 1.31 accepts without a warning.
 pub const MIN_KERNEL_VERSION: u32 = 0x010104;
 
@@ -66,7 +72,7 @@ impl Client {
     }
 
     /// Make room for pipelined batches of acknowledgements.
-    pub fn prepare_for_batches(&self) {
+    pub fn prepare_for_batches(&mut self) {
         self.socket.reserve_receive_buffer();
     }
 
@@ -76,6 +82,46 @@ impl Client {
         self.socket
             .dump(&msg, |m| service_of(&m))
             .map_err(kernel(Operation::GetServices))
+    }
+
+    /// Every service with its real servers, in kernel order.
+    ///
+    /// IPVS dumps never set `NLM_F_DUMP_INTR`, and the real servers of a
+    /// service that vanished dump as an empty list, so the services are
+    /// dumped again after the real servers: the picture is kept only when
+    /// the same services, in the same order, were there before and after.
+    /// Otherwise it is read again, and after a few attempts the listing
+    /// fails (status 1) rather than print a table that mixes states.
+    pub fn table(&mut self) -> Result<Table> {
+        for _ in 0..SNAPSHOT_ATTEMPTS {
+            let services = self.services()?;
+            if services.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut table = Vec::with_capacity(services.len());
+            for svc in services {
+                let dests = self.dests(&svc)?;
+                table.push((svc, dests));
+            }
+            let after = self.services()?;
+            if same_services(&table, &after) {
+                return Ok(table);
+            }
+        }
+        Err(table_changed())
+    }
+
+    /// One service with its real servers. The service is asked for again
+    /// afterwards: if it vanished meanwhile, the listing fails as for a
+    /// service that never existed, rather than show it with no servers.
+    pub fn service_entry(
+        &mut self,
+        key: &ServiceKey,
+    ) -> Result<(Service, Vec<Destination>)> {
+        let svc = self.service(key)?;
+        let dests = self.dests(&svc)?;
+        self.service(key)?;
+        Ok((svc, dests))
     }
 
     /// One virtual service; ESRCH when it does not exist.
@@ -235,6 +281,22 @@ impl Change {
             ),
         };
         IpvsMessage::new(cmd, attrs)
+    }
+}
+
+/// Whether `after` lists the same services, in the same order, as `table`.
+fn same_services(table: &Table, after: &[Service]) -> bool {
+    table.len() == after.len()
+        && table.iter().zip(after).all(|((a, _), b)| a.key == b.key)
+}
+
+fn table_changed() -> Error {
+    Error::Message {
+        message: format!(
+            "The IPVS table kept changing while it was read; no consistent \
+             listing after {SNAPSHOT_ATTEMPTS} attempts"
+        ),
+        status: 1,
     }
 }
 

@@ -25,6 +25,15 @@ const RX_BUFFER: usize = 64 * 1024;
 /// acknowledgements is never dropped.
 const SOCKET_RCVBUF: usize = 4 * 1024 * 1024;
 
+/// Most requests sent in one pipelined window.
+const MAX_WINDOW: usize = 512;
+
+/// An upper bound on what one acknowledgement costs in the socket's
+/// receive buffer: the kernel charges an skb's true size (the 36-byte
+/// message, the skb head and its shared info), about 1 KiB; twice that
+/// leaves a margin.
+const ACK_CHARGE: usize = 2048;
+
 /// How often an interrupted dump (`NLM_F_DUMP_INTR`) is restarted.
 const DUMP_RETRIES: usize = 5;
 
@@ -44,8 +53,13 @@ impl NetlinkError {
     pub fn errno(&self) -> i32 {
         match self {
             NetlinkError::Kernel(e) => *e,
-            NetlinkError::Io(e) if e.raw_os_error() == Some(libc::EPERM) => {
-                libc::EPERM
+            NetlinkError::Io(e)
+                if matches!(
+                    e.raw_os_error(),
+                    Some(libc::EPERM | libc::ENOBUFS)
+                ) =>
+            {
+                e.raw_os_error().unwrap_or(libc::EINVAL)
             }
             _ => libc::EINVAL,
         }
@@ -67,6 +81,9 @@ pub struct IpvsSocket {
     seq: u32,
     rx: Vec<u8>,
     tx: Vec<u8>,
+    /// Requests per pipelined window: as many as the receive buffer holds
+    /// acknowledgements for, so the kernel never drops one (ENOBUFS).
+    window: usize,
 }
 
 impl IpvsSocket {
@@ -84,14 +101,17 @@ impl IpvsSocket {
             seq: 0,
             rx: Vec::with_capacity(RX_BUFFER),
             tx: Vec::new(),
+            window: 1,
         };
         this.family_id = this.resolve_family(IpvsMessage::family_name())?;
         Ok(this)
     }
 
-    /// Grow the socket's receive buffer for pipelined batches. Forcing it
-    /// needs CAP_NET_ADMIN, which every IPVS change needs anyway.
-    pub fn reserve_receive_buffer(&self) {
+    /// Grow the socket's receive buffer for pipelined batches and size the
+    /// window to what it holds. Forcing the size needs CAP_NET_ADMIN, which
+    /// every IPVS change needs anyway; without it the buffer stays within
+    /// `rmem_max` and the window shrinks to match.
+    pub fn reserve_receive_buffer(&mut self) {
         let fd = std::os::fd::AsRawFd::as_raw_fd(&self.socket);
         let size = SOCKET_RCVBUF as libc::c_int;
         for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
@@ -110,6 +130,21 @@ impl IpvsSocket {
                 break;
             }
         }
+        let mut actual: libc::c_int = 0;
+        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        // SAFETY: fd is open; actual and len are live locals of the sizes
+        // getsockopt(2) is told about.
+        let rc = unsafe {
+            libc::getsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                libc::SO_RCVBUF,
+                (&mut actual as *mut libc::c_int).cast(),
+                &mut len,
+            )
+        };
+        let bytes = if rc == 0 { actual.max(0) as usize } else { 0 };
+        self.window = window_for(bytes);
     }
 
     fn next_seq(&mut self) -> u32 {
@@ -214,50 +249,48 @@ impl IpvsSocket {
         &mut self,
         msgs: Vec<IpvsMessage>,
     ) -> Vec<NlResult<()>> {
-        const WINDOW: usize = 512;
-        let mut outcomes = Vec::with_capacity(msgs.len());
+        let window = self.window;
+        let mut outcomes: Vec<Option<NlResult<()>>> =
+            Vec::with_capacity(msgs.len());
         let mut iter = msgs.into_iter().peekable();
         while iter.peek().is_some() {
             self.tx.clear();
             let first = self.seq.wrapping_add(1);
             let mut count = 0;
-            for msg in iter.by_ref().take(WINDOW) {
+            for msg in iter.by_ref().take(window) {
                 let seq = self.next_seq();
                 let id = self.family_id;
                 append_request(&mut self.tx, genl(msg), id, seq, NLM_F_ACK);
                 count += 1;
             }
             let start = outcomes.len();
-            outcomes.extend((0..count).map(|_| Ok(())));
-            if let Err(e) = self.send_tx() {
+            outcomes.extend((0..count).map(|_| None));
+            let window = &mut outcomes[start..];
+            let failure = match self.send_tx() {
+                Ok(()) => self.collect_acks(first, window).err(),
+                Err(e) => Some(e),
+            };
+            // A failed send or receive (ENOBUFS: the kernel dropped
+            // acknowledgements) leaves the fate of the unacknowledged
+            // requests unknown; each is reported with that error.
+            if let Some(e) = failure {
                 let errno = e.errno();
-                for o in &mut outcomes[start..] {
-                    *o = Err(NetlinkError::Kernel(errno));
-                }
-                continue;
-            }
-            if let Err(e) =
-                self.collect_acks(first, count, &mut outcomes[start..])
-            {
-                let errno = e.errno();
-                for o in &mut outcomes[start..] {
-                    if o.is_ok() {
-                        *o = Err(NetlinkError::Kernel(errno));
-                    }
+                for o in window.iter_mut().filter(|o| o.is_none()) {
+                    *o = Some(Err(NetlinkError::Kernel(errno)));
                 }
             }
         }
-        outcomes
+        outcomes.into_iter().map(|o| o.unwrap_or(Ok(()))).collect()
     }
 
-    /// Read acknowledgements for `count` requests numbered from `first`.
+    /// Read the acknowledgements of the window of requests numbered from
+    /// `first`, one outcome each.
     fn collect_acks(
         &mut self,
         first: u32,
-        count: usize,
-        outcomes: &mut [NlResult<()>],
+        outcomes: &mut [Option<NlResult<()>>],
     ) -> NlResult<()> {
-        let mut pending = count;
+        let mut pending = outcomes.len();
         while pending > 0 {
             let len = self.recv_datagram()?;
             let mut off = 0;
@@ -266,16 +299,18 @@ impl IpvsSocket {
                     parse_one::<GenlMessage<IpvsMessage>>(&self.rx[off..len])?;
                 off += aligned(header.length as usize, len - off);
                 let index = header.sequence_number.wrapping_sub(first) as usize;
-                if index >= count {
+                let (Some(slot), NetlinkPayload::Error(e)) =
+                    (outcomes.get_mut(index), payload)
+                else {
                     continue;
-                }
-                if let NetlinkPayload::Error(e) = payload {
-                    if let Some(code) = e.code {
-                        outcomes[index] =
-                            Err(NetlinkError::Kernel(-code.get()));
-                    }
+                };
+                if slot.is_none() {
                     pending -= 1;
                 }
+                *slot = Some(match e.code {
+                    Some(code) => Err(NetlinkError::Kernel(-code.get())),
+                    None => Ok(()),
+                });
             }
         }
         Ok(())
@@ -351,6 +386,12 @@ impl IpvsSocket {
     }
 }
 
+/// Requests per window for a receive buffer of `bytes`: never more than
+/// it has room for acknowledgements, at least one.
+fn window_for(bytes: usize) -> usize {
+    (bytes / ACK_CHARGE).clamp(1, MAX_WINDOW)
+}
+
 /// One item of a reply stream.
 enum Reply<I> {
     Message(GenlMessage<I>),
@@ -404,4 +445,18 @@ where
 /// what is left of the datagram.
 fn aligned(len: usize, left: usize) -> usize {
     ((len + 3) & !3).min(left)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_fits_the_receive_buffer() {
+        // The forced 4 MiB buffer (the kernel doubles it) takes full windows.
+        assert_eq!(window_for(2 * SOCKET_RCVBUF), MAX_WINDOW);
+        // Without CAP_NET_ADMIN: Debian's default rmem_max, doubled.
+        assert_eq!(window_for(2 * 212_992), 208);
+        assert_eq!(window_for(0), 1);
+    }
 }

@@ -6,9 +6,9 @@ use std::io::BufReader;
 
 use super::Streams;
 use crate::cli::{ListRequest, ListView, StatsView};
-use crate::client::Client;
+use crate::client::{Client, Table};
 use crate::error::{Error, Result};
-use crate::model::Service;
+use crate::model::{Destination, Service};
 use crate::render;
 
 pub(super) fn list(
@@ -32,31 +32,37 @@ pub(super) fn list(
             }
             Ok(())
         }
-        ListView::Services => match &req.service {
-            Some(key) => {
-                let svc = client.service(key)?;
-                render::write_titles(&mut streams.out, req.columns)?;
-                list_service(client, &svc, req, streams)
-            }
-            None => {
+        ListView::Services => {
+            let mut table = match &req.service {
+                Some(key) => vec![client.service_entry(key)?],
+                None => client.table()?,
+            };
+            if req.service.is_none() {
                 render::write_version_header(&mut streams.out, &client.info())?;
-                render::write_titles(&mut streams.out, req.columns)?;
-                let mut services = client.services()?;
-                if !req.nosort {
-                    render::sort_services(&mut services);
-                }
-                for svc in &services {
-                    list_service(client, svc, req, streams)?;
-                }
-                Ok(())
             }
-        },
+            render::write_titles(&mut streams.out, req.columns)?;
+            if !req.nosort {
+                sort_table(&mut table);
+            }
+            for (svc, dests) in &table {
+                list_service(svc, dests, req, streams)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// ipvsadm's order: services sorted, and the real servers of each.
+fn sort_table(table: &mut Table) {
+    render::sort_by_service(table, |(svc, _)| svc);
+    for (_, dests) in table.iter_mut() {
+        render::sort_dests(dests);
     }
 }
 
 fn list_service(
-    client: &mut Client,
     svc: &Service,
+    dests: &[Destination],
     req: &ListRequest,
     streams: &mut Streams,
 ) -> Result<()> {
@@ -68,11 +74,7 @@ fn list_service(
         req.numeric,
         req.exact,
     )?;
-    let mut dests = client.dests(svc)?;
-    if !req.nosort {
-        render::sort_dests(&mut dests);
-    }
-    for d in &dests {
+    for d in dests {
         render::write_dest(
             &mut streams.out,
             svc,
@@ -102,13 +104,11 @@ pub(super) fn save(
     numeric: bool,
     streams: &mut Streams,
 ) -> Result<()> {
-    let mut services = client.services()?;
-    render::sort_services(&mut services);
-    for svc in &services {
+    let mut table = client.table()?;
+    sort_table(&mut table);
+    for (svc, dests) in &table {
         render::write_save_service(&mut streams.out, svc, numeric)?;
-        let mut dests = client.dests(svc)?;
-        render::sort_dests(&mut dests);
-        for d in &dests {
+        for d in dests {
             render::write_save_dest(&mut streams.out, svc, d, numeric)?;
         }
     }
