@@ -15,12 +15,6 @@ use crate::model::{
 };
 use crate::netlink::{IpvsSocket, NetlinkError};
 
-/// How many times a listing re-reads the table when it changed underneath.
-const SNAPSHOT_ATTEMPTS: usize = 5;
-
-/// Every service with its real servers, read as one consistent picture.
-pub type Table = Vec<(Service, Vec<Destination>)>;
-
 /// Lowest kernel IPVS version ipvsadm 1.31 accepts without a warning.
 pub const MIN_KERNEL_VERSION: u32 = 0x010104;
 
@@ -84,31 +78,12 @@ impl Client {
             .map_err(kernel(Operation::GetServices))
     }
 
-    /// Every service with its real servers, in kernel order.
-    ///
-    /// IPVS dumps never set `NLM_F_DUMP_INTR`, and the real servers of a
-    /// service that vanished dump as an empty list, so the services are
-    /// dumped again after the real servers: the picture is kept only when
-    /// the same services, in the same order, were there before and after.
-    /// Otherwise it is read again, and after a few attempts the listing
-    /// fails (status 1) rather than print a table that mixes states.
-    pub fn table(&mut self) -> Result<Table> {
-        for _ in 0..SNAPSHOT_ATTEMPTS {
-            let services = self.services()?;
-            if services.is_empty() {
-                return Ok(Vec::new());
-            }
-            let mut table = Vec::with_capacity(services.len());
-            for svc in services {
-                let dests = self.dests(&svc)?;
-                table.push((svc, dests));
-            }
-            let after = self.services()?;
-            if same_services(&table, &after) {
-                return Ok(table);
-            }
-        }
-        Err(table_changed())
+    /// The keys of every virtual service, in kernel order.
+    pub fn service_keys(&mut self) -> Result<Vec<ServiceKey>> {
+        let msg = IpvsMessage::new(IpvsCmd::GetService, vec![]);
+        self.socket
+            .dump(&msg, |m| service_of(&m).map(|s| s.key))
+            .map_err(kernel(Operation::GetServices))
     }
 
     /// One service with its real servers. The service is asked for again
@@ -164,6 +139,11 @@ impl Client {
                         dest_from_attrs(d, family)
                             .map_err(|_| NetlinkError::Kernel(libc::EINVAL))
                     })
+            })
+            .map(|mut dests| {
+                // Most services have few real servers: keep no spare room.
+                dests.shrink_to_fit();
+                dests
             })
             .map_err(kernel(Operation::GetDests))
     }
@@ -281,22 +261,6 @@ impl Change {
             ),
         };
         IpvsMessage::new(cmd, attrs)
-    }
-}
-
-/// Whether `after` lists the same services, in the same order, as `table`.
-fn same_services(table: &Table, after: &[Service]) -> bool {
-    table.len() == after.len()
-        && table.iter().zip(after).all(|((a, _), b)| a.key == b.key)
-}
-
-fn table_changed() -> Error {
-    Error::Message {
-        message: format!(
-            "The IPVS table kept changing while it was read; no consistent \
-             listing after {SNAPSHOT_ATTEMPTS} attempts"
-        ),
-        status: 1,
     }
 }
 

@@ -2,7 +2,10 @@
 //! socket per process, the family id resolved once, requests acknowledged,
 //! dumps read to the end, and batches of requests pipelined.
 
+mod inbox;
+
 use std::io;
+use std::os::fd::AsRawFd;
 
 use netlink_packet_core::{
     NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST,
@@ -16,10 +19,6 @@ use netlink_packet_generic::{
 use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_GENERIC};
 
 use crate::ipvs::IpvsMessage;
-
-/// Size of the receive buffer. The kernel caps a dump datagram at 32 KiB,
-/// so one datagram always fits.
-const RX_BUFFER: usize = 64 * 1024;
 
 /// Socket receive buffer asked for, so that a pipelined window of
 /// acknowledgements is never dropped.
@@ -79,7 +78,7 @@ pub struct IpvsSocket {
     socket: Socket,
     family_id: u16,
     seq: u32,
-    rx: Vec<u8>,
+    rx: inbox::Inbox,
     tx: Vec<u8>,
     /// Requests per pipelined window: as many as the receive buffer holds
     /// acknowledgements for, so the kernel never drops one (ENOBUFS).
@@ -99,7 +98,7 @@ impl IpvsSocket {
             socket,
             family_id: 0,
             seq: 0,
-            rx: Vec::with_capacity(RX_BUFFER),
+            rx: inbox::Inbox::new(),
             tx: Vec::new(),
             window: 1,
         };
@@ -112,7 +111,7 @@ impl IpvsSocket {
     /// every IPVS change needs anyway; without it the buffer stays within
     /// `rmem_max` and the window shrinks to match.
     pub fn reserve_receive_buffer(&mut self) {
-        let fd = std::os::fd::AsRawFd::as_raw_fd(&self.socket);
+        let fd = self.socket.as_raw_fd();
         let size = SOCKET_RCVBUF as libc::c_int;
         for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
             // SAFETY: fd is this socket's open descriptor; the option value
@@ -292,11 +291,13 @@ impl IpvsSocket {
     ) -> NlResult<()> {
         let mut pending = outcomes.len();
         while pending > 0 {
-            let len = self.recv_datagram()?;
+            let range = self.recv_datagram()?;
+            let datagram = self.rx.bytes(range);
+            let len = datagram.len();
             let mut off = 0;
             while off < len {
                 let (header, payload) =
-                    parse_one::<GenlMessage<IpvsMessage>>(&self.rx[off..len])?;
+                    parse_one::<GenlMessage<IpvsMessage>>(&datagram[off..])?;
                 off += aligned(header.length as usize, len - off);
                 let index = header.sequence_number.wrapping_sub(first) as usize;
                 let (Some(slot), NetlinkPayload::Error(e)) =
@@ -328,21 +329,12 @@ impl IpvsSocket {
         Ok(())
     }
 
-    fn recv_datagram(&mut self) -> NlResult<usize> {
-        self.rx.clear();
-        let n = loop {
-            match self.socket.recv(&mut self.rx, libc::MSG_TRUNC) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e.into()),
-            }
-        };
-        if n > self.rx.len() {
-            return Err(NetlinkError::Decode(format!(
-                "netlink datagram of {n} bytes truncated"
-            )));
-        }
-        Ok(n)
+    fn recv_datagram(&mut self) -> NlResult<std::ops::Range<usize>> {
+        let fd = self.socket.as_raw_fd();
+        self.rx.next(fd).map_err(|e| match e.kind() {
+            io::ErrorKind::InvalidData => NetlinkError::Decode(e.to_string()),
+            _ => NetlinkError::Io(e),
+        })
     }
 
     /// Read replies for `seq` until its acknowledgement, error or end of
@@ -356,11 +348,13 @@ impl IpvsSocket {
         GenlMessage<I>: NetlinkDeserializable,
     {
         loop {
-            let len = self.recv_datagram()?;
+            let range = self.recv_datagram()?;
+            let datagram = self.rx.bytes(range);
+            let len = datagram.len();
             let mut off = 0;
             while off < len {
                 let (header, payload) =
-                    parse_one::<GenlMessage<I>>(&self.rx[off..len])?;
+                    parse_one::<GenlMessage<I>>(&datagram[off..])?;
                 off += aligned(header.length as usize, len - off);
                 if header.sequence_number != seq {
                     continue;
@@ -458,5 +452,13 @@ mod tests {
         // Without CAP_NET_ADMIN: Debian's default rmem_max, doubled.
         assert_eq!(window_for(2 * 212_992), 208);
         assert_eq!(window_for(0), 1);
+    }
+
+    #[test]
+    fn dropped_acknowledgements_are_reported_as_enobufs() {
+        let e = NetlinkError::Io(io::Error::from_raw_os_error(libc::ENOBUFS));
+        assert_eq!(e.errno(), libc::ENOBUFS);
+        let other = NetlinkError::Io(io::Error::from_raw_os_error(libc::EIO));
+        assert_eq!(other.errno(), libc::EINVAL);
     }
 }
