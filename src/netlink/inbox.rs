@@ -6,8 +6,14 @@ use std::io;
 use std::ops::Range;
 use std::os::fd::RawFd;
 
-/// Largest datagram the kernel sends: dumps are capped at 32 KiB.
-const SLOT: usize = 32 * 1024;
+/// Room for one datagram. The kernel sizes each dump datagram by the
+/// largest buffer the reader has offered, up to 32 KiB, but never below
+/// `NLMSG_GOODSIZE` (under 8 KiB on every page size). Offering 8 KiB keeps
+/// the kernel's buffers small: most dumps here are a few real servers,
+/// and a 32 KiB buffer for each, and for each `NLMSG_DONE`, costs more
+/// than the dump. Longer dumps simply take more datagrams, which
+/// `recvmmsg` collects together.
+const SLOT: usize = 8 * 1024;
 
 /// Datagrams taken per system call.
 const SLOTS: usize = 64;
