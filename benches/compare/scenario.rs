@@ -140,10 +140,17 @@ impl Scenario {
         }
         let stdin = (self.op == Op::Restore).then_some(input);
         let sample = measure::run(program, self.args(), stdin, &out)?;
+        let kept = work.join("kept");
         if self.op == Op::Restore {
-            measure::run(tools.ours, &["-Sn"], None, &out)?;
+            measure::run(tools.ours, &["-Sn"], None, &kept)?;
+        } else {
+            fs::rename(&out, &kept).map_err(|e| format!("{e}"))?;
         }
-        Ok((sample, out))
+        // Empty the table before the namespace is left: a namespace that
+        // dies with thousands of services is flushed by a kernel worker
+        // holding the IPVS lock while the next program runs.
+        measure::run(tools.ours, &["-C"], None, &out)?;
+        Ok((sample, kept))
     }
 }
 
