@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
 const NAME: &str = "consistency/listings while services are deleted";
-const SERVICES: usize = 600;
+const SERVICES: usize = 2000;
 const REFERENCE: &str = "/usr/sbin/ipvsadm";
 
 pub fn names() -> impl Iterator<Item = &'static str> {
