@@ -124,14 +124,7 @@ impl DestSortKey {
 
 /// Sorts services in ipvsadm's listing order.
 pub fn sort_services(v: &mut [Service]) {
-    sort_by_service(v, |s| s);
-}
-
-/// Sorts entries (a service with what belongs to it) in ipvsadm's listing
-/// order of their services.
-pub fn sort_by_service<T>(v: &mut [T], service: impl Fn(&T) -> &Service) {
-    let keys: Vec<ServiceSortKey> =
-        v.iter().map(|e| ServiceSortKey::of(service(e))).collect();
+    let keys: Vec<ServiceSortKey> = v.iter().map(ServiceSortKey::of).collect();
     let order = merge_sort_order(&keys, ServiceSortKey::cmp);
     apply_order(v, &order);
 }
