@@ -66,7 +66,7 @@ impl Client {
     }
 
     /// Make room for pipelined batches of acknowledgements.
-    pub fn prepare_for_batches(&self) {
+    pub fn prepare_for_batches(&mut self) {
         self.socket.reserve_receive_buffer();
     }
 
@@ -76,6 +76,27 @@ impl Client {
         self.socket
             .dump(&msg, |m| service_of(&m))
             .map_err(kernel(Operation::GetServices))
+    }
+
+    /// The keys of every virtual service, in kernel order.
+    pub fn service_keys(&mut self) -> Result<Vec<ServiceKey>> {
+        let msg = IpvsMessage::new(IpvsCmd::GetService, vec![]);
+        self.socket
+            .dump(&msg, |m| service_of(&m).map(|s| s.key))
+            .map_err(kernel(Operation::GetServices))
+    }
+
+    /// One service with its real servers. The service is asked for again
+    /// afterwards: if it vanished meanwhile, the listing fails as for a
+    /// service that never existed, rather than show it with no servers.
+    pub fn service_entry(
+        &mut self,
+        key: &ServiceKey,
+    ) -> Result<(Service, Vec<Destination>)> {
+        let svc = self.service(key)?;
+        let dests = self.dests(&svc)?;
+        self.service(key)?;
+        Ok((svc, dests))
     }
 
     /// One virtual service; ESRCH when it does not exist.
@@ -118,6 +139,11 @@ impl Client {
                         dest_from_attrs(d, family)
                             .map_err(|_| NetlinkError::Kernel(libc::EINVAL))
                     })
+            })
+            .map(|mut dests| {
+                // Most services have few real servers: keep no spare room.
+                dests.shrink_to_fit();
+                dests
             })
             .map_err(kernel(Operation::GetDests))
     }

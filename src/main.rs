@@ -1,10 +1,22 @@
 //! The `ipvsadm` binary: hands the command line to the library and turns
 //! the outcome into an exit status.
+//!
+//! It starts at the C `main`, as ipvsadm does, without the Rust runtime's
+//! start-up: that start-up reads `/proc/self/maps` to place a stack guard
+//! and installs signal handlers, which cost more than the whole of an
+//! empty listing (see README, "Performance"). The C library has already
+//! passed the arguments to `std::env` by then. SIGPIPE keeps the
+//! disposition it was started with, as for ipvsadm, so a listing into a
+//! closed pipe ends as ipvsadm's does.
+#![no_main]
 
 use std::io::{self, BufWriter, Write};
-use std::process::ExitCode;
 
-fn main() -> ExitCode {
+#[unsafe(no_mangle)]
+extern "C" fn main(
+    _argc: libc::c_int,
+    _argv: *const *const libc::c_char,
+) -> libc::c_int {
     let mut args =
         std::env::args_os().map(|a| a.to_string_lossy().into_owned());
     let argv0 = args.next().unwrap_or_else(|| "ipvsadm".to_string());
@@ -20,5 +32,5 @@ fn main() -> ExitCode {
         ipvsadm::commands::run(&argv0, &args, &mut streams)
     };
     let _ = out.flush();
-    ExitCode::from(status)
+    libc::c_int::from(status)
 }

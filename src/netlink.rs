@@ -2,7 +2,10 @@
 //! socket per process, the family id resolved once, requests acknowledged,
 //! dumps read to the end, and batches of requests pipelined.
 
+mod inbox;
+
 use std::io;
+use std::os::fd::AsRawFd;
 
 use netlink_packet_core::{
     NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST,
@@ -17,13 +20,18 @@ use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_GENERIC};
 
 use crate::ipvs::IpvsMessage;
 
-/// Size of the receive buffer. The kernel caps a dump datagram at 32 KiB,
-/// so one datagram always fits.
-const RX_BUFFER: usize = 64 * 1024;
-
 /// Socket receive buffer asked for, so that a pipelined window of
 /// acknowledgements is never dropped.
 const SOCKET_RCVBUF: usize = 4 * 1024 * 1024;
+
+/// Most requests sent in one pipelined window.
+const MAX_WINDOW: usize = 512;
+
+/// An upper bound on what one acknowledgement costs in the socket's
+/// receive buffer: the kernel charges an skb's true size (the 36-byte
+/// message, the skb head and its shared info), about 1 KiB; twice that
+/// leaves a margin.
+const ACK_CHARGE: usize = 2048;
 
 /// How often an interrupted dump (`NLM_F_DUMP_INTR`) is restarted.
 const DUMP_RETRIES: usize = 5;
@@ -44,8 +52,13 @@ impl NetlinkError {
     pub fn errno(&self) -> i32 {
         match self {
             NetlinkError::Kernel(e) => *e,
-            NetlinkError::Io(e) if e.raw_os_error() == Some(libc::EPERM) => {
-                libc::EPERM
+            NetlinkError::Io(e)
+                if matches!(
+                    e.raw_os_error(),
+                    Some(libc::EPERM | libc::ENOBUFS)
+                ) =>
+            {
+                e.raw_os_error().unwrap_or(libc::EINVAL)
             }
             _ => libc::EINVAL,
         }
@@ -65,8 +78,11 @@ pub struct IpvsSocket {
     socket: Socket,
     family_id: u16,
     seq: u32,
-    rx: Vec<u8>,
+    rx: inbox::Inbox,
     tx: Vec<u8>,
+    /// Requests per pipelined window: as many as the receive buffer holds
+    /// acknowledgements for, so the kernel never drops one (ENOBUFS).
+    window: usize,
 }
 
 impl IpvsSocket {
@@ -82,17 +98,20 @@ impl IpvsSocket {
             socket,
             family_id: 0,
             seq: 0,
-            rx: Vec::with_capacity(RX_BUFFER),
+            rx: inbox::Inbox::new(),
             tx: Vec::new(),
+            window: 1,
         };
         this.family_id = this.resolve_family(IpvsMessage::family_name())?;
         Ok(this)
     }
 
-    /// Grow the socket's receive buffer for pipelined batches. Forcing it
-    /// needs CAP_NET_ADMIN, which every IPVS change needs anyway.
-    pub fn reserve_receive_buffer(&self) {
-        let fd = std::os::fd::AsRawFd::as_raw_fd(&self.socket);
+    /// Grow the socket's receive buffer for pipelined batches and size the
+    /// window to what it holds. Forcing the size needs CAP_NET_ADMIN, which
+    /// every IPVS change needs anyway; without it the buffer stays within
+    /// `rmem_max` and the window shrinks to match.
+    pub fn reserve_receive_buffer(&mut self) {
+        let fd = self.socket.as_raw_fd();
         let size = SOCKET_RCVBUF as libc::c_int;
         for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
             // SAFETY: fd is this socket's open descriptor; the option value
@@ -110,6 +129,21 @@ impl IpvsSocket {
                 break;
             }
         }
+        let mut actual: libc::c_int = 0;
+        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        // SAFETY: fd is open; actual and len are live locals of the sizes
+        // getsockopt(2) is told about.
+        let rc = unsafe {
+            libc::getsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                libc::SO_RCVBUF,
+                (&mut actual as *mut libc::c_int).cast(),
+                &mut len,
+            )
+        };
+        let bytes = if rc == 0 { actual.max(0) as usize } else { 0 };
+        self.window = window_for(bytes);
     }
 
     fn next_seq(&mut self) -> u32 {
@@ -214,67 +248,67 @@ impl IpvsSocket {
         &mut self,
         msgs: Vec<IpvsMessage>,
     ) -> Vec<NlResult<()>> {
-        const WINDOW: usize = 512;
-        let mut outcomes = Vec::with_capacity(msgs.len());
+        let window = self.window;
+        let mut outcomes: Vec<Option<NlResult<()>>> =
+            Vec::with_capacity(msgs.len());
         let mut iter = msgs.into_iter().peekable();
         while iter.peek().is_some() {
             self.tx.clear();
             let first = self.seq.wrapping_add(1);
             let mut count = 0;
-            for msg in iter.by_ref().take(WINDOW) {
+            for msg in iter.by_ref().take(window) {
                 let seq = self.next_seq();
                 let id = self.family_id;
                 append_request(&mut self.tx, genl(msg), id, seq, NLM_F_ACK);
                 count += 1;
             }
             let start = outcomes.len();
-            outcomes.extend((0..count).map(|_| Ok(())));
-            if let Err(e) = self.send_tx() {
+            outcomes.extend((0..count).map(|_| None));
+            let window = &mut outcomes[start..];
+            let failure = match self.send_tx() {
+                Ok(()) => self.collect_acks(first, window).err(),
+                Err(e) => Some(e),
+            };
+            // A failed send or receive (ENOBUFS: the kernel dropped
+            // acknowledgements) leaves the fate of the unacknowledged
+            // requests unknown; each is reported with that error.
+            if let Some(e) = failure {
                 let errno = e.errno();
-                for o in &mut outcomes[start..] {
-                    *o = Err(NetlinkError::Kernel(errno));
-                }
-                continue;
-            }
-            if let Err(e) =
-                self.collect_acks(first, count, &mut outcomes[start..])
-            {
-                let errno = e.errno();
-                for o in &mut outcomes[start..] {
-                    if o.is_ok() {
-                        *o = Err(NetlinkError::Kernel(errno));
-                    }
+                for o in window.iter_mut().filter(|o| o.is_none()) {
+                    *o = Some(Err(NetlinkError::Kernel(errno)));
                 }
             }
         }
-        outcomes
+        outcomes.into_iter().map(|o| o.unwrap_or(Ok(()))).collect()
     }
 
-    /// Read acknowledgements for `count` requests numbered from `first`.
+    /// Read the acknowledgements of the window of requests numbered from
+    /// `first`, one outcome each.
     fn collect_acks(
         &mut self,
         first: u32,
-        count: usize,
-        outcomes: &mut [NlResult<()>],
+        outcomes: &mut [Option<NlResult<()>>],
     ) -> NlResult<()> {
-        let mut pending = count;
+        let mut pending = outcomes.len();
         while pending > 0 {
-            let len = self.recv_datagram()?;
-            for item in
-                datagram_messages::<GenlMessage<IpvsMessage>>(&self.rx[..len])
-            {
+            let range = self.recv_datagram()?;
+            for item in datagram_messages::<GenlMessage<IpvsMessage>>(
+                self.rx.bytes(range),
+            ) {
                 let (header, payload) = item?;
                 let index = header.sequence_number.wrapping_sub(first) as usize;
-                if index >= count {
+                let (Some(slot), NetlinkPayload::Error(e)) =
+                    (outcomes.get_mut(index), payload)
+                else {
                     continue;
-                }
-                if let NetlinkPayload::Error(e) = payload {
-                    if let Some(code) = e.code {
-                        outcomes[index] =
-                            Err(NetlinkError::Kernel(-code.get()));
-                    }
+                };
+                if slot.is_none() {
                     pending -= 1;
                 }
+                *slot = Some(match e.code {
+                    Some(code) => Err(NetlinkError::Kernel(-code.get())),
+                    None => Ok(()),
+                });
             }
         }
         Ok(())
@@ -292,21 +326,12 @@ impl IpvsSocket {
         Ok(())
     }
 
-    fn recv_datagram(&mut self) -> NlResult<usize> {
-        self.rx.clear();
-        let n = loop {
-            match self.socket.recv(&mut self.rx, libc::MSG_TRUNC) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e.into()),
-            }
-        };
-        if n > self.rx.len() {
-            return Err(NetlinkError::Decode(format!(
-                "netlink datagram of {n} bytes truncated"
-            )));
-        }
-        Ok(n)
+    fn recv_datagram(&mut self) -> NlResult<std::ops::Range<usize>> {
+        let fd = self.socket.as_raw_fd();
+        self.rx.next(fd).map_err(|e| match e.kind() {
+            io::ErrorKind::InvalidData => NetlinkError::Decode(e.to_string()),
+            _ => NetlinkError::Io(e),
+        })
     }
 
     /// Read replies for `seq` until its acknowledgement, error or end of
@@ -320,8 +345,10 @@ impl IpvsSocket {
         GenlMessage<I>: NetlinkDeserializable,
     {
         loop {
-            let len = self.recv_datagram()?;
-            for item in datagram_messages::<GenlMessage<I>>(&self.rx[..len]) {
+            let range = self.recv_datagram()?;
+            for item in
+                datagram_messages::<GenlMessage<I>>(self.rx.bytes(range))
+            {
                 let (header, payload) = item?;
                 if header.sequence_number != seq {
                     continue;
@@ -345,6 +372,12 @@ impl IpvsSocket {
             }
         }
     }
+}
+
+/// Requests per window for a receive buffer of `bytes`: never more than
+/// it has room for acknowledgements, at least one.
+fn window_for(bytes: usize) -> usize {
+    (bytes / ACK_CHARGE).clamp(1, MAX_WINDOW)
 }
 
 /// One item of a reply stream.

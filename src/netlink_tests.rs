@@ -5,8 +5,12 @@
 use netlink_packet_core::NetlinkPayload;
 use netlink_packet_generic::GenlMessage;
 
-use super::{NlResult, datagram_messages};
+use super::{
+    MAX_WINDOW, NetlinkError, NlResult, SOCKET_RCVBUF, datagram_messages,
+    window_for,
+};
 use crate::ipvs::IpvsMessage;
+use std::io;
 
 const NLMSG_ERROR: u16 = 2;
 const NLMSG_DONE: u16 = 3;
@@ -116,4 +120,21 @@ fn an_error_reply_carries_the_errno() {
 fn a_genl_message_too_short_for_its_header_is_an_error() {
     let d = message(18, 0x20, 1, &[1, 1, 0, 0]);
     assert_eq!(walk(&d), vec![None]);
+}
+
+#[test]
+fn window_fits_the_receive_buffer() {
+    // The forced 4 MiB buffer (the kernel doubles it) takes full windows.
+    assert_eq!(window_for(2 * SOCKET_RCVBUF), MAX_WINDOW);
+    // Without CAP_NET_ADMIN: Debian's default rmem_max, doubled.
+    assert_eq!(window_for(2 * 212_992), 208);
+    assert_eq!(window_for(0), 1);
+}
+
+#[test]
+fn dropped_acknowledgements_are_reported_as_enobufs() {
+    let e = NetlinkError::Io(io::Error::from_raw_os_error(libc::ENOBUFS));
+    assert_eq!(e.errno(), libc::ENOBUFS);
+    let other = NetlinkError::Io(io::Error::from_raw_os_error(libc::EIO));
+    assert_eq!(other.errno(), libc::EINVAL);
 }

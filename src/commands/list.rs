@@ -2,13 +2,13 @@
 //! connections from the kernel and printing them as ipvsadm does.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Write};
 
 use super::Streams;
 use crate::cli::{ListRequest, ListView, StatsView};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::model::Service;
+use crate::model::{Destination, Service, ServiceKey};
 use crate::render;
 
 pub(super) fn list(
@@ -34,53 +34,86 @@ pub(super) fn list(
         }
         ListView::Services => match &req.service {
             Some(key) => {
-                let svc = client.service(key)?;
+                let (svc, mut dests) = client.service_entry(key)?;
                 render::write_titles(&mut streams.out, req.columns)?;
-                list_service(client, &svc, req, streams)
+                if !req.nosort {
+                    render::sort_dests(&mut dests);
+                }
+                write_entry(&mut streams.out, &svc, &dests, req)
             }
             None => {
+                let text = consistent(client, !req.nosort, |out, svc, d| {
+                    write_entry(out, svc, d, req)
+                })?;
                 render::write_version_header(&mut streams.out, &client.info())?;
                 render::write_titles(&mut streams.out, req.columns)?;
-                let mut services = client.services()?;
-                if !req.nosort {
-                    render::sort_services(&mut services);
-                }
-                for svc in &services {
-                    list_service(client, svc, req, streams)?;
-                }
+                streams.out.write_all(&text)?;
                 Ok(())
             }
         },
     }
 }
 
-fn list_service(
+/// How many times a listing reads the table again when it changed
+/// underneath.
+const ATTEMPTS: usize = 5;
+
+/// Every service and its real servers rendered by `entry`, in ipvsadm's
+/// order when `sort`, as one consistent picture of the table.
+///
+/// IPVS dumps never set `NLM_F_DUMP_INTR`, and the real servers of a
+/// service that vanished dump as an empty list; so after the real servers
+/// the services are dumped again, and the text is kept only when the same
+/// services, in the same kernel order, were there before and after.
+/// Otherwise the table is read again; after a few attempts the listing
+/// fails (status 1) rather than print a table that mixes states. The text
+/// is built in memory, which costs less than keeping every real server.
+fn consistent(
     client: &mut Client,
+    sort: bool,
+    mut entry: impl FnMut(&mut Vec<u8>, &Service, &[Destination]) -> Result<()>,
+) -> Result<Vec<u8>> {
+    for _ in 0..ATTEMPTS {
+        let mut services = client.services()?;
+        if services.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<ServiceKey> = services.iter().map(|s| s.key).collect();
+        if sort {
+            render::sort_services(&mut services);
+        }
+        let mut text = Vec::new();
+        for svc in &services {
+            let mut dests = client.dests(svc)?;
+            if sort {
+                render::sort_dests(&mut dests);
+            }
+            entry(&mut text, svc, &dests)?;
+        }
+        drop(services);
+        if client.service_keys()? == keys {
+            return Ok(text);
+        }
+    }
+    Err(Error::Message {
+        message: format!(
+            "The IPVS table kept changing while it was read; no consistent \
+             listing after {ATTEMPTS} attempts"
+        ),
+        status: 1,
+    })
+}
+
+fn write_entry<W: Write>(
+    out: &mut W,
     svc: &Service,
+    dests: &[Destination],
     req: &ListRequest,
-    streams: &mut Streams,
 ) -> Result<()> {
     let columns: StatsView = req.columns;
-    render::write_service(
-        &mut streams.out,
-        svc,
-        columns,
-        req.numeric,
-        req.exact,
-    )?;
-    let mut dests = client.dests(svc)?;
-    if !req.nosort {
-        render::sort_dests(&mut dests);
-    }
-    for d in &dests {
-        render::write_dest(
-            &mut streams.out,
-            svc,
-            d,
-            columns,
-            req.numeric,
-            req.exact,
-        )?;
+    render::write_service(out, svc, columns, req.numeric, req.exact)?;
+    for d in dests {
+        render::write_dest(out, svc, d, columns, req.numeric, req.exact)?;
     }
     Ok(())
 }
@@ -102,15 +135,13 @@ pub(super) fn save(
     numeric: bool,
     streams: &mut Streams,
 ) -> Result<()> {
-    let mut services = client.services()?;
-    render::sort_services(&mut services);
-    for svc in &services {
-        render::write_save_service(&mut streams.out, svc, numeric)?;
-        let mut dests = client.dests(svc)?;
-        render::sort_dests(&mut dests);
-        for d in &dests {
-            render::write_save_dest(&mut streams.out, svc, d, numeric)?;
+    let text = consistent(client, true, |out, svc, dests| {
+        render::write_save_service(out, svc, numeric)?;
+        for d in dests {
+            render::write_save_dest(out, svc, d, numeric)?;
         }
-    }
+        Ok(())
+    })?;
+    streams.out.write_all(&text)?;
     Ok(())
 }

@@ -11,8 +11,9 @@ use crate::error::{Error, Result};
 /// Longest token ipvsadm's reader takes; longer runs are split.
 const MAX_TOKEN: usize = 4096;
 
-/// How many changes are sent to the kernel together.
-const BATCH: usize = 4096;
+/// How many changes are sent to the kernel together: one pipelined window
+/// (see `netlink`), so that few parsed changes are held in memory.
+const BATCH: usize = 512;
 
 /// Restore from stdin. The status is that of the last executed line.
 pub(super) fn restore(

@@ -85,7 +85,7 @@ pub fn run(plan: &Plan) -> Result<i32, String> {
     Ok(status)
 }
 
-fn boot(
+pub fn boot(
     vng: &Path,
     kernel: &Path,
     shared: &Path,
@@ -183,7 +183,7 @@ where
 }
 
 /// `IPVSADM_KERNEL`, else the newest `/boot/vmlinuz-*-amd64`.
-fn find_kernel() -> Result<PathBuf, String> {
+pub fn find_kernel() -> Result<PathBuf, String> {
     if let Some(kernel) = env::var_os("IPVSADM_KERNEL") {
         return Ok(PathBuf::from(kernel));
     }
@@ -216,7 +216,7 @@ fn version_key(path: &Path) -> Vec<u64> {
 }
 
 /// `vng` from PATH or from /opt/vng/bin.
-fn find_vng() -> Result<PathBuf, String> {
+pub fn find_vng() -> Result<PathBuf, String> {
     let path = env::var("PATH").unwrap_or_default();
     env::split_paths(&path)
         .chain([PathBuf::from("/opt/vng/bin")])
@@ -231,6 +231,6 @@ fn find_vng() -> Result<PathBuf, String> {
 }
 
 /// Single-quotes `text` for the guest's shell.
-fn quote(text: &str) -> String {
+pub fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }

@@ -18,6 +18,7 @@
 //!   output; `IPVSADM_TEST_TRACE`: print how long each program ran.
 
 mod cases;
+mod consistency;
 mod differential;
 mod divergences;
 mod exec;
@@ -83,6 +84,7 @@ fn on_host(filter: Filter) -> ExitCode {
         .chain(traffic::STEPS.iter().map(|s| s.to_string()))
         .chain(divergences::names().map(str::to_string))
         .chain(hardening::names())
+        .chain(consistency::names().map(str::to_string))
         .any(|name| filter.matches(&name));
     if !selected {
         println!(
@@ -129,6 +131,7 @@ fn guest(filter: &Filter) -> ExitCode {
                 differential::run(&cases, programs, filter, &mut report);
                 divergences::run(&ours, REFERENCE, filter, &mut report);
                 hardening::run(&ours, REFERENCE, filter, &mut report);
+                consistency::run(&ours, filter, &mut report);
             }
             Err(e) => report.run("differential/case files", || Err(e)),
         }

@@ -1,0 +1,114 @@
+//! The benchmark against Debian's ipvsadm: restore, list and save at a few
+//! table sizes, timed in a VM whose kernel has IPVS. Not a test: it only
+//! measures and prints a markdown table of medians and ratios.
+//!
+//! On the host (`IPVSADM_IN_VM` unset) it boots ONE VM with vng, like the
+//! kernel suite, and runs itself inside; `scripts/bench.sh` is the command.
+//! Inside, every measurement runs in a fresh network namespace, ours and
+//! `/usr/sbin/ipvsadm` alternate (the first of each pair swaps every
+//! round), and each program's wall time, user and system time and peak RSS
+//! are taken from `wait4`.
+//!
+//! Settings: `IPVSADM_BENCH_ROUNDS` (default 3, at least 3),
+//! `IPVSADM_BENCH_ONLY` (run only scenarios whose name contains this).
+
+#[allow(dead_code)]
+#[path = "../../tests/kernel/host.rs"]
+mod host;
+mod inputs;
+mod measure;
+#[allow(dead_code)]
+#[path = "../../tests/kernel/netns.rs"]
+mod netns;
+mod scenario;
+
+use std::env;
+use std::fs;
+use std::path::Path;
+use std::process::ExitCode;
+
+const REFERENCE: &str = "/usr/sbin/ipvsadm";
+
+fn main() -> ExitCode {
+    let result = if env::var_os("IPVSADM_IN_VM").is_some() {
+        guest()
+    } else {
+        on_host()
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn on_host() -> Result<(), String> {
+    let kernel = host::find_kernel()?;
+    let vng = host::find_vng()?;
+    let exe = env::current_exe().map_err(|e| format!("own path: {e}"))?;
+    let shared = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-vm");
+    fs::create_dir_all(&shared).map_err(|e| format!("{e}"))?;
+    let table = shared.join("table.md");
+    let _ = fs::remove_file(&table);
+    let mut vars = vec![
+        format!("IPVSADM_IN_VM=1"),
+        format!(
+            "IPVSADM_VM_SHARED={}",
+            host::quote(&shared.display().to_string())
+        ),
+    ];
+    for name in ["IPVSADM_BENCH_ROUNDS", "IPVSADM_BENCH_ONLY"] {
+        if let Ok(value) = env::var(name) {
+            vars.push(format!("{name}={}", host::quote(&value)));
+        }
+    }
+    let command = format!(
+        "cd {} && exec env {} {}",
+        host::quote(env!("CARGO_MANIFEST_DIR")),
+        vars.join(" "),
+        host::quote(&exe.display().to_string())
+    );
+    eprintln!("bench: booting {} in QEMU (TCG)", kernel.display());
+    let status = host::boot(&vng, &kernel, &shared, &command)?;
+    let text = fs::read_to_string(&table)
+        .map_err(|_| format!("the guest wrote no table (status {status})"))?;
+    println!("\n{text}");
+    if status != 0 {
+        return Err(format!("guest exit status {status}"));
+    }
+    Ok(())
+}
+
+fn guest() -> Result<(), String> {
+    let ours = env!("CARGO_BIN_EXE_ipvsadm");
+    let rounds = env::var("IPVSADM_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3usize)
+        .max(3);
+    let only = env::var("IPVSADM_BENCH_ONLY").ok();
+    measure::run_quiet("modprobe", &["ip_vs"])?;
+    let work = Path::new("/tmp/ipvsadm-bench");
+    fs::create_dir_all(work).map_err(|e| format!("{e}"))?;
+    let tools = scenario::Tools {
+        ours,
+        reference: REFERENCE,
+    };
+    let mut rows = Vec::new();
+    for sc in scenario::all() {
+        if only.as_deref().is_some_and(|o| !sc.name().contains(o)) {
+            continue;
+        }
+        eprintln!("bench: {}", sc.name());
+        rows.push(sc.run(&tools, rounds, work)?);
+    }
+    let table = scenario::markdown(&rows, rounds);
+    println!("{table}");
+    if let Ok(dir) = env::var("IPVSADM_VM_SHARED") {
+        fs::write(Path::new(&dir).join("table.md"), &table)
+            .map_err(|e| format!("{e}"))?;
+    }
+    Ok(())
+}
