@@ -113,13 +113,13 @@ impl Pending {
 /// ipvsadm's line reader (`config_stream_read`): tokens are runs of
 /// non-blanks, `ipvsadm` tokens are dropped, and a last line ending in two
 /// or more blanks without a newline is discarded.
-struct LineReader<'a> {
+pub(super) struct LineReader<'a> {
     input: &'a mut dyn BufRead,
     line: Vec<u8>,
 }
 
 impl<'a> LineReader<'a> {
-    fn new(input: &'a mut dyn BufRead) -> Self {
+    pub(super) fn new(input: &'a mut dyn BufRead) -> Self {
         LineReader {
             input,
             line: Vec::new(),
@@ -127,7 +127,7 @@ impl<'a> LineReader<'a> {
     }
 
     /// The next line's tokens; `None` at the end of input.
-    fn next_line(&mut self) -> Result<Option<Vec<String>>> {
+    pub(super) fn next_line(&mut self) -> Result<Option<Vec<String>>> {
         self.line.clear();
         let n = self.input.read_until(b'\n', &mut self.line)?;
         if n == 0 {

@@ -92,6 +92,29 @@ pub fn write_connections(
     Ok(())
 }
 
+/// The entries of `/proc/net/ip_vs_conn` for the JSON view, parsed as
+/// [`write_connections`] parses them (same header, line and error rules).
+pub fn read_entries(
+    mut input: impl BufRead,
+) -> Result<Vec<super::json::ConnectionEntry>, Error> {
+    let mut chunks = Chunks {
+        input: &mut input,
+        pending: Vec::new(),
+        pos: 0,
+    };
+    if !matches!(chunks.next_chunk(), Ok(Some(_))) {
+        return Err(unexpected_input());
+    }
+    let mut entries = Vec::new();
+    while let Some(chunk) = chunks.next_chunk()? {
+        let Some(conn) = ConnLine::parse(&chunk) else {
+            return Err(Error::Silent { status: 1 });
+        };
+        entries.push(conn.entry());
+    }
+    Ok(entries)
+}
+
 /// Successive `fgets(buf, 256, f)` results.
 struct Chunks<'a, R: BufRead> {
     input: &'a mut R,
@@ -304,6 +327,26 @@ impl ConnLine {
         }
     }
 
+    /// The line as a JSON connection entry (numeric, persistence-engine
+    /// fields only when the kernel printed them).
+    fn entry(&self) -> super::json::ConnectionEntry {
+        let (caddr, vaddr) = self.client_virtual();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let present = |b: &[u8], n: usize| {
+            (self.matched >= n && !b.is_empty()).then(|| text(b))
+        };
+        super::json::ConnectionEntry {
+            protocol: text(&self.protocol),
+            client: (caddr, self.cport),
+            virtual_: (vaddr, self.vport),
+            destination: (self.dest(), self.dport),
+            state: text(&self.state),
+            expires: u64::from(self.expires),
+            pe_name: present(&self.pe_name, 10),
+            pe_data: present(&self.pe_data, 11),
+        }
+    }
+
     fn write(
         &self,
         out: &mut impl Write,
@@ -478,6 +521,25 @@ IP  05:59  NONE        192.168.1.100:0    10.0.0.1:0         10.1.1.1:0\n";
         assert_eq!(e.exit_status(), 1);
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains(&"A".repeat(255)));
+    }
+
+    #[test]
+    fn entries_for_json() {
+        let input = format!(
+            "{HEADER}\
+TCP C0A80164 C350 0A000001 0050 0A010101 0050 ESTABLISHED     899\n\
+UDP C0A80164 13C4 0A000001 13C4 0A010101 13C4 UDP             179 sip abc@x\n"
+        );
+        let got = read_entries(input.as_bytes()).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].client, ("192.168.1.100".parse().unwrap(), 50000));
+        assert_eq!(got[0].destination.1, 80);
+        assert_eq!(got[0].state, "ESTABLISHED");
+        assert_eq!(got[0].expires, 899);
+        assert_eq!(got[0].pe_name, None);
+        assert_eq!(got[1].pe_name.as_deref(), Some("sip"));
+        assert_eq!(got[1].pe_data.as_deref(), Some("abc@x"));
+        assert!(read_entries(&b""[..]).is_err());
     }
 
     #[test]
