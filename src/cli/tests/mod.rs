@@ -3,6 +3,7 @@
 //! one test per rule.
 
 mod addresses;
+mod beyond;
 mod differential;
 mod matrix_rows;
 mod popt;
