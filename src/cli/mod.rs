@@ -6,6 +6,7 @@ mod address;
 mod beyond;
 mod clap_spec;
 mod command;
+pub mod completions;
 mod entry;
 mod help;
 mod matrix;

@@ -17,6 +17,7 @@
 //! * `IPVSADM_TEST_VERBOSE`: print every differential command's reference
 //!   output; `IPVSADM_TEST_TRACE`: print how long each program ran.
 
+mod beyond;
 mod cases;
 mod differential;
 mod divergences;
@@ -76,6 +77,7 @@ fn on_host(filter: Filter) -> ExitCode {
         .iter()
         .map(|c| format!("differential/{}", c.name))
         .chain(walkthrough::STEPS.iter().map(|s| s.to_string()))
+        .chain(beyond::STEPS.iter().map(|s| s.to_string()))
         .chain(divergences::names().map(str::to_string))
         .any(|name| filter.matches(&name));
     if !selected {
@@ -113,6 +115,7 @@ fn guest(filter: &Filter) -> ExitCode {
     });
     if report.all_passed() {
         walkthrough::run(&ours, filter, &mut report);
+        beyond::run(&ours, filter, &mut report);
         match cases::load_dir(Path::new(CASES_DIR)) {
             Ok(cases) => {
                 let programs = differential::Programs {

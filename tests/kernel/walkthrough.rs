@@ -7,7 +7,7 @@ use crate::exec::{self, Outcome};
 use crate::netns;
 use crate::report::{Filter, Report};
 
-const NET_SCRIPT: &str = concat!(
+pub const NET_SCRIPT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/kernel/walkthrough-net.sh"
 );
@@ -165,7 +165,7 @@ fn squeeze(line: &str) -> String {
 }
 
 /// One HTTP request from the client namespace.
-fn fetch() -> Result<Outcome, String> {
+pub fn fetch() -> Result<Outcome, String> {
     let args: Vec<String> = ["-s", "--max-time", "3", URL]
         .iter()
         .map(|a| a.to_string())
@@ -175,7 +175,7 @@ fn fetch() -> Result<Outcome, String> {
 }
 
 /// `count` requests, each of which must succeed; the response bodies.
-fn requests(count: usize) -> Result<Vec<String>, String> {
+pub fn requests(count: usize) -> Result<Vec<String>, String> {
     let mut bodies = Vec::new();
     for n in 1..=count {
         let out = fetch()?;

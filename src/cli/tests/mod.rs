@@ -5,6 +5,7 @@
 mod addresses;
 mod beyond;
 mod differential;
+mod docs;
 mod matrix_rows;
 mod popt;
 mod semantics;
