@@ -59,6 +59,9 @@ const CHANGED: &str = "\
 -a -u 10.0.1.100:53 -r 10.0.2.11:53 -m -w 2
 ";
 
+/// One test, run against a freshly reset table in `lb`.
+type Test = fn(&Lb) -> Result<(), String>;
+
 pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
     if !STEPS.iter().any(|s| filter.matches(s)) {
         return;
@@ -70,7 +73,7 @@ pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
     }
     let _ = std::fs::create_dir_all(WORK);
     let lb = Lb { ours };
-    let tests: [fn(&Lb) -> Result<(), String>; 9] = [
+    let tests: [Test; 9] = [
         netns_by_name,
         netns_by_path,
         netns_missing,
