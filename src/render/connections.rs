@@ -60,15 +60,7 @@ pub fn write_connections(
     numeric: bool,
     persistent_conn: bool,
 ) -> Result<(), Error> {
-    let mut chunks = Chunks {
-        input: &mut input,
-        pending: Vec::new(),
-        pos: 0,
-    };
-    // ipvsadm's first fgets failing, for end of file or a read error.
-    if !matches!(chunks.next_chunk(), Ok(Some(_))) {
-        return Err(unexpected_input());
-    }
+    let mut chunks = after_header(&mut input)?;
     out.write_all(b"IPVS connection entries\n")?;
     if persistent_conn {
         writeln!(
@@ -83,10 +75,7 @@ pub fn write_connections(
             "state", "source", "virtual"
         )?;
     }
-    while let Some(chunk) = chunks.next_chunk()? {
-        let Some(conn) = ConnLine::parse(&chunk) else {
-            return Err(Error::Silent { status: 1 });
-        };
+    while let Some(conn) = chunks.next_conn()? {
         conn.write(out, numeric, persistent_conn)?;
     }
     Ok(())
@@ -97,22 +86,26 @@ pub fn write_connections(
 pub fn read_entries(
     mut input: impl BufRead,
 ) -> Result<Vec<super::json::ConnectionEntry>, Error> {
+    let mut chunks = after_header(&mut input)?;
+    let mut entries = Vec::new();
+    while let Some(conn) = chunks.next_conn()? {
+        entries.push(conn.entry());
+    }
+    Ok(entries)
+}
+
+/// The input after the kernel's header line; ipvsadm's first `fgets`
+/// failing (end of file or a read error) is `unexpected input`.
+fn after_header<R: BufRead>(input: &mut R) -> Result<Chunks<'_, R>, Error> {
     let mut chunks = Chunks {
-        input: &mut input,
+        input,
         pending: Vec::new(),
         pos: 0,
     };
     if !matches!(chunks.next_chunk(), Ok(Some(_))) {
         return Err(unexpected_input());
     }
-    let mut entries = Vec::new();
-    while let Some(chunk) = chunks.next_chunk()? {
-        let Some(conn) = ConnLine::parse(&chunk) else {
-            return Err(Error::Silent { status: 1 });
-        };
-        entries.push(conn.entry());
-    }
-    Ok(entries)
+    Ok(chunks)
 }
 
 /// Successive `fgets(buf, 256, f)` results.
@@ -123,6 +116,17 @@ struct Chunks<'a, R: BufRead> {
 }
 
 impl<R: BufRead> Chunks<'_, R> {
+    /// The next line parsed; a blank one ends the listing with status 1
+    /// and no message (sscanf's EOF, ipvsadm's `exit(1)`).
+    fn next_conn(&mut self) -> Result<Option<ConnLine>, Error> {
+        match self.next_chunk()? {
+            None => Ok(None),
+            Some(chunk) => ConnLine::parse(&chunk)
+                .map(Some)
+                .ok_or(Error::Silent { status: 1 }),
+        }
+    }
+
     fn next_chunk(&mut self) -> std::io::Result<Option<Vec<u8>>> {
         if self.pos >= self.pending.len() {
             self.pending.clear();
