@@ -188,6 +188,13 @@ fn netns_by_name(lb: &Lb) -> Result<(), String> {
     })
     .map_err(|e| e.to_string())??;
     expect_eq("lb's table from inside", &inside.stdout_text(), &saved)?;
+    // The namespace is chosen on the command line, not in restore input.
+    let out = lb.run(&["-R"], Some("-A -t 10.0.1.100:82 --netns lb\n"))?;
+    if out.status != "exit 2"
+        || out.stderr_text() != "--netns cannot be used in restore input\n"
+    {
+        return Err(failed(&["-R"], &out));
+    }
     // --netns may lead, and works for -h like any command.
     let help = lb.run(&["-h"], None)?;
     if !help.success() || !help.stdout_text().starts_with("ipvsadm v1.31") {
