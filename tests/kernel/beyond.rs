@@ -497,10 +497,7 @@ fn json_views(lb: &Lb) -> Result<(), String> {
         files.push(file);
     }
     let _ = lb.run(&["--stop-daemon", "master"], None);
-    let python = ["/opt/vng/bin/python3", "/usr/bin/python3"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-        .ok_or("no python3")?;
+    let python = python_with_jsonschema()?;
     let mut args = vec![VALIDATOR.to_string(), SCHEMA.to_string()];
     args.extend(files);
     let out = exec::run(python, "python3", &args, None)?;
@@ -513,4 +510,18 @@ fn json_views(lb: &Lb) -> Result<(), String> {
             out.stderr_text()
         ))
     }
+}
+
+/// The Python that has `jsonschema` (scripts/deps.sh installs it into
+/// virtme-ng's venv).
+fn python_with_jsonschema() -> Result<&'static str, String> {
+    let probe = ["-c".to_string(), "import jsonschema".to_string()];
+    ["/opt/vng/bin/python3", "/usr/bin/python3"]
+        .into_iter()
+        .find(|p| {
+            exec::run(p, "python3", &probe, None).is_ok_and(|o| o.success())
+        })
+        .ok_or_else(|| {
+            "no python3 with jsonschema: run scripts/deps.sh".to_string()
+        })
 }
