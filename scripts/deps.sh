@@ -58,10 +58,13 @@ ensure_vm_deps() {
         as_root python3 -m venv /opt/vng
         as_root /opt/vng/bin/pip install virtme-ng
     fi
-    # The kernel suite validates `--format json` output with jsonschema.
-    if ! "$(dirname "$(find_vng)")/python3" -c 'import jsonschema' \
-        2>/dev/null; then
-        echo "installing jsonschema next to virtme-ng" >&2
-        as_root "$(dirname "$(find_vng)")/pip" install jsonschema
+    # The kernel suite validates `--format json` output with jsonschema,
+    # installed into virtme-ng's venv.
+    local venv
+    venv=$(dirname "$(find_vng)")
+    if [ -x "$venv/pip" ] \
+        && ! "$venv/python3" -c 'import jsonschema' 2>/dev/null; then
+        echo "installing jsonschema into $venv" >&2
+        as_root "$venv/pip" install jsonschema
     fi
 }
