@@ -500,7 +500,7 @@ fn json_views(lb: &Lb) -> Result<(), String> {
     let python = python_with_jsonschema()?;
     let mut args = vec![VALIDATOR.to_string(), SCHEMA.to_string()];
     args.extend(files);
-    let out = exec::run(python, "python3", &args, None)?;
+    let out = exec::run(python, python, &args, None)?;
     if out.success() {
         Ok(())
     } else {
@@ -519,7 +519,9 @@ fn python_with_jsonschema() -> Result<&'static str, String> {
     ["/opt/vng/bin/python3", "/usr/bin/python3"]
         .into_iter()
         .find(|p| {
-            exec::run(p, "python3", &probe, None).is_ok_and(|o| o.success())
+            // argv[0] is the full path: a venv's Python finds its packages
+            // from it.
+            exec::run(p, p, &probe, None).is_ok_and(|o| o.success())
         })
         .ok_or_else(|| {
             "no python3 with jsonschema: run scripts/deps.sh".to_string()
