@@ -9,6 +9,12 @@ import jsonschema
 schema = json.load(open(sys.argv[1]))
 validator = jsonschema.Draft202012Validator(schema)
 validator.check_schema(schema)
+# Self-check: a document that breaks the schema must be refused.
+broken = {"ipvs": {"version": "1.2.1", "conn_tab_size": 4096},
+          "services": [{"family": "inet", "extra": 1}]}
+if validator.is_valid(broken):
+    print("the validator accepts a broken document")
+    sys.exit(1)
 for name in sys.argv[2:]:
     with open(name) as f:
         document = json.load(f)
