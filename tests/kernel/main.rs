@@ -12,7 +12,7 @@
 //! * `IPVSADM_TEST_FILTER` or the first plain argument: run only tests
 //!   whose name contains this text (`cargo test --test kernel -- FILTER`).
 //! * `IPVSADM_KERNEL`: kernel image (default: newest /boot/vmlinuz-*-amd64).
-//! * `IPVSADM_VM_TIMEOUT`: seconds before the VM is killed (default 900).
+//! * `IPVSADM_VM_TIMEOUT`: seconds before the VM is killed (default 1800).
 //! * `IPVSADM_VNG_VERBOSE`: show the guest's kernel log.
 //! * `IPVSADM_TEST_VERBOSE`: print every differential command's reference
 //!   output; `IPVSADM_TEST_TRACE`: print how long each program ran.
