@@ -60,4 +60,13 @@ ensure_vm_deps() {
         as_root python3 -m venv /opt/vng
         as_root /opt/vng/bin/pip install virtme-ng
     fi
+    # The kernel suite validates `--format json` output with jsonschema,
+    # installed into virtme-ng's venv.
+    local venv
+    venv=$(dirname "$(find_vng)")
+    if [ -x "$venv/pip" ] \
+        && ! "$venv/python3" -c 'import jsonschema' 2>/dev/null; then
+        echo "installing jsonschema into $venv" >&2
+        as_root "$venv/pip" install jsonschema
+    fi
 }

@@ -37,6 +37,27 @@ pub enum Command {
     Help,
     /// `-v`.
     Version,
+    /// `--apply FILE [--dry-run] [--atomic]` (not in ipvsadm).
+    Apply(ApplyRequest),
+}
+
+/// How a listing is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// ipvsadm's text, byte for byte.
+    #[default]
+    Text,
+    /// `--format json`: `schema/ipvsadm-list.schema.json`.
+    Json,
+}
+
+/// `--apply`: where the desired table comes from and how to apply it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplyRequest {
+    /// A file name, or `-` for stdin.
+    pub file: String,
+    pub dry_run: bool,
+    pub atomic: bool,
 }
 
 /// Which listing `-L` produces.
@@ -76,6 +97,8 @@ pub struct ListRequest {
     pub nosort: bool,
     /// `--persistent-conn` (also changes the `-c` layout).
     pub persistent_conn: bool,
+    /// `--format` (text unless given).
+    pub format: OutputFormat,
 }
 
 impl Default for ListRequest {
@@ -89,6 +112,7 @@ impl Default for ListRequest {
             exact: false,
             nosort: false,
             persistent_conn: false,
+            format: OutputFormat::Text,
         }
     }
 }

@@ -6,6 +6,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::address::{self, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP};
+use super::beyond::Extras;
 use super::resolve;
 use super::table::{Cmd, Column, Opt, OptSpec};
 use super::value;
@@ -81,6 +82,8 @@ pub struct Entry {
     pub given: u64,
     /// The raw `-b` value, applied after the scan.
     pub sched_flags_arg: String,
+    /// The options ipvsadm does not have.
+    pub extras: Extras,
 }
 
 impl Entry {
@@ -124,6 +127,7 @@ impl Entry {
             },
             given: 0,
             sched_flags_arg: String::new(),
+            extras: Extras::default(),
         }
     }
 
@@ -260,6 +264,9 @@ impl Entry {
             | Opt::Exact
             | Opt::TunInfo
             | Opt::TunNocsum => {}
+            Opt::Format | Opt::Netns | Opt::DryRun | Opt::Atomic => {
+                self.extras.take(spec.opt, text)?;
+            }
             // Commands are handled by the caller.
             Opt::Command(_) | Opt::Help | Opt::Version => {}
         }

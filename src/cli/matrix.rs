@@ -25,6 +25,7 @@ fn row(cmd: Cmd) -> &'static [u8; 34] {
         Cmd::Restore =>       b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         Cmd::Save =>          b".xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         Cmd::Zero =>          b"xx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        Cmd::Apply =>         b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
     }
 }
 

@@ -3,8 +3,10 @@
 //! a typed [`Command`].
 
 mod address;
+mod beyond;
 mod clap_spec;
 mod command;
+pub mod completions;
 mod entry;
 mod help;
 mod matrix;
@@ -16,8 +18,11 @@ mod table;
 mod tests;
 mod value;
 
+pub use beyond::netns_option;
 pub use clap_spec::clap_command;
-pub use command::{Command, ListRequest, ListView, StatsView};
+pub use command::{
+    ApplyRequest, Command, ListRequest, ListView, OutputFormat, StatsView,
+};
 pub use help::{help_text, version_text};
 pub use parse::{parse_command_line, parse_with};
 pub use table::{ArgKind, Cmd, Column, OPTIONS, Opt, OptSpec};

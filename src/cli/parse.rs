@@ -3,7 +3,8 @@
 //! then `--set` values, leftovers, scheduler flags, the matrix and the
 //! remaining checks, and finally the typed [`Command`].
 
-use super::command::{Command, ListRequest, ListView, StatsView};
+use super::beyond::Extras;
+use super::command::{ApplyRequest, Command, ListRequest, ListView, StatsView};
 use super::entry::{self, AF_INET6, CONN_F_DROUTE, CONN_F_TUNNEL, Entry};
 use super::matrix;
 use super::scan::Scanner;
@@ -37,9 +38,22 @@ pub fn parse_with(
     }
     let try_help = || Error::TryHelp(argv0.to_string());
     let mut scan = Scanner::new(args, posix);
-    let (first, value) = match scan.next_opt() {
-        Ok(Some(found)) => found,
-        Ok(None) | Err(_) => return Err(try_help()),
+    // `--netns` (not in ipvsadm) may come before the command; alone, it
+    // means the full listing, as a bare `ipvsadm` does.
+    let mut leading = Extras::default();
+    let (first, value) = loop {
+        match scan.next_opt() {
+            Ok(Some((spec, value))) if spec.opt == Opt::Netns => {
+                leading.take(spec.opt, value.as_deref().unwrap_or(""))?;
+            }
+            Ok(Some(found)) => break found,
+            Ok(None)
+                if leading.netns.is_some() && scan.leftovers().is_empty() =>
+            {
+                return Ok(Command::List(ListRequest::default()));
+            }
+            Ok(None) | Err(_) => return Err(try_help()),
+        }
     };
     let cmd = match first.opt {
         Opt::Help => return Ok(Command::Help),
@@ -48,6 +62,7 @@ pub fn parse_with(
         _ => return Err(try_help()),
     };
     let mut entry = Entry::new(cmd);
+    entry.extras = leading;
     match cmd {
         Cmd::StartDaemon => {
             entry.daemon.state =
@@ -59,6 +74,7 @@ pub fn parse_with(
             entry.daemon.state = daemon_state(value.as_deref())
                 .ok_or_else(|| invalid("illegal start_daemon specified"))?;
         }
+        Cmd::Apply => entry.extras.apply_file = value.unwrap_or_default(),
         _ => {}
     }
     loop {
@@ -109,6 +125,7 @@ pub fn parse_with(
         entry.svc.flags = (entry.svc.flags & !ServiceFlags::SCHED_MASK) | bits;
     }
     matrix::check_command(cmd, entry.given)?;
+    entry.extras.check(cmd)?;
     validate(&mut entry)?;
     Ok(build(&entry, timeouts))
 }
@@ -284,6 +301,7 @@ fn listing(entry: &Entry) -> ListRequest {
         exact: has(Column::Exact),
         nosort: has(Column::Nosort),
         persistent_conn: has(Column::PersistentConn),
+        format: entry.extras.format.unwrap_or_default(),
     }
 }
 
@@ -326,5 +344,10 @@ fn build(entry: &Entry, timeouts: Timeouts) -> Command {
             numeric: entry.has(Column::Numeric),
         },
         Cmd::Zero => Command::Zero(zero_target(entry)),
+        Cmd::Apply => Command::Apply(ApplyRequest {
+            file: entry.extras.apply_file.clone(),
+            dry_run: entry.extras.dry_run,
+            atomic: entry.extras.atomic,
+        }),
     }
 }

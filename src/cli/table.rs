@@ -30,6 +30,8 @@ pub enum Cmd {
     Restore,
     Save,
     Zero,
+    /// `--apply FILE`: not in ipvsadm (see `cli::beyond`).
+    Apply,
 }
 
 impl Cmd {
@@ -50,6 +52,7 @@ impl Cmd {
             Cmd::Restore => "restore",
             Cmd::Save => "save",
             Cmd::Zero => "zero",
+            Cmd::Apply => "apply",
         }
     }
 }
@@ -231,6 +234,14 @@ pub enum Opt {
     TunNocsum,
     TunCsum,
     TunRemcsum,
+    /// `--format text|json` (not in ipvsadm).
+    Format,
+    /// `--netns NAME|PATH` (not in ipvsadm).
+    Netns,
+    /// `--dry-run` with `--apply` (not in ipvsadm).
+    DryRun,
+    /// `--atomic` with `--apply` (not in ipvsadm).
+    Atomic,
 }
 
 /// One row of the option table.
@@ -401,6 +412,18 @@ pub const OPTIONS: &[OptSpec] = &[
         "tunnel encapsulation with checksum"),
     spec(Opt::TunRemcsum, None, "tun-remcsum", NoArg, Some(C::TunRemcsum),
         "", "tunnel encapsulation with remote checksum"),
+    // Beyond ipvsadm 1.31: long options it never had (it rejected each
+    // as an unknown option), so no ipvsadm command line changes meaning.
+    spec(Opt::Command(Cmd::Apply), None, "apply", Required, None, "file",
+        "make the table match FILE (restore format or JSON, - for stdin)"),
+    spec(Opt::Format, None, "format", Required, None, "text|json",
+        "listing format: text (ipvsadm's) or json"),
+    spec(Opt::Netns, None, "netns", Required, None, "name|path",
+        "act inside a network namespace (/run/netns/NAME or a path)"),
+    spec(Opt::DryRun, None, "dry-run", NoArg, None, "",
+        "with --apply: print the planned changes, change nothing"),
+    spec(Opt::Atomic, None, "atomic", NoArg, None, "",
+        "with --apply: undo applied changes if one fails"),
 ];
 
 /// The first row with this long name (exact match only, as popt does).

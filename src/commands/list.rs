@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufReader, Write};
 
 use super::Streams;
-use crate::cli::{ListRequest, ListView, StatsView};
+use crate::cli::{ListRequest, ListView, OutputFormat, StatsView};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::model::{Destination, Service, ServiceKey};
@@ -16,6 +16,9 @@ pub(super) fn list(
     req: &ListRequest,
     streams: &mut Streams,
 ) -> Result<()> {
+    if req.format == OutputFormat::Json {
+        return super::list_json::list(client, req, streams);
+    }
     match req.view {
         ListView::Connections => list_connections(req, streams),
         ListView::Timeouts => {

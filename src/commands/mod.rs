@@ -1,7 +1,13 @@
 //! Executing ipvsadm command lines: start-up, dispatch of a parsed
 //! [`Command`] to the kernel, and the listings and restore built on it.
 
+mod apply;
+mod desired;
+mod desired_json;
 mod list;
+mod list_json;
+mod netns;
+mod plan;
 mod restore;
 
 pub use restore::{LineReader, MAX_LINE};
@@ -45,6 +51,10 @@ fn run_inner(
     args: &[String],
     streams: &mut Streams,
 ) -> Result<u8> {
+    // `--netns` first: the whole process moves before any socket exists.
+    if let Some(namespace) = cli::netns_option(args) {
+        netns::enter(&namespace)?;
+    }
     // ipvsadm reaches IPVS before it looks at any argument, even -h.
     let mut client = Client::connect()?;
     warn_old_kernel(&client, streams);
@@ -55,6 +65,9 @@ fn run_inner(
     let command = cli::parse_command_line(argv0, args)?;
     if command == Command::Restore {
         return restore::restore(argv0, &mut client, streams);
+    }
+    if let Command::Apply(req) = &command {
+        return apply::apply(argv0, &mut client, req, streams);
     }
     execute(argv0, &mut client, command, streams)?;
     Ok(0)

@@ -48,7 +48,16 @@ pub fn restore_from(
         if tokens.is_empty() {
             continue;
         }
-        let command = match cli::parse_command_line(argv0, &tokens) {
+        let parsed = cli::parse_command_line(argv0, &tokens).and_then(|c| {
+            // The namespace is chosen once, on the command line.
+            match cli::netns_option(&tokens) {
+                Some(_) => Err(Error::Invalid(
+                    "--netns cannot be used in restore input".to_string(),
+                )),
+                None => Ok(c),
+            }
+        });
+        let command = match parsed {
             Ok(c) => c,
             Err(e) => {
                 pending.flush(client, streams, &mut status);

@@ -60,15 +60,7 @@ pub fn write_connections(
     numeric: bool,
     persistent_conn: bool,
 ) -> Result<(), Error> {
-    let mut chunks = Chunks {
-        input: &mut input,
-        pending: Vec::new(),
-        pos: 0,
-    };
-    // ipvsadm's first fgets failing, for end of file or a read error.
-    if !matches!(chunks.next_chunk(), Ok(Some(_))) {
-        return Err(unexpected_input());
-    }
+    let mut chunks = after_header(&mut input)?;
     out.write_all(b"IPVS connection entries\n")?;
     if persistent_conn {
         writeln!(
@@ -83,13 +75,37 @@ pub fn write_connections(
             "state", "source", "virtual"
         )?;
     }
-    while let Some(chunk) = chunks.next_chunk()? {
-        let Some(conn) = ConnLine::parse(&chunk) else {
-            return Err(Error::Silent { status: 1 });
-        };
+    while let Some(conn) = chunks.next_conn()? {
         conn.write(out, numeric, persistent_conn)?;
     }
     Ok(())
+}
+
+/// The entries of `/proc/net/ip_vs_conn` for the JSON view, parsed as
+/// [`write_connections`] parses them (same header, line and error rules).
+pub fn read_entries(
+    mut input: impl BufRead,
+) -> Result<Vec<super::json::ConnectionEntry>, Error> {
+    let mut chunks = after_header(&mut input)?;
+    let mut entries = Vec::new();
+    while let Some(conn) = chunks.next_conn()? {
+        entries.push(conn.entry());
+    }
+    Ok(entries)
+}
+
+/// The input after the kernel's header line; ipvsadm's first `fgets`
+/// failing (end of file or a read error) is `unexpected input`.
+fn after_header<R: BufRead>(input: &mut R) -> Result<Chunks<'_, R>, Error> {
+    let mut chunks = Chunks {
+        input,
+        pending: Vec::new(),
+        pos: 0,
+    };
+    if !matches!(chunks.next_chunk(), Ok(Some(_))) {
+        return Err(unexpected_input());
+    }
+    Ok(chunks)
 }
 
 /// Successive `fgets(buf, 256, f)` results.
@@ -100,6 +116,17 @@ struct Chunks<'a, R: BufRead> {
 }
 
 impl<R: BufRead> Chunks<'_, R> {
+    /// The next line parsed; a blank one ends the listing with status 1
+    /// and no message (sscanf's EOF, ipvsadm's `exit(1)`).
+    fn next_conn(&mut self) -> Result<Option<ConnLine>, Error> {
+        match self.next_chunk()? {
+            None => Ok(None),
+            Some(chunk) => ConnLine::parse(&chunk)
+                .map(Some)
+                .ok_or(Error::Silent { status: 1 }),
+        }
+    }
+
     fn next_chunk(&mut self) -> std::io::Result<Option<Vec<u8>>> {
         if self.pos >= self.pending.len() {
             self.pending.clear();
@@ -304,6 +331,26 @@ impl ConnLine {
         }
     }
 
+    /// The line as a JSON connection entry (numeric, persistence-engine
+    /// fields only when the kernel printed them).
+    fn entry(&self) -> super::json::ConnectionEntry {
+        let (caddr, vaddr) = self.client_virtual();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let present = |b: &[u8], n: usize| {
+            (self.matched >= n && !b.is_empty()).then(|| text(b))
+        };
+        super::json::ConnectionEntry {
+            protocol: text(&self.protocol),
+            client: (caddr, self.cport),
+            virtual_: (vaddr, self.vport),
+            destination: (self.dest(), self.dport),
+            state: text(&self.state),
+            expires: u64::from(self.expires),
+            pe_name: present(&self.pe_name, 10),
+            pe_data: present(&self.pe_data, 11),
+        }
+    }
+
     fn write(
         &self,
         out: &mut impl Write,
@@ -478,6 +525,25 @@ IP  05:59  NONE        192.168.1.100:0    10.0.0.1:0         10.1.1.1:0\n";
         assert_eq!(e.exit_status(), 1);
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains(&"A".repeat(255)));
+    }
+
+    #[test]
+    fn entries_for_json() {
+        let input = format!(
+            "{HEADER}\
+TCP C0A80164 C350 0A000001 0050 0A010101 0050 ESTABLISHED     899\n\
+UDP C0A80164 13C4 0A000001 13C4 0A010101 13C4 UDP             179 sip abc@x\n"
+        );
+        let got = read_entries(input.as_bytes()).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].client, ("192.168.1.100".parse().unwrap(), 50000));
+        assert_eq!(got[0].destination.1, 80);
+        assert_eq!(got[0].state, "ESTABLISHED");
+        assert_eq!(got[0].expires, 899);
+        assert_eq!(got[0].pe_name, None);
+        assert_eq!(got[1].pe_name.as_deref(), Some("sip"));
+        assert_eq!(got[1].pe_data.as_deref(), Some("abc@x"));
+        assert!(read_entries(&b""[..]).is_err());
     }
 
     #[test]

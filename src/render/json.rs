@@ -262,3 +262,79 @@ fn sched_flag_names(svc: &Service) -> Vec<&'static str> {
     .map(|(_, name)| name)
     .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json_value::{self, Value};
+    use crate::model::TunnelType;
+
+    const SCHEMA: &str = include_str!("../../schema/ipvsadm-list.schema.json");
+
+    fn keys(v: &Value) -> Vec<String> {
+        match v {
+            Value::Object(m) => m.iter().map(|(k, _)| k.clone()).collect(),
+            _ => panic!("not an object: {v:?}"),
+        }
+    }
+
+    /// The `required` list of a schema definition.
+    fn required(def: &str) -> Vec<String> {
+        let schema = json_value::parse(SCHEMA.as_bytes()).unwrap();
+        let list = schema
+            .get("$defs")
+            .and_then(|d| d.get(def))
+            .and_then(|d| d.get("required"))
+            .and_then(Value::as_array)
+            .unwrap();
+        list.iter()
+            .map(|k| k.as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_writer_emits_exactly_the_schema_members() {
+        let mut svc = Service::new(ServiceKey::Fwmark {
+            family: AddressFamily::Inet6,
+            mark: 1,
+        });
+        svc.stats.inbytes = u64::MAX;
+        let mut d = Destination::new("2001:db8::1".parse().unwrap(), 0);
+        d.forward = ForwardMethod::Tunnel;
+        d.tun_type = TunnelType::Gue;
+        let mut buf = Vec::new();
+        let mut w = JsonWriter::new(&mut buf);
+        begin_services(&mut w, &Info::default()).unwrap();
+        write_service(&mut w, &svc, &[d]).unwrap();
+        end_services(w).unwrap();
+        let doc = json_value::parse(&buf).unwrap();
+        assert_eq!(keys(&doc), required("servicesView"));
+        let s = &doc.get("services").and_then(Value::as_array).unwrap()[0];
+        assert_eq!(keys(s), required("service"));
+        let stats = s.get("stats").unwrap();
+        assert_eq!(keys(stats), required("stats"));
+        assert_eq!(
+            stats.get("inbytes").and_then(Value::as_u64),
+            Some(u64::MAX)
+        );
+        let dest = &s.get("destinations").and_then(Value::as_array).unwrap()[0];
+        assert_eq!(keys(dest), required("destination"));
+        assert_eq!(s.get("netmask").and_then(Value::as_u64), Some(128));
+    }
+
+    #[test]
+    fn small_views_match_the_schema() {
+        let mut buf = Vec::new();
+        write_timeouts(&mut buf, &Timeouts::default()).unwrap();
+        let doc = json_value::parse(&buf).unwrap();
+        assert_eq!(keys(&doc), required("timeoutsView"));
+        let mut buf = Vec::new();
+        write_connections(&mut buf, &[]).unwrap();
+        let doc = json_value::parse(&buf).unwrap();
+        assert_eq!(keys(&doc), required("connectionsView"));
+        let mut buf = Vec::new();
+        write_daemons(&mut buf, &[]).unwrap();
+        let doc = json_value::parse(&buf).unwrap();
+        assert_eq!(keys(&doc), required("daemonsView"));
+    }
+}

@@ -15,7 +15,7 @@ use super::names::push_addr_port;
 
 /// The service identity of a rule: `-t ADDR`, `-u ADDR`,
 /// `--sctp-service ADDR`, `--xxx-service ADDR`, `-f MARK`, `-f MARK -6`.
-fn service_identity(svc: &Service, numeric: bool) -> String {
+pub(crate) fn service_identity(svc: &Service, numeric: bool) -> String {
     let mut id = String::with_capacity(40);
     match &svc.key {
         ServiceKey::Fwmark { family, mark } => {

@@ -43,11 +43,14 @@ pub fn run(
 }
 
 fn check(case: &Case, programs: Programs<'_>) -> Result<(), String> {
+    // One side after the other: the kernel's service dump resumes by a
+    // position counted over every namespace's services, so changes made by
+    // one side while the other dumps could corrupt the other's listing.
     let (ours, reference) = thread::scope(|scope| {
-        let ours = scope.spawn(|| side(case, programs.ours, programs));
+        let ours = join(scope.spawn(|| side(case, programs.ours, programs)));
         let reference =
-            scope.spawn(|| side(case, programs.reference, programs));
-        (join(ours), join(reference))
+            join(scope.spawn(|| side(case, programs.reference, programs)));
+        (ours, reference)
     });
     let ours = ours.map_err(|e| format!("running ours: {e}"))?;
     let reference =

@@ -17,6 +17,7 @@
 //! * `IPVSADM_TEST_VERBOSE`: print every differential command's reference
 //!   output; `IPVSADM_TEST_TRACE`: print how long each program ran.
 
+mod beyond;
 mod cases;
 mod consistency;
 mod differential;
@@ -82,6 +83,7 @@ fn on_host(filter: Filter) -> ExitCode {
         .map(|c| format!("differential/{}", c.name))
         .chain(walkthrough::STEPS.iter().map(|s| s.to_string()))
         .chain(traffic::STEPS.iter().map(|s| s.to_string()))
+        .chain(beyond::STEPS.iter().map(|s| s.to_string()))
         .chain(divergences::names().map(str::to_string))
         .chain(hardening::names())
         .chain(consistency::names().map(str::to_string))
@@ -122,6 +124,7 @@ fn guest(filter: &Filter) -> ExitCode {
     if report.all_passed() {
         walkthrough::run(&ours, filter, &mut report);
         traffic::run(&ours, filter, &mut report);
+        beyond::run(&ours, filter, &mut report);
         match cases::load_dir(Path::new(CASES_DIR)) {
             Ok(cases) => {
                 let programs = differential::Programs {

@@ -7,7 +7,7 @@ use crate::exec;
 use crate::lbnet::{Balancer, expect_all, expect_alternating, fetch};
 use crate::report::{Filter, Report};
 
-const NET_SCRIPT: &str = concat!(
+pub const NET_SCRIPT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/kernel/walkthrough-net.sh"
 );
@@ -143,7 +143,7 @@ fn squeeze(line: &str) -> String {
 }
 
 /// `count` requests to the VIP, each of which must succeed.
-fn requests(count: usize) -> Result<Vec<String>, String> {
+pub fn requests(count: usize) -> Result<Vec<String>, String> {
     crate::lbnet::requests(URL, count)
 }
 

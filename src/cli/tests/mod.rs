@@ -3,7 +3,9 @@
 //! one test per rule.
 
 mod addresses;
+mod beyond;
 mod differential;
+mod docs;
 mod matrix_rows;
 mod popt;
 mod semantics;

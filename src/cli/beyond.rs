@@ -1,0 +1,118 @@
+//! The long options this tool adds to ipvsadm 1.31's command line:
+//! `--format`, `--netns`, `--apply`, `--dry-run` and `--atomic`. ipvsadm
+//! rejected each as an unknown option, so no ipvsadm command line changes
+//! meaning. They sit outside ipvsadm's matrix: they are checked after it,
+//! so every ipvsadm message keeps its priority.
+
+use super::command::OutputFormat;
+use super::scan::Scanner;
+use super::table::{Cmd, Opt};
+use crate::Error;
+
+/// The values of the added options seen on one command line.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    pub format: Option<OutputFormat>,
+    pub netns: Option<String>,
+    pub dry_run: bool,
+    pub atomic: bool,
+    /// The `--apply` file.
+    pub apply_file: String,
+}
+
+impl Extras {
+    /// Records one added option (each at most once, like ipvsadm's).
+    pub fn take(&mut self, opt: Opt, text: &str) -> Result<(), Error> {
+        let name = option_name(opt);
+        let seen = match opt {
+            Opt::Format => self.format.is_some(),
+            Opt::Netns => self.netns.is_some(),
+            Opt::DryRun => self.dry_run,
+            Opt::Atomic => self.atomic,
+            _ => false,
+        };
+        if seen {
+            return Err(invalid(format!(
+                "multiple '{name}' options specified"
+            )));
+        }
+        match opt {
+            Opt::Format => {
+                self.format = Some(match text {
+                    "json" => OutputFormat::Json,
+                    "text" => OutputFormat::Text,
+                    _ => {
+                        return Err(invalid(format!(
+                            "invalid format `{text}' specified (text or json)"
+                        )));
+                    }
+                });
+            }
+            Opt::Netns => {
+                if text.is_empty() {
+                    return Err(invalid(
+                        "invalid netns `' specified".to_string(),
+                    ));
+                }
+                self.netns = Some(text.to_string());
+            }
+            Opt::DryRun => self.dry_run = true,
+            Opt::Atomic => self.atomic = true,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The added options' own matrix: `--format` only with `-L`,
+    /// `--dry-run` and `--atomic` only with `--apply`; `--netns` with
+    /// every command.
+    pub fn check(&self, cmd: Cmd) -> Result<(), Error> {
+        let illegal = |opt: Opt| {
+            Err(invalid(format!(
+                "Illegal '{}' option with the '{}' command",
+                option_name(opt),
+                cmd.name()
+            )))
+        };
+        if self.format.is_some() && cmd != Cmd::List {
+            return illegal(Opt::Format);
+        }
+        if self.dry_run && cmd != Cmd::Apply {
+            return illegal(Opt::DryRun);
+        }
+        if self.atomic && cmd != Cmd::Apply {
+            return illegal(Opt::Atomic);
+        }
+        Ok(())
+    }
+}
+
+fn option_name(opt: Opt) -> &'static str {
+    match opt {
+        Opt::Format => "format",
+        Opt::Netns => "netns",
+        Opt::DryRun => "dry-run",
+        Opt::Atomic => "atomic",
+        _ => "?",
+    }
+}
+
+fn invalid(message: String) -> Error {
+    Error::Invalid(message)
+}
+
+/// The `--netns` value of a command line, found before the line is parsed
+/// (the namespace must be entered before IPVS is reached, and ipvsadm
+/// reaches IPVS before it parses). The scan stops at the first popt error;
+/// the full parse reports it later.
+pub fn netns_option(args: &[String]) -> Option<String> {
+    let posix = std::env::var_os("POSIXLY_CORRECT").is_some()
+        || std::env::var_os("POSIX_ME_HARDER").is_some();
+    let mut scan = Scanner::new(args, posix);
+    while let Ok(Some((spec, value))) = scan.next_opt() {
+        if spec.opt == Opt::Netns {
+            return value;
+        }
+    }
+    None
+}

@@ -1,0 +1,136 @@
+//! The options beyond ipvsadm 1.31 (`--format`, `--netns`, `--apply`,
+//! `--dry-run`, `--atomic`): what they parse to, where they are illegal,
+//! and that ipvsadm's own checks keep their priority.
+
+use super::*;
+use crate::cli::{ApplyRequest, ListView, OutputFormat, netns_option};
+
+fn format_of(args: &[&str]) -> OutputFormat {
+    match ok(args) {
+        Command::List(l) => l.format,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn format_json_on_every_listing() {
+    for args in [
+        &["-L", "--format", "json"][..],
+        &["-Ln", "--format=json", "--stats"],
+        &["-L", "--rate", "--format", "json", "-X"],
+        &["-L", "--thresholds", "--format", "json"],
+        &["-L", "--persistent-conn", "--format", "json"],
+        &["-L", "-c", "--format", "json"],
+        &["-L", "--timeout", "--format", "json"],
+        &["-L", "--daemon", "--format", "json"],
+        &["-L", "-t", "1.2.3.4:80", "--format", "json"],
+    ] {
+        assert_eq!(format_of(args), OutputFormat::Json, "{args:?}");
+    }
+    assert_eq!(format_of(&["-L", "--format", "text"]), OutputFormat::Text);
+    assert_eq!(format_of(&["-L"]), OutputFormat::Text);
+}
+
+#[test]
+fn format_is_only_for_listings() {
+    assert_eq!(
+        invalid(&["-A", "-t", "1.2.3.4:80", "--format", "json"]),
+        "Illegal 'format' option with the 'add-service' command"
+    );
+    assert_eq!(
+        invalid(&["-S", "--format", "json"]),
+        "Illegal 'format' option with the 'save' command"
+    );
+    assert_eq!(
+        invalid(&["-L", "--format", "xml"]),
+        "invalid format `xml' specified (text or json)"
+    );
+    assert_eq!(
+        invalid(&["-L", "--format", "json", "--format", "json"]),
+        "multiple 'format' options specified"
+    );
+    // ipvsadm's matrix speaks first.
+    assert_eq!(
+        invalid(&["-A", "-t", "1.2.3.4:80", "-n", "--format", "json"]),
+        "Illegal 'numeric' option with the 'add-service' command"
+    );
+    assert_eq!(
+        bad_option(&["-L", "--format"]),
+        "--format: missing argument"
+    );
+}
+
+#[test]
+fn netns_goes_with_every_command_and_may_lead() {
+    assert!(matches!(ok(&["--netns", "lb"]), Command::List(_)));
+    match ok(&["--netns", "lb", "-Ln"]) {
+        Command::List(l) => {
+            assert!(l.numeric);
+            assert_eq!(l.view, ListView::Services);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        ok(&["-A", "-t", "1.2.3.4:80", "--netns", "/proc/1/ns/net"]),
+        Command::AddService(_)
+    ));
+    assert!(matches!(ok(&["-C", "--netns=x"]), Command::Flush));
+    assert_eq!(
+        invalid(&["-C", "--netns", "a", "--netns", "b"]),
+        "multiple 'netns' options specified"
+    );
+    assert_eq!(
+        invalid(&["-C", "--netns", ""]),
+        "invalid netns `' specified"
+    );
+    // Only --netns may lead: anything else still needs the command first.
+    assert!(is_try_help(&["--netns", "lb", "x"]));
+    assert!(is_try_help(&["--format", "json", "-L"]));
+}
+
+#[test]
+fn netns_is_found_before_parsing() {
+    let find = |v: &[&str]| netns_option(&argv(v));
+    assert_eq!(find(&["-L", "--netns", "lb"]), Some("lb".to_string()));
+    assert_eq!(
+        find(&["--netns=/run/netns/x", "-C"]).as_deref(),
+        Some("/run/netns/x")
+    );
+    assert_eq!(find(&["-L", "-n"]), None);
+    assert_eq!(find(&["-L", "--bogus", "--netns", "lb"]), None);
+}
+
+#[test]
+fn apply_is_a_command_with_its_options() {
+    assert_eq!(
+        ok(&["--apply", "t.rules", "--dry-run", "--atomic"]),
+        Command::Apply(ApplyRequest {
+            file: "t.rules".into(),
+            dry_run: true,
+            atomic: true,
+        })
+    );
+    assert_eq!(
+        ok(&["--apply=-"]),
+        Command::Apply(ApplyRequest {
+            file: "-".into(),
+            dry_run: false,
+            atomic: false,
+        })
+    );
+    assert_eq!(
+        invalid(&["--apply", "f", "-n"]),
+        "Illegal 'numeric' option with the 'apply' command"
+    );
+    assert_eq!(
+        invalid(&["-L", "--dry-run"]),
+        "Illegal 'dry-run' option with the 'list' command"
+    );
+    assert_eq!(
+        invalid(&["-C", "--atomic"]),
+        "Illegal 'atomic' option with the 'flush' command"
+    );
+    assert!(is_try_help(&["--apply"]));
+    assert!(is_try_help(&["--dry-run", "--apply", "f"]));
+    assert_eq!(invalid(&["-L", "--apply", "f"]), "invalid option `f'");
+}

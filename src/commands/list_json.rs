@@ -1,0 +1,62 @@
+//! `-L --format json`: every listing view as one JSON document in the
+//! shape of `schema/ipvsadm-list.schema.json` (numeric addresses, raw
+//! counters, every attribute the kernel reports). The column options
+//! (`--stats`, `--rate`, `--exact`, ...) do not change it: it always holds
+//! everything.
+
+use std::fs::File;
+use std::io::BufReader;
+
+use super::Streams;
+use crate::cli::{ListRequest, ListView};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::json::JsonWriter;
+use crate::render::{self, json};
+
+pub(super) fn list(
+    client: &mut Client,
+    req: &ListRequest,
+    streams: &mut Streams,
+) -> Result<()> {
+    match req.view {
+        ListView::Connections => {
+            let file = File::open(render::CONN_PROC_FILE)
+                .map_err(|_| render::connections::open_error())?;
+            let entries =
+                render::connections::read_entries(BufReader::new(file))?;
+            json::write_connections(&mut streams.out, &entries)?;
+        }
+        ListView::Timeouts => {
+            let t =
+                client.timeouts().map_err(|_| Error::Silent { status: 1 })?;
+            json::write_timeouts(&mut streams.out, &t)?;
+        }
+        ListView::Daemons => {
+            let daemons =
+                client.daemons().map_err(|_| Error::Silent { status: 1 })?;
+            json::write_daemons(&mut streams.out, &daemons)?;
+        }
+        ListView::Services => {
+            let mut services = match &req.service {
+                Some(key) => vec![client.service(key)?],
+                None => client.services()?,
+            };
+            if !req.nosort {
+                render::sort_services(&mut services);
+            }
+            let info = client.info();
+            let mut w = JsonWriter::new(&mut streams.out);
+            json::begin_services(&mut w, &info)?;
+            for svc in &services {
+                let mut dests = client.dests(svc)?;
+                if !req.nosort {
+                    render::sort_dests(&mut dests);
+                }
+                json::write_service(&mut w, svc, &dests)?;
+            }
+            json::end_services(w)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,301 @@
+//! The difference between two IPVS tables as the fewest changes that turn
+//! one into the other, without ever flushing; the inverse of each change
+//! (for `--atomic`), and each change as a restore-format line.
+
+use std::io::{self, Write};
+
+use crate::client::Change;
+use crate::model::{Destination, ForwardMethod, Service, ServiceFlags};
+use crate::render::{self, list::service_protocol, names::push_addr_port};
+
+/// One virtual service with its real servers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub service: Service,
+    pub dests: Vec<Destination>,
+}
+
+/// A whole table, in the order it was read.
+pub type Table = Vec<Entry>;
+
+/// The changes that turn `current` into `desired`: edits and additions of
+/// services first, then per service additions and edits of real servers
+/// before their deletions, and deletions of services last, so traffic to
+/// whatever stays keeps a destination at every step.
+pub fn plan(current: &Table, desired: &Table) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for want in desired {
+        if let Some(have) = find(current, &want.service) {
+            if service_differs(&have.service, &want.service) {
+                changes.push(Change::EditService(want.service.clone()));
+            }
+        }
+    }
+    for want in desired {
+        if find(current, &want.service).is_none() {
+            changes.push(Change::AddService(want.service.clone()));
+        }
+    }
+    for want in desired {
+        let have = find(current, &want.service).map(|e| e.dests.as_slice());
+        let have = have.unwrap_or_default();
+        let svc = &want.service;
+        for d in &want.dests {
+            match find_dest(have, d) {
+                None => changes.push(Change::AddDest(svc.clone(), d.clone())),
+                Some(old) if dest_differs(old, d) => {
+                    changes.push(Change::EditDest(svc.clone(), d.clone()));
+                }
+                Some(_) => {}
+            }
+        }
+        for old in have {
+            if find_dest(&want.dests, old).is_none() {
+                changes.push(Change::DeleteDest(svc.clone(), old.clone()));
+            }
+        }
+    }
+    for have in current {
+        if find(desired, &have.service).is_none() {
+            changes.push(Change::DeleteService(have.service.clone()));
+        }
+    }
+    changes
+}
+
+/// The changes that undo `change`, given the table before it.
+pub fn inverse(change: &Change, before: &Table) -> Vec<Change> {
+    let old_service = |s: &Service| find(before, s).map(|e| &e.service);
+    let old_dest = |s: &Service, d: &Destination| {
+        find(before, s).and_then(|e| find_dest(&e.dests, d))
+    };
+    match change {
+        Change::AddService(s) => vec![Change::DeleteService(s.clone())],
+        Change::EditService(s) => old_service(s)
+            .map(|old| vec![Change::EditService(restorable(old))])
+            .unwrap_or_default(),
+        Change::DeleteService(s) => match find(before, s) {
+            Some(old) => {
+                let svc = restorable(&old.service);
+                let mut undo = vec![Change::AddService(svc.clone())];
+                undo.extend(
+                    old.dests
+                        .iter()
+                        .map(|d| Change::AddDest(svc.clone(), d.clone())),
+                );
+                undo
+            }
+            None => Vec::new(),
+        },
+        Change::AddDest(s, d) => vec![Change::DeleteDest(s.clone(), d.clone())],
+        Change::EditDest(s, d) => old_dest(s, d)
+            .map(|old| vec![Change::EditDest(s.clone(), old.clone())])
+            .unwrap_or_default(),
+        Change::DeleteDest(s, d) => old_dest(s, d)
+            .map(|old| vec![Change::AddDest(s.clone(), old.clone())])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// A service read from the kernel as it can be sent back (without the
+/// kernel's own `hashed` bit).
+fn restorable(svc: &Service) -> Service {
+    let mut s = svc.clone();
+    s.flags = ServiceFlags(s.flags.0 & !ServiceFlags::HASHED);
+    s
+}
+
+fn find<'a>(table: &'a Table, svc: &Service) -> Option<&'a Entry> {
+    table.iter().find(|e| e.service.key == svc.key)
+}
+
+fn find_dest<'a>(
+    dests: &'a [Destination],
+    d: &Destination,
+) -> Option<&'a Destination> {
+    dests.iter().find(|o| o.addr == d.addr && o.port == d.port)
+}
+
+/// Whether the configurable attributes of two services differ.
+pub fn service_differs(a: &Service, b: &Service) -> bool {
+    let flags = |s: &Service| s.flags.0 & !ServiceFlags::HASHED;
+    let pe = |s: &Service| s.pe_name.clone().filter(|p| !p.is_empty());
+    a.scheduler != b.scheduler
+        || flags(a) != flags(b)
+        || a.timeout != b.timeout
+        || a.netmask != b.netmask
+        || pe(a) != pe(b)
+}
+
+/// Whether the configurable attributes of two real servers differ. The
+/// kernel reports direct routing to a local address as `local`: the same
+/// configuration (`-g`).
+pub fn dest_differs(a: &Destination, b: &Destination) -> bool {
+    let method = |d: &Destination| match d.forward {
+        ForwardMethod::Local => ForwardMethod::Route,
+        f => f,
+    };
+    let tunnel = |d: &Destination| {
+        (method(d) == ForwardMethod::Tunnel).then_some((
+            d.tun_type,
+            d.tun_port,
+            d.tun_flags,
+        ))
+    };
+    method(a) != method(b)
+        || a.weight != b.weight
+        || a.u_threshold != b.u_threshold
+        || a.l_threshold != b.l_threshold
+        || tunnel(a) != tunnel(b)
+}
+
+/// One change as the restore-format line that makes it (numeric), e.g.
+/// `-e -t 10.0.0.1:80 -r 10.0.2.11:80 -m -w 3`.
+pub fn write_line(out: &mut dyn Write, change: &Change) -> io::Result<()> {
+    let mut line = Vec::with_capacity(80);
+    match change {
+        Change::AddService(s) => {
+            render::write_save_service(&mut line, s, true)?;
+        }
+        Change::EditService(s) => {
+            render::write_save_service(&mut line, s, true)?;
+            line[1] = b'E';
+        }
+        Change::DeleteService(s) => {
+            let id = render::save::service_identity(s, true);
+            writeln!(line, "-D {id}")?;
+        }
+        Change::AddDest(s, d) | Change::EditDest(s, d) => {
+            render::write_save_dest(&mut line, s, d, true)?;
+            line.pop();
+            if d.u_threshold != 0 {
+                write!(line, " -x {}", d.u_threshold)?;
+            }
+            if d.l_threshold != 0 {
+                write!(line, " -y {}", d.l_threshold)?;
+            }
+            line.push(b'\n');
+            if matches!(change, Change::EditDest(..)) {
+                line[1] = b'e';
+            }
+        }
+        Change::DeleteDest(s, d) => {
+            let id = render::save::service_identity(s, true);
+            let mut server = String::new();
+            push_addr_port(
+                &mut server,
+                &d.addr,
+                d.port,
+                service_protocol(s),
+                true,
+            );
+            writeln!(line, "-d {id} -r {server}")?;
+        }
+        // Not produced by a plan.
+        _ => {}
+    }
+    out.write_all(&line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Protocol, ServiceKey};
+
+    fn svc(port: u16, sched: &str) -> Service {
+        let mut s = Service::new(ServiceKey::Inet {
+            protocol: Protocol::Tcp,
+            addr: "10.0.0.1".parse().unwrap(),
+            port,
+        });
+        s.scheduler = sched.to_string();
+        s
+    }
+
+    fn dest(last: u8, weight: i32) -> Destination {
+        let mut d =
+            Destination::new(format!("10.0.2.{last}").parse().unwrap(), 80);
+        d.forward = ForwardMethod::Masquerade;
+        d.weight = weight;
+        d
+    }
+
+    fn entry(s: Service, dests: Vec<Destination>) -> Entry {
+        Entry { service: s, dests }
+    }
+
+    fn lines(changes: &[Change]) -> String {
+        let mut out = Vec::new();
+        for c in changes {
+            write_line(&mut out, c).unwrap();
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn equal_tables_need_nothing() {
+        let t = vec![entry(svc(80, "rr"), vec![dest(11, 1), dest(12, 1)])];
+        assert!(plan(&t, &t).is_empty());
+    }
+
+    #[test]
+    fn kernel_bits_and_local_routing_are_no_difference() {
+        let mut have = svc(80, "rr");
+        have.flags = ServiceFlags(ServiceFlags::HASHED);
+        let mut d = dest(11, 1);
+        d.forward = ForwardMethod::Local;
+        let mut want_d = dest(11, 1);
+        want_d.forward = ForwardMethod::Route;
+        let current = vec![entry(have, vec![d])];
+        let desired = vec![entry(svc(80, "rr"), vec![want_d])];
+        assert!(plan(&current, &desired).is_empty());
+    }
+
+    #[test]
+    fn plan_orders_additions_before_deletions() {
+        let current = vec![
+            entry(svc(80, "rr"), vec![dest(11, 1), dest(12, 1)]),
+            entry(svc(81, "rr"), vec![dest(11, 1)]),
+        ];
+        let mut d13 = dest(13, 2);
+        d13.u_threshold = 100;
+        let desired = vec![
+            entry(svc(80, "wlc"), vec![dest(11, 5), d13]),
+            entry(svc(82, "rr"), vec![dest(12, 1)]),
+        ];
+        let changes = plan(&current, &desired);
+        assert_eq!(
+            lines(&changes),
+            "-E -t 10.0.0.1:80 -s wlc\n\
+             -A -t 10.0.0.1:82 -s rr\n\
+             -e -t 10.0.0.1:80 -r 10.0.2.11:80 -m -w 5\n\
+             -a -t 10.0.0.1:80 -r 10.0.2.13:80 -m -w 2 -x 100\n\
+             -d -t 10.0.0.1:80 -r 10.0.2.12:80\n\
+             -a -t 10.0.0.1:82 -r 10.0.2.12:80 -m -w 1\n\
+             -D -t 10.0.0.1:81\n"
+        );
+    }
+
+    #[test]
+    fn inverses_restore_the_snapshot() {
+        let current = vec![
+            entry(svc(80, "rr"), vec![dest(11, 1), dest(12, 1)]),
+            entry(svc(81, "rr"), vec![dest(11, 1)]),
+        ];
+        let desired = vec![entry(svc(80, "wlc"), vec![dest(11, 5)])];
+        let undo: Vec<Change> = plan(&current, &desired)
+            .iter()
+            .rev()
+            .flat_map(|c| inverse(c, &current))
+            .collect();
+        assert_eq!(
+            lines(&undo),
+            "-A -t 10.0.0.1:81 -s rr\n\
+             -a -t 10.0.0.1:81 -r 10.0.2.11:80 -m -w 1\n\
+             -a -t 10.0.0.1:80 -r 10.0.2.12:80 -m -w 1\n\
+             -e -t 10.0.0.1:80 -r 10.0.2.11:80 -m -w 1\n\
+             -E -t 10.0.0.1:80 -s rr\n"
+        );
+    }
+}

@@ -1,0 +1,541 @@
+//! The features beyond ipvsadm 1.31 on the real kernel, in the network of
+//! the walk-through (`walkthrough-net.sh`): `--netns` by name and by path,
+//! `--format json` in every listing view validated against the schema,
+//! and `--apply` (idempotent, minimal under live traffic, `--dry-run`,
+//! `--atomic` rollback, JSON tables).
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::Duration;
+
+use crate::exec::{self, Outcome};
+use crate::netns;
+use crate::report::{Filter, Report};
+use crate::walkthrough::{NET_SCRIPT, requests};
+
+const SCHEMA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/schema/ipvsadm-list.schema.json"
+);
+const VALIDATOR: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/kernel/validate-json.py");
+/// Where the JSON documents and table files are written in the guest.
+const WORK: &str = "/tmp/ipvsadm-beyond";
+
+/// The names of the tests, in order.
+pub const STEPS: [&str; 9] = [
+    "beyond/netns by name",
+    "beyond/netns by path",
+    "beyond/netns missing",
+    "beyond/apply dry-run plans and changes nothing",
+    "beyond/apply is idempotent",
+    "beyond/apply under live traffic",
+    "beyond/apply atomic failure restores the table",
+    "beyond/apply json table",
+    "beyond/json validates in every view",
+];
+
+/// The table every apply test starts from: the web service of the
+/// walk-through on port 80 and a second one on 8080.
+const BASE: &str = "\
+-A -t 10.0.1.100:80 -s rr
+-a -t 10.0.1.100:80 -r 10.0.2.11:80 -m -w 1
+-a -t 10.0.1.100:80 -r 10.0.2.12:80 -m -w 1
+-A -t 10.0.1.100:8080 -s rr
+-a -t 10.0.1.100:8080 -r 10.0.2.11:80 -m -w 1
+";
+
+/// Port 80 unchanged; 8080 gets a new scheduler, weights and servers; a
+/// UDP service appears.
+const CHANGED: &str = "\
+-A -t 10.0.1.100:80 -s rr
+-a -t 10.0.1.100:80 -r 10.0.2.11:80 -m -w 1
+-a -t 10.0.1.100:80 -r 10.0.2.12:80 -m -w 1
+-A -t 10.0.1.100:8080 -s wlc -p 120
+-a -t 10.0.1.100:8080 -r 10.0.2.12:80 -m -w 3 -x 50 -y 5
+-A -u 10.0.1.100:53 -s rr
+-a -u 10.0.1.100:53 -r 10.0.2.11:53 -m -w 2
+";
+
+/// One test, run against a freshly reset table in `lb`.
+type Test = fn(&Lb) -> Result<(), String>;
+
+pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
+    if !STEPS.iter().any(|s| filter.matches(s)) {
+        return;
+    }
+    if let Err(e) = exec::must("sh", &[NET_SCRIPT, "up"]) {
+        report.run("beyond/network setup", || Err(e));
+        let _ = exec::must("sh", &[NET_SCRIPT, "down"]);
+        return;
+    }
+    let _ = std::fs::create_dir_all(WORK);
+    let lb = Lb { ours };
+    let tests: [Test; 9] = [
+        netns_by_name,
+        netns_by_path,
+        netns_missing,
+        dry_run,
+        idempotent,
+        live_traffic,
+        atomic_failure,
+        json_table,
+        json_views,
+    ];
+    for (name, test) in STEPS.iter().zip(tests) {
+        if filter.matches(name) {
+            report.run(name, || {
+                lb.reset()?;
+                test(&lb)
+            });
+        }
+    }
+    let _ = lb.run(&["-C"], None);
+    if let Err(e) = exec::must("sh", &[NET_SCRIPT, "down"]) {
+        report.run("beyond/network teardown", || Err(e));
+    }
+}
+
+/// Our ipvsadm, aimed at the `lb` namespace with `--netns` from the test's
+/// own (root) namespace.
+struct Lb<'a> {
+    ours: &'a str,
+}
+
+impl Lb<'_> {
+    fn run(
+        &self,
+        args: &[&str],
+        stdin: Option<&str>,
+    ) -> Result<Outcome, String> {
+        let mut argv = vec!["--netns".to_string(), "lb".to_string()];
+        argv.extend(args.iter().map(|a| a.to_string()));
+        exec::run(self.ours, "ipvsadm", &argv, stdin.map(str::as_bytes))
+    }
+
+    /// Runs a command that must succeed; its stdout.
+    fn ok(&self, args: &[&str], stdin: Option<&str>) -> Result<String, String> {
+        let out = self.run(args, stdin)?;
+        if out.success() && out.stderr.is_empty() {
+            Ok(out.stdout_text())
+        } else {
+            Err(failed(args, &out))
+        }
+    }
+
+    /// The rules of the table and its thresholds (which `-S` omits),
+    /// without the connection counters.
+    fn table(&self) -> Result<String, String> {
+        let mut text = self.ok(&["-Sn"], None)?;
+        for line in self.ok(&["-Ln", "--thresholds"], None)?.lines().skip(3) {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            text.push_str(&words[..words.len().min(4)].join(" "));
+            text.push('\n');
+        }
+        Ok(text)
+    }
+
+    fn reset(&self) -> Result<(), String> {
+        self.ok(&["-C"], None)?;
+        self.ok(&["-R"], Some(BASE))?;
+        Ok(())
+    }
+}
+
+fn failed(args: &[&str], out: &Outcome) -> String {
+    format!(
+        "`ipvsadm --netns lb {}` gave {}\nstdout: {}\nstderr: {}",
+        args.join(" "),
+        out.status,
+        out.stdout_text(),
+        out.stderr_text()
+    )
+}
+
+fn expect_eq(what: &str, got: &str, want: &str) -> Result<(), String> {
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!("{what}:\n--- got\n{got}--- expected\n{want}"))
+    }
+}
+
+/// The root namespace's own table must stay empty: `--netns` never
+/// changes the caller's namespace.
+fn root_untouched(ours: &str) -> Result<(), String> {
+    let out = exec::run(ours, "ipvsadm", &["-Sn".to_string()], None)?;
+    if out.success() && out.stdout.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the root namespace's table: {:?}",
+            out.stdout_text()
+        ))
+    }
+}
+
+fn netns_by_name(lb: &Lb) -> Result<(), String> {
+    lb.ok(&["-A", "-t", "10.0.1.100:81", "-s", "sh"], None)?;
+    let saved = lb.ok(&["-Sn"], None)?;
+    if !saved.contains("-A -t 10.0.1.100:81 -s sh\n") {
+        return Err(format!("not in lb's table:\n{saved}"));
+    }
+    // The same table seen from inside lb without --netns.
+    let inside = netns::within("lb", || {
+        exec::run(lb.ours, "ipvsadm", &["-Sn".to_string()], None)
+    })
+    .map_err(|e| e.to_string())??;
+    expect_eq("lb's table from inside", &inside.stdout_text(), &saved)?;
+    // The namespace is chosen on the command line, not in restore input.
+    let out = lb.run(&["-R"], Some("-A -t 10.0.1.100:82 --netns lb\n"))?;
+    if out.status != "exit 2"
+        || out.stderr_text() != "--netns cannot be used in restore input\n"
+    {
+        return Err(failed(&["-R"], &out));
+    }
+    // --netns may lead, and works for -h like any command.
+    let help = lb.run(&["-h"], None)?;
+    if !help.success() || !help.stdout_text().starts_with("ipvsadm v1.31") {
+        return Err(failed(&["-h"], &help));
+    }
+    root_untouched(lb.ours)
+}
+
+fn netns_by_path(lb: &Lb) -> Result<(), String> {
+    // A process living in lb, as a container runtime's would.
+    let mut sleeper = netns::within("lb", || {
+        Command::new("sleep").arg("30").stdin(Stdio::null()).spawn()
+    })
+    .map_err(|e| e.to_string())?
+    .map_err(|e| format!("cannot start sleep: {e}"))?;
+    let path = format!("/proc/{}/ns/net", sleeper.id());
+    let args: Vec<String> = ["--netns", &path, "-Ln", "-t", "10.0.1.100:8080"]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    let out = exec::run(lb.ours, "ipvsadm", &args, None);
+    let _ = sleeper.kill();
+    let _ = sleeper.wait();
+    let out = out?;
+    if !out.success() || !out.stdout_text().contains("10.0.1.100:8080 rr") {
+        return Err(format!(
+            "--netns {path}: {}\n{}{}",
+            out.status,
+            out.stdout_text(),
+            out.stderr_text()
+        ));
+    }
+    root_untouched(lb.ours)
+}
+
+fn netns_missing(lb: &Lb) -> Result<(), String> {
+    for (value, path) in [
+        ("no-such-ns", "/run/netns/no-such-ns"),
+        ("/proc/999999999/ns/net", "/proc/999999999/ns/net"),
+    ] {
+        let args: Vec<String> = ["--netns", value, "-C"]
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        let out = exec::run(lb.ours, "ipvsadm", &args, None)?;
+        let want = format!(
+            "cannot enter network namespace {path}: No such file or directory\n"
+        );
+        if out.status != "exit 2" || out.stderr_text() != want {
+            return Err(format!(
+                "--netns {value}: {} {:?}",
+                out.status,
+                out.stderr_text()
+            ));
+        }
+    }
+    // Nothing was flushed anywhere.
+    if !lb.ok(&["-Sn"], None)?.contains("10.0.1.100:8080") {
+        return Err("lb's table changed".to_string());
+    }
+    Ok(())
+}
+
+fn dry_run(lb: &Lb) -> Result<(), String> {
+    let before = lb.table()?;
+    let plan = lb.ok(&["--apply", "-", "--dry-run"], Some(CHANGED))?;
+    expect_eq(
+        "plan",
+        &plan,
+        "-E -t 10.0.1.100:8080 -s wlc -p 120\n\
+         -A -u 10.0.1.100:53 -s rr\n\
+         -a -t 10.0.1.100:8080 -r 10.0.2.12:80 -m -w 3 -x 50 -y 5\n\
+         -d -t 10.0.1.100:8080 -r 10.0.2.11:80\n\
+         -a -u 10.0.1.100:53 -r 10.0.2.11:53 -m -w 2\n",
+    )?;
+    expect_eq("table after --dry-run", &lb.table()?, &before)?;
+    // The plan is restore input: applying it gives the desired table.
+    lb.ok(&["-R"], Some(&plan))?;
+    let after = lb.ok(&["-Sn"], None)?;
+    lb.ok(&["-C"], None)?;
+    lb.ok(&["-R"], Some(CHANGED))?;
+    expect_eq("plan replayed with -R", &after, &lb.ok(&["-Sn"], None)?)
+}
+
+fn idempotent(lb: &Lb) -> Result<(), String> {
+    let file = format!("{WORK}/changed.rules");
+    std::fs::write(&file, CHANGED).map_err(|e| e.to_string())?;
+    expect_eq("first apply", &lb.ok(&["--apply", &file], None)?, "")?;
+    let once = lb.table()?;
+    expect_eq(
+        "second plan",
+        &lb.ok(&["--apply", &file, "--dry-run"], None)?,
+        "",
+    )?;
+    lb.ok(&["--apply", &file], None)?;
+    expect_eq("table after the second apply", &lb.table()?, &once)?;
+    // And back: the base table, then nothing more to do.
+    lb.ok(&["--apply", "-"], Some(BASE))?;
+    expect_eq(
+        "plan after returning",
+        &lb.ok(&["--apply", "-", "--dry-run"], Some(BASE))?,
+        "",
+    )
+}
+
+/// An HTTP/1.0 connection opened from the client namespace before the
+/// changes and used after them.
+fn open_connection() -> Result<TcpStream, String> {
+    netns::within("client", || TcpStream::connect("10.0.1.100:80"))
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot connect to 10.0.1.100:80: {e}"))
+}
+
+fn finish_request(mut stream: TcpStream) -> Result<String, String> {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    stream
+        .write_all(b"GET / HTTP/1.0\r\n\r\n")
+        .map_err(|e| format!("the open connection broke: {e}"))?;
+    let mut reply = String::new();
+    stream
+        .read_to_string(&mut reply)
+        .map_err(|e| format!("the open connection broke: {e}"))?;
+    Ok(reply)
+}
+
+fn live_traffic(lb: &Lb) -> Result<(), String> {
+    let held = open_connection()?;
+    let traffic = thread::spawn(|| requests(20));
+    for table in [CHANGED, BASE, CHANGED] {
+        let plan = lb.ok(&["--apply", "-", "--dry-run"], Some(table))?;
+        if plan.contains("10.0.1.100:80 ") || plan.contains("10.0.1.100:80\n") {
+            return Err(format!(
+                "the plan touches the unchanged service:\n{plan}"
+            ));
+        }
+        lb.ok(&["--apply", "-"], Some(table))?;
+    }
+    let answers = traffic
+        .join()
+        .map_err(|_| "the traffic thread panicked".to_string())??;
+    if !answers.iter().all(|a| a == "rs1" || a == "rs2") {
+        return Err(format!("answers during the applies: {answers:?}"));
+    }
+    let reply = finish_request(held)?;
+    if !(reply.contains("rs1") || reply.contains("rs2")) {
+        return Err(format!(
+            "the connection held across the applies got {reply:?}"
+        ));
+    }
+    // The unchanged service was never recreated: its connection counter
+    // holds every connection since the reset (20 requests and the held
+    // one). The kernel folds its per-CPU counters every 2 s, so the
+    // count is polled until it is complete.
+    let mut last = String::new();
+    for _ in 0..10 {
+        last =
+            lb.ok(&["-Ln", "--stats", "--exact", "-t", "10.0.1.100:80"], None)?;
+        if service_conns(&last) >= 21 {
+            return Ok(());
+        }
+        thread::sleep(Duration::from_secs(1));
+    }
+    Err(format!(
+        "connection counter of the unchanged service:\n{last}"
+    ))
+}
+
+/// The Conns column of the service line of `-Ln --stats`.
+fn service_conns(text: &str) -> u64 {
+    text.lines()
+        .find(|l| l.starts_with("TCP"))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+fn atomic_failure(lb: &Lb) -> Result<(), String> {
+    lb.ok(&["--apply", "-"], Some(CHANGED))?;
+    let before = lb.table()?;
+    // Every kind of change, then a real server the kernel refuses (lower
+    // threshold above the upper one) in the last service.
+    let failing = "\
+-A -t 10.0.1.100:80 -s wlc
+-a -t 10.0.1.100:80 -r 10.0.2.11:80 -m -w 7
+-A -t 10.0.1.100:8080 -s rr
+-a -t 10.0.1.100:8080 -r 10.0.2.11:80 -m
+-A -t 10.0.1.100:9090 -s rr
+-a -t 10.0.1.100:9090 -r 10.0.2.12:80 -m -x 1 -y 5
+";
+    let out = lb.run(&["--apply", "-", "--atomic"], Some(failing))?;
+    if out.success() {
+        return Err(failed(&["--apply", "-", "--atomic"], &out));
+    }
+    let err = out.stderr_text();
+    if !err.contains("-a -t 10.0.1.100:9090 -r 10.0.2.12:80 -m -w 1 -x 1 -y 5:")
+    {
+        return Err(format!("stderr does not name the failed change:\n{err}"));
+    }
+    expect_eq(
+        "table after the failed --atomic apply",
+        &lb.table()?,
+        &before,
+    )?;
+    // Without --atomic the other changes stay and the status says failure.
+    let out = lb.run(&["--apply", "-"], Some(failing))?;
+    if out.status != "exit 255" {
+        return Err(failed(&["--apply", "-"], &out));
+    }
+    let now = lb.ok(&["-Sn"], None)?;
+    if !now.contains("-A -t 10.0.1.100:9090 -s rr\n")
+        || !now.contains("-A -t 10.0.1.100:80 -s wlc\n")
+    {
+        return Err(format!("the changes that worked are missing:\n{now}"));
+    }
+    Ok(())
+}
+
+fn json_table(lb: &Lb) -> Result<(), String> {
+    lb.ok(&["--apply", "-"], Some(CHANGED))?;
+    let want = lb.table()?;
+    let listing = lb.ok(&["-L", "--format", "json"], None)?;
+    let plan = lb.ok(&["--apply", "-", "--dry-run"], Some(&listing))?;
+    expect_eq("plan for the table's own JSON", &plan, "")?;
+    lb.ok(&["--apply", "-"], Some(BASE))?;
+    lb.ok(&["--apply", "-"], Some(&listing))?;
+    expect_eq("table applied from JSON", &lb.table()?, &want)?;
+    let bad = r#"{"services": [{"fwmark": 0}]}"#;
+    let out = lb.run(&["--apply", "-"], Some(bad))?;
+    if out.status != "exit 2"
+        || out.stderr_text() != "stdin: services[0]: fwmark out of range\n"
+    {
+        return Err(failed(&["--apply", "-"], &out));
+    }
+    expect_eq("table after bad JSON", &lb.table()?, &want)
+}
+
+/// Every view with data in it: services with traffic, persistence,
+/// thresholds, a tunnel and a fwmark service, connections, timeouts and
+/// a sync daemon.
+fn json_views(lb: &Lb) -> Result<(), String> {
+    lb.ok(&["--apply", "-"], Some(CHANGED))?;
+    lb.ok(
+        &[
+            "-A", "-f", "7", "-6", "-s", "sh", "-b", "sh-port", "-p", "60",
+        ],
+        None,
+    )?;
+    lb.ok(
+        &[
+            "-a",
+            "-f",
+            "7",
+            "-6",
+            "-r",
+            "2001:db8::7",
+            "-i",
+            "--tun-type",
+            "gue",
+            "--tun-port",
+            "6080",
+            "--tun-csum",
+        ],
+        None,
+    )?;
+    lb.ok(
+        &[
+            "--start-daemon",
+            "master",
+            "--mcast-interface",
+            "l0",
+            "--syncid",
+            "3",
+        ],
+        None,
+    )?;
+    requests(4)?;
+    let views: [&[&str]; 12] = [
+        &["-L"],
+        &["-Ln"],
+        &["-L", "--stats"],
+        &["-L", "--rate"],
+        &["-L", "--thresholds"],
+        &["-L", "--persistent-conn"],
+        &["-L", "--exact", "--stats"],
+        &["-L", "-t", "10.0.1.100:80"],
+        &["-L", "-c"],
+        &["-L", "-c", "--persistent-conn"],
+        &["-L", "--timeout"],
+        &["-L", "--daemon"],
+    ];
+    let mut files = Vec::new();
+    for (i, view) in views.iter().enumerate() {
+        let args = [*view, &["--format", "json"]].concat();
+        let text = lb.ok(&args, None)?;
+        let must = match view.get(1) {
+            Some(&"-c") => "\"client\":{\"address\":\"10.0.1.2\"",
+            Some(&"--timeout") => "\"tcp\":900",
+            Some(&"--daemon") => "\"syncid\":3",
+            Some(&"-t") => "\"port\":80,",
+            _ => "\"fwmark\":7",
+        };
+        if !text.contains(must) {
+            return Err(format!("{args:?} lacks {must}:\n{text}"));
+        }
+        let file = format!("{WORK}/view-{i}.json");
+        std::fs::write(&file, &text).map_err(|e| e.to_string())?;
+        files.push(file);
+    }
+    let _ = lb.run(&["--stop-daemon", "master"], None);
+    validate(&files)
+}
+
+/// Validates the documents with Python's jsonschema (installed into
+/// virtme-ng's venv by scripts/deps.sh). Importing it reads hundreds of
+/// files over the VM's 9p filesystem, about a minute under emulation, so
+/// this runs without the per-program time limit of `exec` (the VM's own
+/// limit still applies).
+fn validate(files: &[String]) -> Result<(), String> {
+    let python = ["/opt/vng/bin/python3", "/usr/bin/python3"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .ok_or("no python3")?;
+    // argv[0] stays the full path: a venv's Python finds its packages
+    // from it.
+    let out = Command::new(python)
+        .arg(VALIDATOR)
+        .arg(SCHEMA)
+        .args(files)
+        .env_clear()
+        .env("PATH", exec::CLEAN_PATH)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {python}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "schema validation with {python} ({}): {}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
