@@ -86,32 +86,41 @@ impl Client {
             .map_err(kernel(Operation::GetServices))
     }
 
-    /// One service with its real servers. The service is asked for again
-    /// afterwards: if it vanished meanwhile, the listing fails as for a
-    /// service that never existed, rather than show it with no servers.
+    /// One service with its real servers, read at one instant: the
+    /// service is asked for and its real servers dumped in one exchange.
+    /// `None` when the service does not exist (any more).
     pub fn service_entry(
         &mut self,
         key: &ServiceKey,
-    ) -> Result<(Service, Vec<Destination>)> {
-        let svc = self.service(key)?;
-        let dests = self.dests(&svc)?;
-        self.service(key)?;
-        Ok((svc, dests))
+    ) -> Result<Option<(Service, Vec<Destination>)>> {
+        let family = key.family();
+        let (answer, mut dests) = self
+            .socket
+            .query_then_dump(service_query(key), dests_query(key), |m| {
+                dest_of(&m, family)
+            })
+            .map_err(kernel(Operation::GetDests))?;
+        let reply = match answer {
+            Ok(reply) => reply,
+            Err(NetlinkError::Kernel(libc::ESRCH)) => return Ok(None),
+            Err(e) => {
+                return Err(Error::kernel(Operation::GetService, e.errno()));
+            }
+        };
+        let svc = match reply.first() {
+            Some(m) => service_of(m).map_err(kernel(Operation::GetService))?,
+            None => return Ok(None),
+        };
+        // Most services have few real servers: keep no spare room.
+        dests.shrink_to_fit();
+        Ok(Some((svc, dests)))
     }
 
     /// One virtual service; ESRCH when it does not exist.
     pub fn service(&mut self, key: &ServiceKey) -> Result<Service> {
-        // ipvsadm asks with an empty scheduler and a zero netmask.
-        let mut svc = Service::new(*key);
-        svc.scheduler.clear();
-        svc.netmask = 0;
-        let msg = IpvsMessage::new(
-            IpvsCmd::GetService,
-            vec![IpvsAttr::Service(service_attrs(&svc))],
-        );
         let reply = self
             .socket
-            .query(msg)
+            .query(service_query(key))
             .map_err(kernel(Operation::GetService))?;
         match reply.first() {
             Some(m) => service_of(m).map_err(kernel(Operation::GetService)),
@@ -121,25 +130,9 @@ impl Client {
 
     /// The real servers of a service, in kernel order.
     pub fn dests(&mut self, svc: &Service) -> Result<Vec<Destination>> {
-        let msg = IpvsMessage::new(
-            IpvsCmd::GetDest,
-            vec![IpvsAttr::Service(service_key_attrs(&svc.key))],
-        );
         let family = svc.key.family();
         self.socket
-            .dump(&msg, |m| {
-                m.attributes
-                    .iter()
-                    .find_map(|a| match a {
-                        IpvsAttr::Dest(d) => Some(d),
-                        _ => None,
-                    })
-                    .ok_or(NetlinkError::Kernel(libc::EINVAL))
-                    .and_then(|d| {
-                        dest_from_attrs(d, family)
-                            .map_err(|_| NetlinkError::Kernel(libc::EINVAL))
-                    })
-            })
+            .dump(&dests_query(&svc.key), |m| dest_of(&m, family))
             .map(|mut dests| {
                 // Most services have few real servers: keep no spare room.
                 dests.shrink_to_fit();
@@ -336,4 +329,41 @@ fn last_errno() -> i32 {
     std::io::Error::last_os_error()
         .raw_os_error()
         .unwrap_or(libc::EINVAL)
+}
+
+/// GET_SERVICE for one service, as ipvsadm asks: the key, an empty
+/// scheduler and a zero netmask.
+fn service_query(key: &ServiceKey) -> IpvsMessage {
+    let mut svc = Service::new(*key);
+    svc.scheduler.clear();
+    svc.netmask = 0;
+    IpvsMessage::new(
+        IpvsCmd::GetService,
+        vec![IpvsAttr::Service(service_attrs(&svc))],
+    )
+}
+
+/// GET_DEST dump of one service's real servers.
+fn dests_query(key: &ServiceKey) -> IpvsMessage {
+    IpvsMessage::new(
+        IpvsCmd::GetDest,
+        vec![IpvsAttr::Service(service_key_attrs(key))],
+    )
+}
+
+fn dest_of(
+    m: &IpvsMessage,
+    family: crate::model::AddressFamily,
+) -> std::result::Result<Destination, NetlinkError> {
+    m.attributes
+        .iter()
+        .find_map(|a| match a {
+            IpvsAttr::Dest(d) => Some(d),
+            _ => None,
+        })
+        .ok_or(NetlinkError::Kernel(libc::EINVAL))
+        .and_then(|d| {
+            dest_from_attrs(d, family)
+                .map_err(|_| NetlinkError::Kernel(libc::EINVAL))
+        })
 }

@@ -241,6 +241,65 @@ impl IpvsSocket {
         Err(NetlinkError::Kernel(libc::EINTR))
     }
 
+    /// Ask for one object and dump its children in a single `sendmsg`: the
+    /// answer to `query` (its messages, or the kernel's error) and the
+    /// messages of `dump`, read with the same system calls. Used to read a
+    /// service and its real servers at one instant.
+    pub fn query_then_dump<T>(
+        &mut self,
+        query: IpvsMessage,
+        dump: IpvsMessage,
+        mut map: impl FnMut(IpvsMessage) -> NlResult<T>,
+    ) -> NlResult<(NlResult<Vec<IpvsMessage>>, Vec<T>)> {
+        let first = self.next_seq();
+        let second = self.next_seq();
+        self.tx.clear();
+        let id = self.family_id;
+        append_request(&mut self.tx, genl(query), id, first, NLM_F_ACK);
+        append_request(&mut self.tx, genl(dump), id, second, NLM_F_DUMP);
+        self.send_tx()?;
+        let mut answer: Option<NlResult<Vec<IpvsMessage>>> = None;
+        let mut replies = Vec::new();
+        let mut children = Vec::new();
+        let mut dump_done = false;
+        while answer.is_none() || !dump_done {
+            let range = self.recv_datagram()?;
+            for item in datagram_messages::<GenlMessage<IpvsMessage>>(
+                self.rx.bytes(range),
+            ) {
+                let (header, payload) = item?;
+                let seq = header.sequence_number;
+                match payload {
+                    NetlinkPayload::InnerMessage(m) if seq == first => {
+                        replies.push(m.payload)
+                    }
+                    NetlinkPayload::InnerMessage(m) if seq == second => {
+                        children.push(map(m.payload)?)
+                    }
+                    NetlinkPayload::Error(e) if seq == first => {
+                        answer = Some(match e.code {
+                            None => Ok(std::mem::take(&mut replies)),
+                            Some(code) => {
+                                Err(NetlinkError::Kernel(-code.get()))
+                            }
+                        });
+                    }
+                    NetlinkPayload::Error(e) if seq == second => {
+                        if let Some(code) = e.code {
+                            return Err(NetlinkError::Kernel(-code.get()));
+                        }
+                        dump_done = true;
+                    }
+                    NetlinkPayload::Done(_) if seq == second => {
+                        dump_done = true
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok((answer.unwrap_or(Ok(replies)), children))
+    }
+
     /// Send many requests with few system calls and return one outcome per
     /// request, in order. Requests go out in windows small enough for all
     /// their acknowledgements to fit the socket's receive buffer.

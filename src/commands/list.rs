@@ -37,7 +37,12 @@ pub(super) fn list(
         }
         ListView::Services => match &req.service {
             Some(key) => {
-                let (svc, mut dests) = client.service_entry(key)?;
+                let Some((svc, mut dests)) = client.service_entry(key)? else {
+                    return Err(Error::kernel(
+                        crate::error::Operation::GetService,
+                        libc::ESRCH,
+                    ));
+                };
                 render::write_titles(&mut streams.out, req.columns)?;
                 if !req.nosort {
                     render::sort_dests(&mut dests);
@@ -45,58 +50,62 @@ pub(super) fn list(
                 write_entry(&mut streams.out, &svc, &dests, req)
             }
             None => {
-                let text = consistent(client, !req.nosort, |out, svc, d| {
-                    write_entry(out, svc, d, req)
-                })?;
+                // ipvsadm prints the header before it asks for services.
                 render::write_version_header(&mut streams.out, &client.info())?;
                 render::write_titles(&mut streams.out, req.columns)?;
-                streams.out.write_all(&text)?;
-                Ok(())
+                each_entry(client, !req.nosort, |svc, dests| {
+                    write_entry(&mut streams.out, svc, dests, req)
+                })
             }
         },
     }
 }
 
-/// How many times a listing reads the table again when it changed
-/// underneath.
+/// How many times the services are dumped again when two dumps disagree.
 const ATTEMPTS: usize = 5;
 
-/// Every service and its real servers rendered by `entry`, in ipvsadm's
-/// order when `sort`, as one consistent picture of the table.
+/// Every service and its real servers, in ipvsadm's order when `sort`,
+/// handed to `entry` one at a time.
 ///
-/// IPVS dumps never set `NLM_F_DUMP_INTR`, and the real servers of a
-/// service that vanished dump as an empty list; so after the real servers
-/// the services are dumped again, and the text is kept only when the same
-/// services, in the same kernel order, were there before and after.
-/// Otherwise the table is read again; after a few attempts the listing
-/// fails (status 1) rather than print a table that mixes states. The text
-/// is built in memory, which costs less than keeping every real server.
-fn consistent(
+/// Only the services' keys are kept (ipvsadm's order depends on the keys
+/// alone), so memory stays small for big tables. The key list is taken
+/// when two dumps in a row agree: IPVS dumps never flag an interrupted
+/// dump, and a long dump resumes by position in a table that every network
+/// namespace shares, so a change anywhere can repeat or skip entries. Each
+/// service is then asked for again together with its real servers, in one
+/// exchange: it is shown with exactly the real servers it had at that
+/// instant, and one deleted since is left out rather than shown without
+/// its servers (the real servers of a vanished service dump as an empty
+/// list).
+fn each_entry(
     client: &mut Client,
     sort: bool,
-    mut entry: impl FnMut(&mut Vec<u8>, &Service, &[Destination]) -> Result<()>,
-) -> Result<Vec<u8>> {
-    for _ in 0..ATTEMPTS {
-        let mut services = client.services()?;
-        if services.is_empty() {
-            return Ok(Vec::new());
-        }
-        let keys: Vec<ServiceKey> = services.iter().map(|s| s.key).collect();
-        if sort {
-            render::sort_services(&mut services);
-        }
-        let mut text = Vec::new();
-        for svc in &services {
-            let mut dests = client.dests(svc)?;
+    mut entry: impl FnMut(&Service, &[Destination]) -> Result<()>,
+) -> Result<()> {
+    let mut keys = stable_keys(client)?;
+    if sort {
+        render::sort_service_keys(&mut keys);
+    }
+    for key in &keys {
+        if let Some((svc, mut dests)) = client.service_entry(key)? {
             if sort {
                 render::sort_dests(&mut dests);
             }
-            entry(&mut text, svc, &dests)?;
+            entry(&svc, &dests)?;
         }
-        drop(services);
-        if client.service_keys()? == keys {
-            return Ok(text);
+    }
+    Ok(())
+}
+
+/// The services' keys, from two consecutive dumps that agree.
+fn stable_keys(client: &mut Client) -> Result<Vec<ServiceKey>> {
+    let mut keys = client.service_keys()?;
+    for _ in 0..ATTEMPTS {
+        let again = client.service_keys()?;
+        if again == keys {
+            return Ok(keys);
         }
+        keys = again;
     }
     Err(Error::Message {
         message: format!(
@@ -138,13 +147,11 @@ pub(super) fn save(
     numeric: bool,
     streams: &mut Streams,
 ) -> Result<()> {
-    let text = consistent(client, true, |out, svc, dests| {
-        render::write_save_service(out, svc, numeric)?;
+    each_entry(client, true, |svc, dests| {
+        render::write_save_service(&mut streams.out, svc, numeric)?;
         for d in dests {
-            render::write_save_dest(out, svc, d, numeric)?;
+            render::write_save_dest(&mut streams.out, svc, d, numeric)?;
         }
         Ok(())
-    })?;
-    streams.out.write_all(&text)?;
-    Ok(())
+    })
 }

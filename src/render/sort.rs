@@ -66,14 +66,18 @@ fn addr_diff(v6: bool, a: &[u32; 4], b: &[u32; 4]) -> i32 {
 
 impl ServiceSortKey {
     fn of(svc: &Service) -> Self {
-        let (words, port) = match &svc.key {
+        Self::of_key(&svc.key)
+    }
+
+    fn of_key(key: &ServiceKey) -> Self {
+        let (words, port) = match key {
             ServiceKey::Inet { addr, port, .. } => (addr_words(addr), *port),
             ServiceKey::Fwmark { .. } => ([0; 4], 0),
         };
         ServiceSortKey {
-            fwmark: svc.key.fwmark(),
-            af: svc.key.family().raw(),
-            protocol: svc.key.protocol_raw(),
+            fwmark: key.fwmark(),
+            af: key.family().raw(),
+            protocol: key.protocol_raw(),
             words,
             port,
         }
@@ -125,6 +129,15 @@ impl DestSortKey {
 /// Sorts services in ipvsadm's listing order.
 pub fn sort_services(v: &mut [Service]) {
     let keys: Vec<ServiceSortKey> = v.iter().map(ServiceSortKey::of).collect();
+    let order = merge_sort_order(&keys, ServiceSortKey::cmp);
+    apply_order(v, &order);
+}
+
+/// Sorts service keys in ipvsadm's listing order (the order depends on
+/// the keys alone).
+pub fn sort_service_keys(v: &mut [ServiceKey]) {
+    let keys: Vec<ServiceSortKey> =
+        v.iter().map(ServiceSortKey::of_key).collect();
     let order = merge_sort_order(&keys, ServiceSortKey::cmp);
     apply_order(v, &order);
 }
