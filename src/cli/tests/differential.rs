@@ -1,6 +1,6 @@
 //! Differential check against Debian's ipvsadm 1.31: the fixture holds
 //! command lines run through the real binary in the IPVS VM
-//! (`vmcheck/differential.py`) with its exit status and stderr. For each,
+//! (`tools/cli-recording/differential.py`) with its exit status and stderr. For each,
 //! our parser must fail with the same message and status, or succeed
 //! where ipvsadm went on to the kernel.
 
