@@ -116,18 +116,6 @@ impl Client {
         Ok(Some((svc, dests)))
     }
 
-    /// One virtual service; ESRCH when it does not exist.
-    pub fn service(&mut self, key: &ServiceKey) -> Result<Service> {
-        let reply = self
-            .socket
-            .query(service_query(key))
-            .map_err(kernel(Operation::GetService))?;
-        match reply.first() {
-            Some(m) => service_of(m).map_err(kernel(Operation::GetService)),
-            None => Err(Error::kernel(Operation::GetService, libc::ESRCH)),
-        }
-    }
-
     /// The real servers of a service, in kernel order.
     pub fn dests(&mut self, svc: &Service) -> Result<Vec<Destination>> {
         let family = svc.key.family();

@@ -1,13 +1,14 @@
 //! `-L` and `-S`: reading services, real servers, timeouts, daemons and
 //! connections from the kernel and printing them as ipvsadm does.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufReader, Write};
 
 use super::Streams;
 use crate::cli::{ListRequest, ListView, OutputFormat, StatsView};
 use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::error::{Error, Operation, Result};
 use crate::model::{Destination, Service, ServiceKey};
 use crate::render;
 
@@ -37,16 +38,8 @@ pub(super) fn list(
         }
         ListView::Services => match &req.service {
             Some(key) => {
-                let Some((svc, mut dests)) = client.service_entry(key)? else {
-                    return Err(Error::kernel(
-                        crate::error::Operation::GetService,
-                        libc::ESRCH,
-                    ));
-                };
+                let (svc, dests) = single_entry(client, key, !req.nosort)?;
                 render::write_titles(&mut streams.out, req.columns)?;
-                if !req.nosort {
-                    render::sort_dests(&mut dests);
-                }
                 write_entry(&mut streams.out, &svc, &dests, req)
             }
             None => {
@@ -61,28 +54,40 @@ pub(super) fn list(
     }
 }
 
-/// How many times the services are dumped again when two dumps disagree.
-const ATTEMPTS: usize = 5;
+/// One service (`-L -t ...`) and its real servers, sorted when `sort`;
+/// `No such service` (status 1) when it does not exist.
+pub(super) fn single_entry(
+    client: &mut Client,
+    key: &ServiceKey,
+    sort: bool,
+) -> Result<(Service, Vec<Destination>)> {
+    let Some((svc, mut dests)) = client.service_entry(key)? else {
+        return Err(Error::kernel(Operation::GetService, libc::ESRCH));
+    };
+    if sort {
+        render::sort_dests(&mut dests);
+    }
+    Ok((svc, dests))
+}
 
 /// Every service and its real servers, in ipvsadm's order when `sort`,
 /// handed to `entry` one at a time.
 ///
 /// Only the services' keys are kept (ipvsadm's order depends on the keys
-/// alone), so memory stays small for big tables. The key list is taken
-/// when two dumps in a row agree: IPVS dumps never flag an interrupted
-/// dump, and a long dump resumes by position in a table that every network
-/// namespace shares, so a change anywhere can repeat or skip entries. Each
-/// service is then asked for again together with its real servers, in one
-/// exchange: it is shown with exactly the real servers it had at that
-/// instant, and one deleted since is left out rather than shown without
-/// its servers (the real servers of a vanished service dump as an empty
-/// list).
-fn each_entry(
+/// alone), so memory stays small for big tables. A key met twice in the
+/// dump is kept once: IPVS dumps never flag an interrupted dump, and a long
+/// dump resumes by position in a table that every network namespace
+/// shares, so a change anywhere can repeat entries. Each service is then
+/// asked for again together with its real servers, in one exchange: it is
+/// shown with exactly the real servers it had at that instant, and one
+/// deleted since is left out rather than shown without its servers (the
+/// real servers of a vanished service dump as an empty list).
+pub(super) fn each_entry(
     client: &mut Client,
     sort: bool,
     mut entry: impl FnMut(&Service, &[Destination]) -> Result<()>,
 ) -> Result<()> {
-    let mut keys = stable_keys(client)?;
+    let mut keys = distinct_keys(client)?;
     if sort {
         render::sort_service_keys(&mut keys);
     }
@@ -97,23 +102,12 @@ fn each_entry(
     Ok(())
 }
 
-/// The services' keys, from two consecutive dumps that agree.
-fn stable_keys(client: &mut Client) -> Result<Vec<ServiceKey>> {
+/// The services' keys in kernel order, each once.
+fn distinct_keys(client: &mut Client) -> Result<Vec<ServiceKey>> {
     let mut keys = client.service_keys()?;
-    for _ in 0..ATTEMPTS {
-        let again = client.service_keys()?;
-        if again == keys {
-            return Ok(keys);
-        }
-        keys = again;
-    }
-    Err(Error::Message {
-        message: format!(
-            "The IPVS table kept changing while it was read; no consistent \
-             listing after {ATTEMPTS} attempts"
-        ),
-        status: 1,
-    })
+    let mut seen = HashSet::with_capacity(keys.len());
+    keys.retain(|k| seen.insert(*k));
+    Ok(keys)
 }
 
 fn write_entry<W: Write>(

@@ -7,7 +7,7 @@
 use std::fs::File;
 use std::io::BufReader;
 
-use super::Streams;
+use super::{Streams, list};
 use crate::cli::{ListRequest, ListView};
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -38,22 +38,22 @@ pub(super) fn list(
             json::write_daemons(&mut streams.out, &daemons)?;
         }
         ListView::Services => {
-            let mut services = match &req.service {
-                Some(key) => vec![client.service(key)?],
-                None => client.services()?,
+            let sort = !req.nosort;
+            // A missing single service fails before any JSON is written.
+            let single = match &req.service {
+                Some(key) => Some(list::single_entry(client, key, sort)?),
+                None => None,
             };
-            if !req.nosort {
-                render::sort_services(&mut services);
-            }
             let info = client.info();
             let mut w = JsonWriter::new(&mut streams.out);
             json::begin_services(&mut w, &info)?;
-            for svc in &services {
-                let mut dests = client.dests(svc)?;
-                if !req.nosort {
-                    render::sort_dests(&mut dests);
+            match single {
+                Some((svc, dests)) => {
+                    json::write_service(&mut w, &svc, &dests)?
                 }
-                json::write_service(&mut w, svc, &dests)?;
+                None => list::each_entry(client, sort, |svc, dests| {
+                    Ok(json::write_service(&mut w, svc, dests)?)
+                })?,
             }
             json::end_services(w)?;
         }
