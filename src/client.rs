@@ -70,19 +70,14 @@ impl Client {
         self.socket.reserve_receive_buffer();
     }
 
-    /// Every virtual service, in kernel order.
-    pub fn services(&mut self) -> Result<Vec<Service>> {
+    /// Every virtual service, in kernel order, collected in `C`. The dump
+    /// runs on a socket of its own with large buffers (see
+    /// [`IpvsSocket::open_bulk`]).
+    pub fn services<C: Default + Extend<Service>>(&mut self) -> Result<C> {
         let msg = IpvsMessage::new(IpvsCmd::GetService, vec![]);
         self.socket
-            .dump(&msg, |m| service_of(&m))
-            .map_err(kernel(Operation::GetServices))
-    }
-
-    /// The keys of every virtual service, in kernel order.
-    pub fn service_keys(&mut self) -> Result<Vec<ServiceKey>> {
-        let msg = IpvsMessage::new(IpvsCmd::GetService, vec![]);
-        self.socket
-            .dump(&msg, |m| service_of(&m).map(|s| s.key))
+            .open_bulk()
+            .and_then(|mut bulk| bulk.dump(&msg, |m| service_of(&m)))
             .map_err(kernel(Operation::GetServices))
     }
 
@@ -116,12 +111,31 @@ impl Client {
         Ok(Some((svc, dests)))
     }
 
+    /// The real servers of a service that may have been deleted since it
+    /// was listed: `None` when it no longer exists. The kernel answers a
+    /// real-server dump of a missing service with an empty list, so only
+    /// an empty answer needs the service asked for as well.
+    pub fn dests_if_present(
+        &mut self,
+        svc: &Service,
+    ) -> Result<Option<Vec<Destination>>> {
+        let dests = self.dests(svc)?;
+        if !dests.is_empty() {
+            return Ok(Some(dests));
+        }
+        match self.socket.query(service_query(&svc.key)) {
+            Ok(_) => Ok(Some(dests)),
+            Err(NetlinkError::Kernel(libc::ESRCH)) => Ok(None),
+            Err(e) => Err(Error::kernel(Operation::GetService, e.errno())),
+        }
+    }
+
     /// The real servers of a service, in kernel order.
     pub fn dests(&mut self, svc: &Service) -> Result<Vec<Destination>> {
         let family = svc.key.family();
         self.socket
             .dump(&dests_query(&svc.key), |m| dest_of(&m, family))
-            .map(|mut dests| {
+            .map(|mut dests: Vec<Destination>| {
                 // Most services have few real servers: keep no spare room.
                 dests.shrink_to_fit();
                 dests
@@ -142,7 +156,7 @@ impl Client {
 
     pub fn daemons(&mut self) -> Result<Vec<DaemonConfig>> {
         let msg = IpvsMessage::new(IpvsCmd::GetDaemon, vec![]);
-        let found = self
+        let found: Vec<_> = self
             .socket
             .dump(&msg, |m| {
                 Ok(m.attributes.iter().find_map(|a| match a {

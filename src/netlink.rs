@@ -4,6 +4,8 @@
 
 mod inbox;
 
+use inbox::SlotSize;
+
 use std::io;
 use std::os::fd::AsRawFd;
 
@@ -89,21 +91,33 @@ impl IpvsSocket {
     /// Open a socket and resolve the `IPVS` family. A kernel without IPVS
     /// answers the resolution with ENOENT.
     pub fn open() -> NlResult<Self> {
+        let mut this = Self::connect(SlotSize::Small, 0)?;
+        this.family_id = this.resolve_family(IpvsMessage::family_name())?;
+        Ok(this)
+    }
+
+    /// A second socket to the same family, reading with the largest
+    /// buffers: for one long dump (every service), which then takes the
+    /// fewest datagrams, while this socket keeps the kernel's datagrams
+    /// small for the many short ones.
+    pub fn open_bulk(&self) -> NlResult<Self> {
+        Self::connect(SlotSize::Large, self.family_id)
+    }
+
+    fn connect(slots: SlotSize, family_id: u16) -> NlResult<Self> {
         let mut socket = Socket::new(NETLINK_GENERIC)?;
         socket.bind_auto()?;
         socket.connect(&SocketAddr::new(0, 0))?;
         // Only acknowledgement headers come back, not whole requests.
         let _ = socket.set_cap_ack(true);
-        let mut this = IpvsSocket {
+        Ok(IpvsSocket {
             socket,
-            family_id: 0,
+            family_id,
             seq: 0,
-            rx: inbox::Inbox::new(),
+            rx: inbox::Inbox::new(slots),
             tx: Vec::new(),
             window: 1,
-        };
-        this.family_id = this.resolve_family(IpvsMessage::family_name())?;
-        Ok(this)
+        })
     }
 
     /// Grow the socket's receive buffer for pipelined batches and size the
@@ -205,14 +219,15 @@ impl IpvsSocket {
         Ok(out)
     }
 
-    /// Run a dump, mapping each message as it arrives. An interrupted dump
-    /// (the table changed underneath) is restarted from scratch, so the
-    /// result is always one consistent snapshot.
-    pub fn dump<T>(
+    /// Run a dump, mapping each message as it arrives and collecting the
+    /// results in `C`. An interrupted dump (the table changed underneath)
+    /// is restarted from scratch, so the result is always one consistent
+    /// snapshot.
+    pub fn dump<T, C: Default + Extend<T>>(
         &mut self,
         msg: &IpvsMessage,
         mut map: impl FnMut(IpvsMessage) -> NlResult<T>,
-    ) -> NlResult<Vec<T>> {
+    ) -> NlResult<C> {
         for _ in 0..DUMP_RETRIES {
             let seq = self.next_seq();
             self.tx.clear();
@@ -225,11 +240,11 @@ impl IpvsSocket {
                 NLM_F_DUMP,
             );
             self.send_tx()?;
-            let mut out = Vec::new();
+            let mut out = C::default();
             let mut interrupted = false;
             self.receive::<IpvsMessage>(seq, |reply| {
                 match reply {
-                    Reply::Message(m) => out.push(map(m.payload)?),
+                    Reply::Message(m) => out.extend([map(m.payload)?]),
                     Reply::Interrupted => interrupted = true,
                 }
                 Ok(())

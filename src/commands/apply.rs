@@ -48,7 +48,7 @@ fn read_desired(argv0: &str, file: &str) -> Result<Table> {
 
 /// The kernel's table, services and real servers in kernel order.
 pub fn read_table(client: &mut Client) -> Result<Table> {
-    let services = client.services()?;
+    let services: Vec<_> = client.services()?;
     let mut table = Table::with_capacity(services.len());
     for service in services {
         let dests = client.dests(&service)?;

@@ -1,11 +1,10 @@
 //! `-L` and `-S`: reading services, real servers, timeouts, daemons and
 //! connections from the kernel and printing them as ipvsadm does.
 
-use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufReader, Write};
 
-use super::Streams;
+use super::{Streams, entries};
 use crate::cli::{ListRequest, ListView, OutputFormat, StatsView};
 use crate::client::Client;
 use crate::error::{Error, Operation, Result};
@@ -46,7 +45,7 @@ pub(super) fn list(
                 // ipvsadm prints the header before it asks for services.
                 render::write_version_header(&mut streams.out, &client.info())?;
                 render::write_titles(&mut streams.out, req.columns)?;
-                each_entry(client, !req.nosort, |svc, dests| {
+                entries::each_entry(client, !req.nosort, |svc, dests| {
                     write_entry(&mut streams.out, svc, dests, req)
                 })
             }
@@ -68,46 +67,6 @@ pub(super) fn single_entry(
         render::sort_dests(&mut dests);
     }
     Ok((svc, dests))
-}
-
-/// Every service and its real servers, in ipvsadm's order when `sort`,
-/// handed to `entry` one at a time.
-///
-/// Only the services' keys are kept (ipvsadm's order depends on the keys
-/// alone), so memory stays small for big tables. A key met twice in the
-/// dump is kept once: IPVS dumps never flag an interrupted dump, and a long
-/// dump resumes by position in a table that every network namespace
-/// shares, so a change anywhere can repeat entries. Each service is then
-/// asked for again together with its real servers, in one exchange: it is
-/// shown with exactly the real servers it had at that instant, and one
-/// deleted since is left out rather than shown without its servers (the
-/// real servers of a vanished service dump as an empty list).
-pub(super) fn each_entry(
-    client: &mut Client,
-    sort: bool,
-    mut entry: impl FnMut(&Service, &[Destination]) -> Result<()>,
-) -> Result<()> {
-    let mut keys = distinct_keys(client)?;
-    if sort {
-        render::sort_service_keys(&mut keys);
-    }
-    for key in &keys {
-        if let Some((svc, mut dests)) = client.service_entry(key)? {
-            if sort {
-                render::sort_dests(&mut dests);
-            }
-            entry(&svc, &dests)?;
-        }
-    }
-    Ok(())
-}
-
-/// The services' keys in kernel order, each once.
-fn distinct_keys(client: &mut Client) -> Result<Vec<ServiceKey>> {
-    let mut keys = client.service_keys()?;
-    let mut seen = HashSet::with_capacity(keys.len());
-    keys.retain(|k| seen.insert(*k));
-    Ok(keys)
 }
 
 fn write_entry<W: Write>(
@@ -141,7 +100,7 @@ pub(super) fn save(
     numeric: bool,
     streams: &mut Streams,
 ) -> Result<()> {
-    each_entry(client, true, |svc, dests| {
+    entries::each_entry(client, true, |svc, dests| {
         render::write_save_service(&mut streams.out, svc, numeric)?;
         for d in dests {
             render::write_save_dest(&mut streams.out, svc, d, numeric)?;

@@ -7,7 +7,7 @@
 use std::fs::File;
 use std::io::BufReader;
 
-use super::{Streams, list};
+use super::{Streams, entries, list};
 use crate::cli::{ListRequest, ListView};
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -51,7 +51,7 @@ pub(super) fn list(
                 Some((svc, dests)) => {
                     json::write_service(&mut w, &svc, &dests)?
                 }
-                None => list::each_entry(client, sort, |svc, dests| {
+                None => entries::each_entry(client, sort, |svc, dests| {
                     Ok(json::write_service(&mut w, svc, dests)?)
                 })?,
             }

@@ -4,6 +4,7 @@
 mod apply;
 mod desired;
 mod desired_json;
+mod entries;
 mod list;
 mod list_json;
 mod netns;

@@ -96,7 +96,7 @@ impl Protocol {
 }
 
 /// What identifies a virtual service in the kernel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ServiceKey {
     /// `-t`, `-u`, `--sctp-service`: protocol, virtual address and port.
     Inet {
@@ -181,6 +181,18 @@ pub struct Service {
     pub netmask: u32,
     pub pe_name: Option<String>,
     pub stats: Stats,
+}
+
+#[cfg(test)]
+impl Service {
+    /// A TCP service with ipvsadm's defaults, for tests.
+    pub fn tcp(addr: &str, port: u16) -> Service {
+        Service::new(ServiceKey::Inet {
+            protocol: Protocol::Tcp,
+            addr: addr.parse().expect("test address"),
+            port,
+        })
+    }
 }
 
 impl Service {

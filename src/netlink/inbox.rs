@@ -6,31 +6,100 @@ use std::io;
 use std::ops::Range;
 use std::os::fd::RawFd;
 
-/// Room for one datagram. The kernel sizes each dump datagram by the
-/// largest buffer the reader has offered, up to 32 KiB, but never below
-/// `NLMSG_GOODSIZE` (under 8 KiB on every page size). Offering 8 KiB keeps
-/// the kernel's buffers small: most dumps here are a few real servers,
-/// and a 32 KiB buffer for each, and for each `NLMSG_DONE`, costs more
-/// than the dump. Longer dumps simply take more datagrams, which
-/// `recvmmsg` collects together.
-const SLOT: usize = 8 * 1024;
+/// How big the reader's buffers are, which decides how big the kernel
+/// makes each datagram of a dump: it allocates the largest buffer the
+/// reader has offered so far (up to 32 KiB, never less than
+/// `NLMSG_GOODSIZE`) for every datagram, however little goes in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotSize {
+    /// `NLMSG_GOODSIZE`: the smallest datagram the kernel makes. A dump of
+    /// a few real servers then costs the kernel one small allocation per
+    /// datagram instead of a multi-page one (each zeroed, as distribution
+    /// kernels initialise every allocation).
+    Small,
+    /// 32 KiB, the kernel's largest: for one long dump, such as every
+    /// service, which the kernel resumes per datagram by walking its table
+    /// from the start, so fewer datagrams cost far less.
+    Large,
+}
 
-/// Datagrams taken per system call.
+impl SlotSize {
+    fn bytes(self) -> usize {
+        match self {
+            SlotSize::Small => goodsize(),
+            SlotSize::Large => 32 * 1024,
+        }
+    }
+
+    fn count(self) -> usize {
+        match self {
+            // Acknowledgements of a pipelined window arrive together.
+            SlotSize::Small => 64,
+            // One long dump: the kernel makes its next datagram only as
+            // the previous one is read, so one slot loses nothing.
+            SlotSize::Large => 1,
+        }
+    }
+}
+
+/// The kernel's `NLMSG_GOODSIZE`: a page (at most 8 KiB) less the 320 bytes
+/// of `struct skb_shared_info` with its 17 fragments (more fragments only
+/// make it larger, and the kernel's datagrams smaller than this).
+fn goodsize() -> usize {
+    // SAFETY: sysconf has no memory effects; it returns -1 on failure.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    let page = if page > 0 { page as usize } else { 4096 };
+    page.min(8192) - 320
+}
+
+/// Most datagrams taken per system call.
 const SLOTS: usize = 64;
 
 /// Received datagrams not yet handed out.
 pub struct Inbox {
-    /// `SLOTS` buffers of `SLOT` bytes; pages are touched only as written.
+    /// `slots` buffers of `slot` bytes; pages are touched only as written.
     buf: Vec<u8>,
+    slot: usize,
+    /// One iovec per slot, pointing into `buf` (held only for `msgs` to
+    /// point to), and one header per slot pointing to its iovec: built
+    /// once, as neither vector (nor `buf`) is ever resized, so their heap
+    /// addresses never change.
+    _iovs: Vec<libc::iovec>,
+    msgs: Vec<libc::mmsghdr>,
     lens: [usize; SLOTS],
     count: usize,
     next: usize,
 }
 
 impl Inbox {
-    pub fn new() -> Self {
+    pub fn new(size: SlotSize) -> Self {
+        let (slot, slots) = (size.bytes(), size.count().min(SLOTS));
+        let mut buf = vec![0u8; slot * slots];
+        let base = buf.as_mut_ptr();
+        let mut iovs: Vec<libc::iovec> = (0..slots)
+            .map(|i| libc::iovec {
+                // SAFETY: i < slots, so i * slot + slot <= buf.len() and
+                // the slot's start stays inside the allocation.
+                iov_base: unsafe { base.add(i * slot) }.cast(),
+                iov_len: slot,
+            })
+            .collect();
+        let msgs = iovs
+            .iter_mut()
+            .map(|iov| {
+                // SAFETY: mmsghdr is a plain C struct for which all-zero
+                // bytes are valid (null pointers, zero lengths).
+                let mut m: libc::mmsghdr = unsafe { std::mem::zeroed() };
+                m.msg_hdr.msg_iov = iov;
+                m.msg_hdr.msg_iovlen = 1;
+                m
+            })
+            .collect();
         Inbox {
-            buf: vec![0; SLOT * SLOTS],
+            buf,
+            slot,
+            _iovs: iovs,
+            msgs,
             lens: [0; SLOTS],
             count: 0,
             next: 0,
@@ -46,13 +115,13 @@ impl Inbox {
         let i = self.next;
         self.next += 1;
         let len = self.lens[i];
-        if len > SLOT {
+        if len > self.slot {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("netlink datagram of {len} bytes truncated"),
             ));
         }
-        Ok(i * SLOT..i * SLOT + len)
+        Ok(i * self.slot..i * self.slot + len)
     }
 
     pub fn bytes(&self, range: Range<usize>) -> &[u8] {
@@ -61,30 +130,17 @@ impl Inbox {
 
     /// Block for at least one datagram and take whatever else is queued.
     fn fill(&mut self, fd: RawFd) -> io::Result<()> {
-        // SAFETY: iovec and mmsghdr are plain C structs for which all-zero
-        // bytes are valid (null pointers, zero lengths).
-        let mut iovs: [libc::iovec; SLOTS] = unsafe { std::mem::zeroed() };
-        // SAFETY: as above.
-        let mut msgs: [libc::mmsghdr; SLOTS] = unsafe { std::mem::zeroed() };
-        let base = self.buf.as_mut_ptr();
-        for (i, (iov, msg)) in iovs.iter_mut().zip(msgs.iter_mut()).enumerate()
-        {
-            // SAFETY: i * SLOT + SLOT <= buf.len(), so the slot's start
-            // stays inside the allocation.
-            iov.iov_base = unsafe { base.add(i * SLOT) }.cast();
-            iov.iov_len = SLOT;
-            msg.msg_hdr.msg_iov = iov;
-            msg.msg_hdr.msg_iovlen = 1;
-        }
+        let slot = self.slot;
         let n = loop {
-            // SAFETY: fd is the caller's open socket; msgs holds SLOTS
-            // headers, each pointing to one iovec of SLOT writable bytes
-            // inside self.buf, all alive and unaliased for the call.
+            // SAFETY: fd is the caller's open socket; each of the
+            // msgs.len() headers points to its own iovec in self.iovs,
+            // which points to `slot` writable bytes of self.buf; all three
+            // are owned by self, borrowed mutably here, and never resized.
             let n = unsafe {
                 libc::recvmmsg(
                     fd,
-                    msgs.as_mut_ptr(),
-                    SLOTS as libc::c_uint,
+                    self.msgs.as_mut_ptr(),
+                    self.msgs.len() as libc::c_uint,
                     libc::MSG_WAITFORONE,
                     std::ptr::null_mut(),
                 )
@@ -97,9 +153,9 @@ impl Inbox {
                 return Err(e);
             }
         };
-        for (len, msg) in self.lens.iter_mut().zip(&msgs[..n]) {
+        for (len, msg) in self.lens.iter_mut().zip(&self.msgs[..n]) {
             *len = if msg.msg_hdr.msg_flags & libc::MSG_TRUNC != 0 {
-                SLOT + 1
+                slot + 1
             } else {
                 msg.msg_len as usize
             };

@@ -20,7 +20,7 @@ pub use connections::{CONN_PROC_FILE, write_connections};
 pub use list::{write_dest, write_service, write_titles, write_version_header};
 pub use names::format_addr_port;
 pub use save::{write_save_dest, write_save_service};
-pub use sort::{sort_dests, sort_service_keys, sort_services};
+pub use sort::{service_order, sort_dests, sort_services};
 
 /// Deliberate divergence from ipvsadm 1.31: it printed fwmarks with `%d`,
 /// so marks of 2^31 and above came out negative (`FWM  -1`, and `-f -1`

@@ -128,48 +128,44 @@ impl DestSortKey {
 
 /// Sorts services in ipvsadm's listing order.
 pub fn sort_services(v: &mut [Service]) {
-    let keys: Vec<ServiceSortKey> = v.iter().map(ServiceSortKey::of).collect();
-    let order = merge_sort_order(&keys, ServiceSortKey::cmp);
+    let order = service_order(v.len(), |i| &v[i]);
     apply_order(v, &order);
 }
 
-/// Sorts service keys in ipvsadm's listing order (the order depends on
-/// the keys alone).
-pub fn sort_service_keys(v: &mut [ServiceKey]) {
-    let keys: Vec<ServiceSortKey> =
-        v.iter().map(ServiceSortKey::of_key).collect();
-    let order = merge_sort_order(&keys, ServiceSortKey::cmp);
-    apply_order(v, &order);
+/// The order in which ipvsadm lists the `n` services `service(0..n)`:
+/// their indices (the order depends on the services' keys alone). The
+/// comparison keys are made afresh for each comparison rather than kept
+/// for all services at once: cheap, and a big table needs no copy.
+pub fn service_order<'a>(
+    n: usize,
+    service: impl Fn(usize) -> &'a Service,
+) -> Vec<u32> {
+    merge_sort_order(n, &|a, b| {
+        ServiceSortKey::of(service(a)).cmp(&ServiceSortKey::of(service(b)))
+    })
 }
 
 /// Sorts one service's destinations in ipvsadm's listing order.
 pub fn sort_dests(v: &mut [Destination]) {
     let keys: Vec<DestSortKey> = v.iter().map(DestSortKey::of).collect();
-    let order = merge_sort_order(&keys, DestSortKey::cmp);
+    let order = merge_sort_order(keys.len(), &|a, b| keys[a].cmp(&keys[b]));
     apply_order(v, &order);
 }
 
-/// The permutation glibc's `msort` produces: `order[i]` is the original
-/// index of the element that ends up at position `i`.
-fn merge_sort_order<K: Copy>(keys: &[K], cmp: fn(&K, &K) -> i32) -> Vec<usize> {
-    let mut items: Vec<(K, usize)> = keys
-        .iter()
-        .copied()
-        .enumerate()
-        .map(|(i, k)| (k, i))
-        .collect();
-    let mut tmp = items.clone();
-    msort(&mut items, &mut tmp, cmp);
-    items.into_iter().map(|(_, i)| i).collect()
+/// The permutation glibc's `msort` produces for `n` elements compared by
+/// index: `order[i]` is the original index of the element that ends up at
+/// position `i`. Only indices move, so the extra memory is two index
+/// vectors of 4 bytes an element.
+fn merge_sort_order(n: usize, cmp: &dyn Fn(usize, usize) -> i32) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    let mut tmp = order.clone();
+    msort(&mut order, &mut tmp, cmp);
+    order
 }
 
 /// glibc `msort_with_tmp`: split into n/2 and n - n/2, sort both halves,
 /// merge taking the left element while `cmp(left, right) <= 0`.
-fn msort<K: Copy>(
-    v: &mut [(K, usize)],
-    tmp: &mut [(K, usize)],
-    cmp: fn(&K, &K) -> i32,
-) {
+fn msort(v: &mut [u32], tmp: &mut [u32], cmp: &dyn Fn(usize, usize) -> i32) {
     let n = v.len();
     if n <= 1 {
         return;
@@ -183,7 +179,7 @@ fn msort<K: Copy>(
     }
     let (mut i, mut j, mut k) = (0, n1, 0);
     while i < n1 && j < n {
-        if cmp(&v[i].0, &v[j].0) <= 0 {
+        if cmp(v[i] as usize, v[j] as usize) <= 0 {
             tmp[k] = v[i];
             i += 1;
         } else {
@@ -202,7 +198,7 @@ fn msort<K: Copy>(
 }
 
 /// Rearranges `v` so that the new `v[i]` is the old `v[order[i]]`.
-fn apply_order<T>(v: &mut [T], order: &[usize]) {
+fn apply_order<T>(v: &mut [T], order: &[u32]) {
     let mut done = vec![false; v.len()];
     for start in 0..v.len() {
         if done[start] {
@@ -211,7 +207,7 @@ fn apply_order<T>(v: &mut [T], order: &[usize]) {
         let mut cur = start;
         loop {
             done[cur] = true;
-            let next = order[cur];
+            let next = order[cur] as usize;
             if next == start {
                 break;
             }
@@ -227,11 +223,7 @@ mod tests {
     use crate::model::Protocol;
 
     fn tcp(addr: &str, port: u16) -> Service {
-        Service::new(ServiceKey::Inet {
-            protocol: Protocol::Tcp,
-            addr: addr.parse().unwrap(),
-            port,
-        })
+        Service::tcp(addr, port)
     }
 
     fn proto(p: Protocol, addr: &str, port: u16) -> Service {
@@ -389,9 +381,10 @@ mod tests {
     #[test]
     fn merge_sort_is_stable_and_matches_reference_on_integers() {
         let keys: Vec<i64> = (0..1000).map(|i| (i * 7919) % 101).collect();
-        let order = merge_sort_order(&keys, |a, b| (*a - *b) as i32);
-        let mut expected: Vec<usize> = (0..keys.len()).collect();
-        expected.sort_by_key(|&i| keys[i]);
+        let order =
+            merge_sort_order(keys.len(), &|a, b| (keys[a] - keys[b]) as i32);
+        let mut expected: Vec<u32> = (0..keys.len() as u32).collect();
+        expected.sort_by_key(|&i| keys[i as usize]);
         assert_eq!(order, expected);
     }
 

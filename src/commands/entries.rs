@@ -1,0 +1,149 @@
+//! The walk every full listing shares: every service, in listing order,
+//! with its real servers.
+
+use crate::client::Client;
+use crate::error::Result;
+use crate::model::{Destination, Service};
+use crate::render;
+
+/// Every service and its real servers, in ipvsadm's order when `sort`,
+/// handed to `entry` one at a time.
+///
+/// The services come from one dump, as in ipvsadm, each key once: IPVS
+/// dumps never flag an interrupted dump, and a long dump resumes by
+/// position in a table that every network namespace shares, so a change
+/// anywhere can repeat entries. Each service's real servers are then
+/// dumped; one deleted in between is left out rather than shown without
+/// its servers (the real servers of a vanished service dump as an empty
+/// list, which [`Client::dests_if_present`] tells apart).
+pub(super) fn each_entry(
+    client: &mut Client,
+    sort: bool,
+    mut entry: impl FnMut(&Service, &[Destination]) -> Result<()>,
+) -> Result<()> {
+    let services: Blocks<Service> = client.services()?;
+    for i in listing_order(&services, sort) {
+        let svc = services.get(i as usize);
+        if let Some(mut dests) = client.dests_if_present(svc)? {
+            if sort {
+                render::sort_dests(&mut dests);
+            }
+            entry(svc, &dests)?;
+        }
+    }
+    Ok(())
+}
+
+/// The indices of `services` in listing order (ipvsadm's when `sort`,
+/// else the kernel's), a key met more than once only at its first place
+/// in the dump.
+fn listing_order(services: &Blocks<Service>, sort: bool) -> Vec<u32> {
+    let repeated = repeated_keys(services);
+    let mut order = if sort {
+        render::service_order(services.len(), |i| services.get(i))
+    } else {
+        (0..services.len() as u32).collect()
+    };
+    order.retain(|&i| !repeated[i as usize]);
+    order
+}
+
+/// For each service, whether an earlier one in the dump has its key.
+/// Found by sorting indices (a total order on keys, so equal keys are
+/// neighbours): no set of keys is built, which matters for big tables.
+fn repeated_keys(services: &Blocks<Service>) -> Vec<bool> {
+    let key = |i: u32| services.get(i as usize).key;
+    let mut by_key: Vec<u32> = (0..services.len() as u32).collect();
+    by_key.sort_unstable_by_key(|&i| (key(i), i));
+    let mut repeated = vec![false; services.len()];
+    for pair in by_key.windows(2) {
+        if key(pair[0]) == key(pair[1]) {
+            repeated[pair[1] as usize] = true;
+        }
+    }
+    repeated
+}
+
+/// A sequence kept in blocks of fixed capacity. A big table read into
+/// one vector would be copied at each doubling of its capacity, and the
+/// pages of the old copies count in the listing's peak memory; blocks are
+/// never moved.
+struct Blocks<T> {
+    blocks: Vec<Vec<T>>,
+    len: usize,
+}
+
+/// Elements per block: a block of services stays under glibc's default
+/// threshold for a separate mapping (128 KiB), like the rest of the heap.
+const BLOCK: usize = 512;
+
+impl<T> Blocks<T> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The element at `i`, which must be below [`Blocks::len`].
+    fn get(&self, i: usize) -> &T {
+        &self.blocks[i / BLOCK][i % BLOCK]
+    }
+}
+
+impl<T> Default for Blocks<T> {
+    fn default() -> Self {
+        Blocks {
+            blocks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Extend<T> for Blocks<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
+        for item in items {
+            match self.blocks.last_mut() {
+                Some(block) if block.len() < BLOCK => block.push(item),
+                _ => {
+                    let mut block = Vec::with_capacity(BLOCK);
+                    block.push(item);
+                    self.blocks.push(block);
+                }
+            }
+            self.len += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tcp(addr: &str, port: u16) -> Service {
+        Service::tcp(addr, port)
+    }
+
+    #[test]
+    fn a_key_repeated_by_the_dump_is_listed_once_at_its_first_place() {
+        let mut dump = Blocks::default();
+        dump.extend([
+            tcp("10.0.0.2", 80),
+            tcp("10.0.0.1", 80),
+            tcp("10.0.0.2", 80),
+            tcp("10.0.0.1", 443),
+            tcp("10.0.0.1", 80),
+        ]);
+        assert_eq!(repeated_keys(&dump), [false, false, true, false, true]);
+        assert_eq!(listing_order(&dump, false), [0, 1, 3]);
+        assert_eq!(listing_order(&dump, true), [1, 3, 0]);
+    }
+
+    #[test]
+    fn blocks_keep_every_element_in_order_across_block_boundaries() {
+        let mut blocks = Blocks::default();
+        blocks.extend(0..2 * BLOCK + 3);
+        assert_eq!(blocks.len(), 2 * BLOCK + 3);
+        assert_eq!(blocks.blocks.len(), 3);
+        for i in 0..blocks.len() {
+            assert_eq!(*blocks.get(i), i);
+        }
+    }
+}
