@@ -6,6 +6,7 @@ mod desired;
 mod desired_json;
 mod list;
 mod list_json;
+mod list_table;
 mod netns;
 mod plan;
 mod restore;
