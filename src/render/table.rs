@@ -3,17 +3,18 @@
 //! formatted by the text view's own functions, so `-n` and `--exact` mean
 //! what they mean there; only the layout is new.
 //!
-//! A table's column widths depend on every row, so a table is built
-//! whole before it is written: a service listing holds one row of short
-//! strings per service and per real server.
+//! A table's column widths depend on every row, so the rows of a listing
+//! are kept until it is printed, each as one string; `tabled` then lays
+//! them out a few hundred at a time, with the widths of the whole table.
 
 use std::io::{self, Write};
 
 use tabled::builder::Builder;
+use tabled::grid::util::string::get_string_width;
 use tabled::settings::object::Columns;
 use tabled::settings::style::HorizontalLine;
 use tabled::settings::themes::Theme;
-use tabled::settings::{Alignment, Style};
+use tabled::settings::{Alignment, Style, Width};
 
 use crate::cli::StatsView;
 use crate::model::{
@@ -42,50 +43,155 @@ const TEXT_TITLES: [&str; 10] = [
     "Group",
 ];
 
+/// Rows of a table kept compact until they are printed: each row's
+/// cells joined by NUL, the widest cell of each column, and the rows that
+/// start a group (a service) and get a rule above them.
+struct Rows {
+    titles: Vec<&'static str>,
+    rows: Vec<String>,
+    widths: Vec<usize>,
+    groups: Vec<usize>,
+}
+
+/// How many rows (at least; whole groups) are laid out by `tabled` at a
+/// time. Every part gets the column widths of the whole table, so the
+/// parts join into one table.
+const PART_ROWS: usize = 256;
+
+impl Rows {
+    fn new(titles: Vec<&'static str>) -> Self {
+        let widths = titles.iter().map(|t| get_string_width(t)).collect();
+        Rows {
+            titles,
+            rows: Vec::new(),
+            widths,
+            groups: Vec::new(),
+        }
+    }
+
+    /// Starts a group: a rule is drawn above its first row.
+    fn group(&mut self) {
+        self.groups.push(self.rows.len());
+    }
+
+    /// Adds a row. Control characters (which a kernel or DNS name could
+    /// hold) become `?`, so every cell is one line of known width.
+    fn push(&mut self, cells: Vec<String>) {
+        let mut row = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                row.push('\0');
+            }
+            row.extend(
+                cell.chars().map(|c| if c.is_control() { '?' } else { c }),
+            );
+            let width = get_string_width(row.rsplit('\0').next().unwrap_or(""));
+            if let Some(w) = self.widths.get_mut(i) {
+                *w = (*w).max(width);
+            }
+        }
+        self.rows.push(row);
+    }
+
+    /// Writes the table in parts of about `part_rows` rows, and a newline.
+    fn write(&self, out: &mut impl Write, part_rows: usize) -> io::Result<()> {
+        let mut first = 0;
+        let mut starts = self.groups.iter().copied().skip_while(|&g| g == 0);
+        loop {
+            // The part ends at the first group start `part_rows` on.
+            let end = starts
+                .by_ref()
+                .find(|&g| g >= first + part_rows.max(1))
+                .unwrap_or(self.rows.len());
+            self.write_part(out, first, end)?;
+            if end >= self.rows.len() {
+                return Ok(());
+            }
+            first = end;
+        }
+    }
+
+    /// Rows `first..end` as a table with the titles above them when
+    /// `first` is 0, else without its top border (the part before ends
+    /// with the rule that starts this one's first group).
+    fn write_part(
+        &self,
+        out: &mut impl Write,
+        first: usize,
+        end: usize,
+    ) -> io::Result<()> {
+        let titled = first == 0;
+        let mut builder = Builder::new();
+        if titled {
+            builder.push_record(self.titles.iter().copied());
+        }
+        for row in &self.rows[first..end] {
+            builder.push_record(row.split('\0'));
+        }
+        let mut table = builder.build();
+        let mut theme = Theme::from_style(Style::ascii());
+        theme.remove_horizontal_lines();
+        let shift = usize::from(titled);
+        let inside = self.groups.partition_point(|&g| g <= first)
+            ..self.groups.partition_point(|&g| g < end);
+        let rules = self.groups[inside].iter().map(|g| g - first + shift);
+        for row in rules.chain(titled.then_some(1)) {
+            theme.insert_horizontal_line(
+                row,
+                HorizontalLine::inherit(Style::ascii()),
+            );
+        }
+        table.with(theme);
+        for (col, title) in self.titles.iter().enumerate() {
+            if !TEXT_TITLES.contains(title) {
+                table.modify(Columns::one(col), Alignment::right());
+            }
+        }
+        // One space of padding on either side of the widest cell.
+        table.with(Width::list(self.widths.iter().map(|w| w + 2)));
+        let text = table.to_string();
+        let body = if titled {
+            text.as_str()
+        } else {
+            text.split_once('\n').map_or("", |(_, rest)| rest)
+        };
+        writeln!(out, "{body}")
+    }
+}
+
 /// A service listing under construction: a title row, then for each
 /// service its own row and one row per real server under it.
 pub struct ServiceTable {
-    builder: Builder,
-    titles: Vec<&'static str>,
+    rows: Rows,
     view: StatsView,
     numeric: bool,
     exact: bool,
-    /// The index of the row of every service but the first; a rule is
-    /// drawn above each.
-    rules: Vec<usize>,
 }
 
 impl ServiceTable {
     /// An empty listing in the column set of `view`.
     pub fn new(view: StatsView, numeric: bool, exact: bool) -> Self {
-        let mut builder = Builder::new();
         let mut titles = service_titles(view).to_vec();
         titles.push("Real server");
         titles.extend_from_slice(server_titles(view));
-        builder.push_record(titles.iter().copied());
         ServiceTable {
-            builder,
-            titles,
+            rows: Rows::new(titles),
             view,
             numeric,
             exact,
-            rules: Vec::new(),
         }
     }
 
     /// Adds a service's row and the rows of its real servers.
     pub fn push(&mut self, svc: &Service, dests: &[Destination]) {
-        let row = self.builder.count_records();
-        if row > 1 {
-            self.rules.push(row);
-        }
+        self.rows.group();
         let mut cells = self.service_cells(svc);
         cells.push(String::new());
         match counters_of(self.view, &svc.stats) {
             Some(values) => cells.extend(self.numbers(values)),
             None => blank(&mut cells, server_titles(self.view).len()),
         }
-        self.builder.push_record(cells);
+        self.rows.push(cells);
         let lead = service_titles(self.view).len();
         for d in dests {
             let mut cells = Vec::with_capacity(lead + 6);
@@ -97,13 +203,23 @@ impl ServiceTable {
                 self.numeric,
             ));
             cells.extend(self.server_cells(d));
-            self.builder.push_record(cells);
+            self.rows.push(cells);
         }
     }
 
     /// Writes the table and a newline.
     pub fn write(self, out: &mut impl Write) -> io::Result<()> {
-        write_table(out, self.builder, &self.titles, &self.rules)
+        self.rows.write(out, PART_ROWS)
+    }
+
+    /// [`ServiceTable::write`] laid out `part_rows` rows at a time.
+    #[cfg(test)]
+    pub(crate) fn write_in_parts(
+        self,
+        out: &mut impl Write,
+        part_rows: usize,
+    ) -> io::Result<()> {
+        self.rows.write(out, part_rows)
     }
 
     fn service_cells(&self, svc: &Service) -> Vec<String> {
@@ -233,13 +349,11 @@ fn blank(cells: &mut Vec<String>, n: usize) {
 
 /// `-L --timeout --format table`.
 pub fn write_timeouts(out: &mut impl Write, t: &Timeouts) -> io::Result<()> {
-    const TITLES: [&str; 3] = ["TCP", "TCP FIN", "UDP"];
-    let mut builder = Builder::new();
-    builder.push_record(TITLES);
+    let mut rows = Rows::new(vec!["TCP", "TCP FIN", "UDP"]);
     // The text view prints the three values with C's %d.
     let values = [t.tcp, t.tcp_fin, t.udp].map(|v| (v as i32).to_string());
-    builder.push_record(values);
-    write_table(out, builder, &TITLES, &[])
+    rows.push(values.to_vec());
+    rows.write(out, PART_ROWS)
 }
 
 /// `-L --daemon --format table`: one row per master or backup daemon;
@@ -248,7 +362,7 @@ pub fn write_daemons(
     out: &mut impl Write,
     daemons: &[DaemonConfig],
 ) -> io::Result<()> {
-    const TITLES: [&str; 7] = [
+    let mut rows = Rows::new(vec![
         "State",
         "Interface",
         "Syncid",
@@ -256,9 +370,7 @@ pub fn write_daemons(
         "Group",
         "Port",
         "TTL",
-    ];
-    let mut builder = Builder::new();
-    builder.push_record(TITLES);
+    ]);
     for d in daemons {
         let Some(kind) = daemon_kind(d) else {
             continue;
@@ -267,7 +379,7 @@ pub fn write_daemons(
         if let Some(addr) = &d.mcast_group {
             push_numeric_addr(&mut group, addr);
         }
-        builder.push_record([
+        rows.push(vec![
             kind.to_string(),
             d.mcast_ifn.clone(),
             (d.sync_id as i32).to_string(),
@@ -277,36 +389,9 @@ pub fn write_daemons(
             nonzero(d.mcast_ttl.into()),
         ]);
     }
-    write_table(out, builder, &TITLES, &[])
+    rows.write(out, PART_ROWS)
 }
 
 fn nonzero(v: u64) -> String {
     if v == 0 { String::new() } else { v.to_string() }
-}
-
-/// Writes the rows of `builder` (the first holds `titles`) boxed in
-/// ASCII, with a rule under the titles and above each row in `rules`;
-/// columns whose title is not a text column are right-aligned.
-fn write_table(
-    out: &mut impl Write,
-    builder: Builder,
-    titles: &[&str],
-    rules: &[usize],
-) -> io::Result<()> {
-    let mut table = builder.build();
-    let mut theme = Theme::from_style(Style::ascii());
-    theme.remove_horizontal_lines();
-    for row in std::iter::once(1).chain(rules.iter().copied()) {
-        theme.insert_horizontal_line(
-            row,
-            HorizontalLine::inherit(Style::ascii()),
-        );
-    }
-    table.with(theme);
-    for (col, title) in titles.iter().enumerate() {
-        if !TEXT_TITLES.contains(title) {
-            table.modify(Columns::one(col), Alignment::right());
-        }
-    }
-    writeln!(out, "{table}")
 }

@@ -201,3 +201,45 @@ fn timeouts_and_daemons() {
 fn ip(text: &str) -> IpAddr {
     text.parse().unwrap()
 }
+
+/// Five services with none to four real servers each.
+fn five_services() -> ServiceTable {
+    let mut t = ServiceTable::new(StatsView::Default, true, false);
+    for i in 0..5u16 {
+        let svc = inet(Protocol::Udp, "192.0.2.1", 1000 + i);
+        let dests: Vec<_> = (0..i)
+            .map(|j| dest("10.0.0.9", 2000 + j, ForwardMethod::Tunnel, 1))
+            .collect();
+        t.push(&svc, &dests);
+    }
+    t
+}
+
+#[test]
+fn parts_join_into_the_whole_table() {
+    let whole = rendered(|out| five_services().write(out));
+    assert_eq!(whole.lines().count(), 1 + 2 + 5 + 10 + 5);
+    for part_rows in [1, 2, 3, 7] {
+        let parts =
+            rendered(|out| five_services().write_in_parts(out, part_rows));
+        assert_eq!(parts, whole, "parts of {part_rows} rows");
+    }
+}
+
+#[test]
+fn cells_are_one_line_and_aligned_by_display_width() {
+    seed_host_name(ip("192.0.2.77"), Some("d\u{e9}j\u{e0}-vu"));
+    // Port 1 is tcpmux in the services database.
+    let mut svc = inet(Protocol::Tcp, "192.0.2.77", 1);
+    svc.scheduler = "r\nr".into();
+    let mut t = ServiceTable::new(StatsView::Default, false, false);
+    t.push(&svc, &[]);
+    let text = rendered(|out| t.write(out));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5, "{text}");
+    assert_eq!(lines[3].chars().count(), lines[0].chars().count(), "{text}");
+    assert!(
+        lines[3].starts_with("| TCP  | d\u{e9}j\u{e0}-vu:tcpmux | r?r  "),
+        "{text}"
+    );
+}
