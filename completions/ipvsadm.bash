@@ -73,7 +73,7 @@ _ipvsadm() {
             COMPREPLY=($(compgen -f -- "$cur"))
             return ;;
         --format)
-            COMPREPLY=($(compgen -W "text json" -- "$cur"))
+            COMPREPLY=($(compgen -W "text json table" -- "$cur"))
             return ;;
         --netns)
             COMPREPLY=($(compgen -W "$(ls /run/netns 2>/dev/null)" -f -- "$cur"))

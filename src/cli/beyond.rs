@@ -41,9 +41,11 @@ impl Extras {
                 self.format = Some(match text {
                     "json" => OutputFormat::Json,
                     "text" => OutputFormat::Text,
+                    "table" => OutputFormat::Table,
                     _ => {
                         return Err(invalid(format!(
-                            "invalid format `{text}' specified (text or json)"
+                            "invalid format `{text}' specified \
+                             (text, json or table)"
                         )));
                     }
                 });

@@ -49,6 +49,8 @@ pub enum OutputFormat {
     Text,
     /// `--format json`: `schema/ipvsadm-list.schema.json`.
     Json,
+    /// `--format table`: boxed tables for people (`render::table`).
+    Table,
 }
 
 /// `--apply`: where the desired table comes from and how to apply it.

@@ -234,7 +234,7 @@ pub enum Opt {
     TunNocsum,
     TunCsum,
     TunRemcsum,
-    /// `--format text|json` (not in ipvsadm).
+    /// `--format text|json|table` (not in ipvsadm).
     Format,
     /// `--netns NAME|PATH` (not in ipvsadm).
     Netns,
@@ -416,8 +416,8 @@ pub const OPTIONS: &[OptSpec] = &[
     // as an unknown option), so no ipvsadm command line changes meaning.
     spec(Opt::Command(Cmd::Apply), None, "apply", Required, None, "file",
         "make the table match FILE (restore format or JSON, - for stdin)"),
-    spec(Opt::Format, None, "format", Required, None, "text|json",
-        "listing format: text (ipvsadm's) or json"),
+    spec(Opt::Format, None, "format", Required, None, "text|json|table",
+        "listing format: text (ipvsadm's), json or table"),
     spec(Opt::Netns, None, "netns", Required, None, "name|path",
         "act inside a network namespace (/run/netns/NAME or a path)"),
     spec(Opt::DryRun, None, "dry-run", NoArg, None, "",

@@ -19,6 +19,9 @@ pub(super) fn list(
     if req.format == OutputFormat::Json {
         return super::list_json::list(client, req, streams);
     }
+    if req.format == OutputFormat::Table {
+        return super::list_table::list(client, req, streams);
+    }
     match req.view {
         ListView::Connections => list_connections(req, streams),
         ListView::Timeouts => {

@@ -7,6 +7,7 @@ mod desired_json;
 mod entries;
 mod list;
 mod list_json;
+mod list_table;
 mod netns;
 mod plan;
 mod restore;

@@ -184,28 +184,38 @@ pub fn write_service(
             out.write_all(label.as_bytes())?;
             out.write_all(b" ")?;
             out.write_all(svc.scheduler.as_bytes())?;
-            if svc.flags.sched_bits() != 0 {
-                write!(out, " ({})", sched_flag_list(svc))?;
-            }
-            if svc.flags.persistent() {
-                write!(out, " persistent {}", svc.timeout)?;
-                if let Some(mask) = persistence_mask(svc) {
-                    write!(out, " mask {mask}")?;
-                }
-                if let Some(pe) = pe_name(svc) {
-                    write!(out, " pe {pe}")?;
-                }
-            }
-            if svc.flags.one_packet() {
-                out.write_all(b" ops")?;
-            }
+            write_service_options(out, svc)?;
         }
     }
     out.write_all(b"\n")
 }
 
+/// What the service line shows after the scheduler, each part led by a
+/// space: ` (FLAGS)`, ` persistent T`, ` mask M`, ` pe NAME`, ` ops`.
+pub(crate) fn write_service_options(
+    out: &mut impl Write,
+    svc: &Service,
+) -> io::Result<()> {
+    if svc.flags.sched_bits() != 0 {
+        write!(out, " ({})", sched_flag_list(svc))?;
+    }
+    if svc.flags.persistent() {
+        write!(out, " persistent {}", svc.timeout)?;
+        if let Some(mask) = persistence_mask(svc) {
+            write!(out, " mask {mask}")?;
+        }
+        if let Some(pe) = pe_name(svc) {
+            write!(out, " pe {pe}")?;
+        }
+    }
+    if svc.flags.one_packet() {
+        out.write_all(b" ops")?;
+    }
+    Ok(())
+}
+
 /// `Masq`, `Local`, `Tunnel`, `Route`; C's `printf("%s", NULL)` otherwise.
-fn forward_name(f: ForwardMethod) -> &'static str {
+pub(crate) fn forward_name(f: ForwardMethod) -> &'static str {
     match f {
         ForwardMethod::Masquerade => "Masq",
         ForwardMethod::Local => "Local",
@@ -229,7 +239,7 @@ fn tun_flag_text(flags: u16) -> &'static str {
 
 /// The `TunnelInfo` column: `ipip`, `gue:PORT:FLAGS`, `gre:FLAGS`, or
 /// `n/a` for non-tunnel destinations and unknown tunnel types.
-fn tunnel_info(dest: &Destination) -> String {
+pub(crate) fn tunnel_info(dest: &Destination) -> String {
     if dest.forward != ForwardMethod::Tunnel {
         return "n/a".to_string();
     }

@@ -11,6 +11,7 @@ pub mod list;
 pub mod names;
 pub mod save;
 pub mod sort;
+pub mod table;
 
 use std::io::{self, Write};
 
@@ -88,12 +89,7 @@ pub fn write_timeouts(out: &mut impl Write, t: &Timeouts) -> io::Result<()> {
 /// when its state is neither master nor backup. ipvsadm tests the state
 /// bits, master first.
 pub fn write_daemon(out: &mut impl Write, d: &DaemonConfig) -> io::Result<()> {
-    let raw = d.state.raw();
-    let kind = if raw & DaemonState::Master.raw() != 0 {
-        "master"
-    } else if raw & DaemonState::Backup.raw() != 0 {
-        "backup"
-    } else {
+    let Some(kind) = daemon_kind(d) else {
         return Ok(());
     };
     out.write_all(kind.as_bytes())?;
@@ -115,6 +111,19 @@ pub fn write_daemon(out: &mut impl Write, d: &DaemonConfig) -> io::Result<()> {
         write!(out, ", ttl={}", d.mcast_ttl)?;
     }
     out.write_all(b")\n")
+}
+
+/// `master` or `backup` as ipvsadm names a daemon (it tests the state
+/// bits, master first); `None` for a state that is neither.
+pub(crate) fn daemon_kind(d: &DaemonConfig) -> Option<&'static str> {
+    let raw = d.state.raw();
+    if raw & DaemonState::Master.raw() != 0 {
+        Some("master")
+    } else if raw & DaemonState::Backup.raw() != 0 {
+        Some("backup")
+    } else {
+        None
+    }
 }
 
 /// Writes `s` left-aligned in `width` bytes (C's `%-*s`, which counts
@@ -271,5 +280,7 @@ mod tests {
 
 #[cfg(test)]
 mod examples;
+#[cfg(test)]
+mod table_examples;
 #[cfg(test)]
 mod vm_captures;

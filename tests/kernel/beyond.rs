@@ -2,7 +2,8 @@
 //! the walk-through (`walkthrough-net.sh`): `--netns` by name and by path,
 //! `--format json` in every listing view validated against the schema,
 //! and `--apply` (idempotent, minimal under live traffic, `--dry-run`,
-//! `--atomic` rollback, JSON tables).
+//! `--atomic` rollback, JSON tables) and `--format table`
+//! (`beyond_table.rs`).
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -25,7 +26,7 @@ const VALIDATOR: &str =
 const WORK: &str = "/tmp/ipvsadm-beyond";
 
 /// The names of the tests, in order.
-pub const STEPS: [&str; 9] = [
+pub const STEPS: [&str; 10] = [
     "beyond/netns by name",
     "beyond/netns by path",
     "beyond/netns missing",
@@ -35,6 +36,7 @@ pub const STEPS: [&str; 9] = [
     "beyond/apply atomic failure restores the table",
     "beyond/apply json table",
     "beyond/json validates in every view",
+    "beyond/table view shows the real servers under their service",
 ];
 
 /// The table every apply test starts from: the web service of the
@@ -73,7 +75,7 @@ pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
     }
     let _ = std::fs::create_dir_all(WORK);
     let lb = Lb { ours };
-    let tests: [Test; 9] = [
+    let tests: [Test; 10] = [
         netns_by_name,
         netns_by_path,
         netns_missing,
@@ -83,6 +85,7 @@ pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
         atomic_failure,
         json_table,
         json_views,
+        crate::beyond_table::table_view,
     ];
     for (name, test) in STEPS.iter().zip(tests) {
         if filter.matches(name) {
@@ -100,12 +103,12 @@ pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
 
 /// Our ipvsadm, aimed at the `lb` namespace with `--netns` from the test's
 /// own (root) namespace.
-struct Lb<'a> {
+pub(crate) struct Lb<'a> {
     ours: &'a str,
 }
 
 impl Lb<'_> {
-    fn run(
+    pub(crate) fn run(
         &self,
         args: &[&str],
         stdin: Option<&str>,
@@ -116,7 +119,11 @@ impl Lb<'_> {
     }
 
     /// Runs a command that must succeed; its stdout.
-    fn ok(&self, args: &[&str], stdin: Option<&str>) -> Result<String, String> {
+    pub(crate) fn ok(
+        &self,
+        args: &[&str],
+        stdin: Option<&str>,
+    ) -> Result<String, String> {
         let out = self.run(args, stdin)?;
         if out.success() && out.stderr.is_empty() {
             Ok(out.stdout_text())
@@ -144,7 +151,7 @@ impl Lb<'_> {
     }
 }
 
-fn failed(args: &[&str], out: &Outcome) -> String {
+pub(crate) fn failed(args: &[&str], out: &Outcome) -> String {
     format!(
         "`ipvsadm --netns lb {}` gave {}\nstdout: {}\nstderr: {}",
         args.join(" "),
@@ -154,7 +161,11 @@ fn failed(args: &[&str], out: &Outcome) -> String {
     )
 }
 
-fn expect_eq(what: &str, got: &str, want: &str) -> Result<(), String> {
+pub(crate) fn expect_eq(
+    what: &str,
+    got: &str,
+    want: &str,
+) -> Result<(), String> {
     if got == want {
         Ok(())
     } else {

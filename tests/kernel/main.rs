@@ -18,6 +18,7 @@
 //!   output; `IPVSADM_TEST_TRACE`: print how long each program ran.
 
 mod beyond;
+mod beyond_table;
 mod cases;
 mod consistency;
 mod differential;

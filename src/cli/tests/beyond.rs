@@ -32,6 +32,22 @@ fn format_json_on_every_listing() {
 }
 
 #[test]
+fn format_table_on_every_listing() {
+    for args in [
+        &["-L", "--format", "table"][..],
+        &["-Ln", "--format=table", "--stats"],
+        &["-L", "--rate", "--format", "table", "-X"],
+        &["-L", "--timeout", "--format", "table"],
+        &["-L", "--daemon", "--format", "table"],
+        &["-L", "-u", "1.2.3.4:53", "--format", "table"],
+        // Parsed; the listing refuses -c (commands::list_table).
+        &["-L", "-c", "--format", "table"],
+    ] {
+        assert_eq!(format_of(args), OutputFormat::Table, "{args:?}");
+    }
+}
+
+#[test]
 fn format_is_only_for_listings() {
     assert_eq!(
         invalid(&["-A", "-t", "1.2.3.4:80", "--format", "json"]),
@@ -43,8 +59,23 @@ fn format_is_only_for_listings() {
     );
     assert_eq!(
         invalid(&["-L", "--format", "xml"]),
-        "invalid format `xml' specified (text or json)"
+        "invalid format `xml' specified (text, json or table)"
     );
+    // table is refused where json is, with the same message.
+    for format in ["json", "table"] {
+        assert_eq!(
+            invalid(&["-A", "-t", "1.2.3.4:80", "--format", format]),
+            "Illegal 'format' option with the 'add-service' command"
+        );
+        assert_eq!(
+            invalid(&["-R", "--format", format]),
+            "Illegal 'format' option with the 'restore' command"
+        );
+        assert_eq!(
+            invalid(&["--apply", "f", "--format", format]),
+            "Illegal 'format' option with the 'apply' command"
+        );
+    }
     assert_eq!(
         invalid(&["-L", "--format", "json", "--format", "json"]),
         "multiple 'format' options specified"
