@@ -3,7 +3,7 @@
 //! walk as the text view. The connection table (`-c`) has no table view:
 //! it can hold millions of entries, and a table is built whole.
 
-use super::{Streams, list};
+use super::{Streams, entries, list};
 use crate::cli::{ListRequest, ListView};
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -41,7 +41,7 @@ pub(super) fn list(
                         &mut streams.out,
                         &client.info(),
                     )?;
-                    list::each_entry(client, sort, |svc, dests| {
+                    entries::each_entry(client, sort, |svc, dests| {
                         rows.push(svc, dests);
                         Ok(())
                     })?;
