@@ -14,7 +14,7 @@ use crate::netns;
 use crate::report::{Filter, Report};
 use crate::scale;
 
-/// Ceiling for the peak RSS of a restore of one endless line (about four
+/// Ceiling for the peak RSS of a restore of one endless line (about six
 /// times what it takes); the line is larger, so holding it fails.
 const RSS_BOUND_KIB: i64 = 16 * 1024;
 

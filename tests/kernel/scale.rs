@@ -14,9 +14,9 @@ use crate::measure::{self, Measured};
 const LIVE: u32 = 20;
 
 /// Lines per round of the churn restore: seven that change the table, and
-/// the rest zero the round's service, which the kernel does quickly (a
-/// round's changes take it about 1 ms a line in the emulated VM, a `-Z`
-/// about 0.05 ms).
+/// the rest zero the round's service, which is quicker (in the emulated VM
+/// on a busy machine a change line took about 0.9 ms, a `-Z` line 0.2 ms:
+/// a million changes would take a quarter of an hour).
 const ROUND_LINES: u32 = 200;
 const CHANGES: u32 = 7;
 
@@ -25,8 +25,9 @@ const LONG_LINES: u32 = 1_000_000;
 const SHORT_LINES: u32 = 10_000;
 
 /// How much more the long restore's peak RSS may be than the short one's:
-/// measured, the same within 150 KiB. Holding the long input (18 MB)
-/// or one byte per line (1 MB) would break it.
+/// measured 92 KiB more (2696 against 2604 KiB; allocator and page-level
+/// noise). Holding the long input (21 MB) or one byte per line (1 MB)
+/// would break it.
 const RSS_MARGIN_KIB: i64 = 512;
 
 /// Services in the listings compared with ipvsadm's.
