@@ -30,7 +30,7 @@ const SHORT_LINES: u32 = 10_000;
 /// would break it.
 const RSS_MARGIN_KIB: i64 = 512;
 
-/// Services in the listings compared with ipvsadm's.
+/// Services in the listing compared with ipvsadm's.
 const BIG_TABLE: u32 = 100_000;
 
 /// `LONG_LINES` lines through ours' `-R` take no more memory than
@@ -39,16 +39,16 @@ const BIG_TABLE: u32 = 100_000;
 pub fn million_line_restore(ours: &str, reference: &str) -> Result<(), String> {
     let short_rounds = SHORT_LINES / ROUND_LINES;
     let long_rounds = LONG_LINES / ROUND_LINES;
-    let mut short = None;
+    let mut short = 0;
     for program in [reference, ours] {
         let got = in_fresh_netns(|| churn_restore(program, short_rounds))?;
         println!(
             "    {program} -R of {SHORT_LINES} lines: peak RSS {} KiB",
             got.max_rss_kib
         );
-        short = Some(got.max_rss_kib);
+        short = got.max_rss_kib;
     }
-    let short = short.unwrap_or_default();
+    // `short` is now ours'.
     let started = Instant::now();
     let long = in_fresh_netns(|| churn_restore(ours, long_rounds))?;
     let secs = started.elapsed().as_secs_f64();
