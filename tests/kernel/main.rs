@@ -14,6 +14,8 @@
 //! * `IPVSADM_KERNEL`: kernel image (default: newest /boot/vmlinuz-*-amd64).
 //! * `IPVSADM_VM_TIMEOUT`: seconds before the VM is killed (default 3600).
 //! * `IPVSADM_VNG_VERBOSE`: show the guest's kernel log.
+//! * `IPVSADM_MEASURE_REPORT`: set by the suite itself when it starts this
+//!   program as the measuring parent of one run (see `measure.rs`).
 //! * `IPVSADM_TEST_VERBOSE`: print every differential command's reference
 //!   output; `IPVSADM_TEST_TRACE`: print how long each program ran.
 
@@ -30,6 +32,7 @@ mod lbnet;
 mod measure;
 mod netns;
 mod report;
+mod scale;
 mod traffic;
 mod walkthrough;
 
@@ -45,6 +48,9 @@ const CASES_DIR: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/kernel/cases");
 
 fn main() -> ExitCode {
+    if let Some(report) = env::var_os(measure::MEASURER) {
+        return measure::measurer(Path::new(&report));
+    }
     let filter = Filter::new(
         env::args()
             .skip(1)

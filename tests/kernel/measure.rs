@@ -1,10 +1,21 @@
 //! Running one program with generated input and measuring it: its exit
 //! status, the peak resident memory the kernel accounted to it
 //! (`wait4`'s `ru_maxrss`) and its standard output, read as it comes.
+//!
+//! The kernel counts in a process's peak the peak of the memory image it
+//! had before `exec`; a program started straight from this test program
+//! would be charged this program's own few MiB. So a run goes through a
+//! small measuring parent (this program started again with [`MEASURER`]
+//! set, before it has done anything), which starts the program, reaps it
+//! and writes its status and peak to a file.
 
+use std::env;
+use std::fs;
 use std::io::{self, Write};
 use std::os::unix::process::CommandExt;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread;
 
 use crate::exec::CLEAN_PATH;
@@ -35,6 +46,64 @@ pub fn spawn(program: &str, args: &[&str]) -> Result<Child, String> {
         .map_err(|e| format!("cannot run {program}: {e}"))
 }
 
+/// The environment variable that makes this test program the measuring
+/// parent; its value is the file to write `PEAK_KIB STATUS` to.
+pub const MEASURER: &str = "IPVSADM_MEASURE_REPORT";
+
+/// The measuring parent: runs its arguments (program, then its arguments)
+/// with argv[0] `ipvsadm`, this process's standard streams and an
+/// environment of only `PATH`, and writes the report to `report`.
+pub fn measurer(report: &Path) -> ExitCode {
+    let mut args = env::args_os().skip(1);
+    let program = args.next().unwrap_or_default();
+    let mut command = Command::new(&program);
+    command
+        .arg0("ipvsadm")
+        .args(args)
+        .env_clear()
+        .env("PATH", CLEAN_PATH);
+    // SAFETY: the hook does nothing; having one makes the standard library
+    // fork instead of sharing this process's memory until exec.
+    unsafe { command.pre_exec(|| Ok(())) };
+    let outcome = command
+        .spawn()
+        .map_err(|e| format!("cannot run {program:?}: {e}"))
+        .and_then(|child| wait_rusage(&child));
+    let written = match outcome {
+        Ok((status, peak)) => fs::write(report, format!("{peak} {status}")),
+        Err(e) => {
+            eprintln!("measuring parent: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("measuring parent: {}: {e}", report.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A report file of its own for each measured run.
+fn report_file() -> PathBuf {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    env::temp_dir().join(format!("ipvsadm-rss-{}-{n}", std::process::id()))
+}
+
+/// Reads and removes a report the measuring parent wrote.
+fn read_report(file: &Path) -> Result<(String, i64), String> {
+    let text = fs::read_to_string(file)
+        .map_err(|e| format!("no report from the measuring parent: {e}"))?;
+    let _ = fs::remove_file(file);
+    let (peak, status) = text.split_once(' ').unwrap_or_default();
+    let peak = peak.parse().map_err(|_| {
+        format!("bad report from the measuring parent: {text:?}")
+    })?;
+    Ok((status.to_string(), peak))
+}
+
 /// Runs `program` with stdin written by `feed` (on its own thread, so the
 /// input is produced while the program runs) and waits for it.
 pub fn run(
@@ -42,7 +111,20 @@ pub fn run(
     args: &[&str],
     feed: impl FnOnce(&mut dyn Write) -> io::Result<()> + Send + 'static,
 ) -> Result<Measured, String> {
-    let mut child = spawn(program, args)?;
+    let report = report_file();
+    let me = env::current_exe()
+        .map_err(|e| format!("cannot find this test program: {e}"))?;
+    let mut child = Command::new(me)
+        .arg(program)
+        .args(args)
+        .env_clear()
+        .env("PATH", CLEAN_PATH)
+        .env(MEASURER, &report)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start the measuring parent: {e}"))?;
     let stdin = child.stdin.take();
     let writer = thread::spawn(move || {
         if let Some(mut pipe) = stdin {
@@ -53,8 +135,10 @@ pub fn run(
     });
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
-    let (status, max_rss_kib) = wait_rusage(&child)?;
+    let (parent, _) = wait_rusage(&child)?;
     let _ = writer.join();
+    let (status, max_rss_kib) = read_report(&report)
+        .map_err(|e| format!("{program}: measuring parent {parent}: {e}"))?;
     Ok(Measured {
         status,
         max_rss_kib,
