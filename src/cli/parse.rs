@@ -10,6 +10,7 @@ use super::matrix;
 use super::scan::Scanner;
 use super::table::{Cmd, Column, Opt};
 use crate::Error;
+use crate::error::Text;
 use crate::model::{
     AddressFamily, DaemonConfig, DaemonState, Destination, ForwardMethod,
     Protocol, Service, ServiceFlags, ServiceKey, Timeouts, TunnelType,
@@ -17,10 +18,11 @@ use crate::model::{
 
 /// Parses one command line (`args` without argv[0]) as ipvsadm 1.31
 /// does, honouring `POSIXLY_CORRECT` / `POSIX_ME_HARDER` from the
-/// environment. No arguments at all means a full listing.
+/// environment. No arguments at all means a full listing. Arguments are
+/// bytes (`String`s will do): a message echoes them as they were given.
 pub fn parse_command_line(
-    argv0: &str,
-    args: &[String],
+    argv0: &(impl AsRef<[u8]> + ?Sized),
+    args: &[impl AsRef<[u8]>],
 ) -> Result<Command, Error> {
     let posix = std::env::var_os("POSIXLY_CORRECT").is_some()
         || std::env::var_os("POSIX_ME_HARDER").is_some();
@@ -29,22 +31,23 @@ pub fn parse_command_line(
 
 /// [`parse_command_line`] with the POSIX rule given explicitly.
 pub fn parse_with(
-    argv0: &str,
-    args: &[String],
+    argv0: &(impl AsRef<[u8]> + ?Sized),
+    args: &[impl AsRef<[u8]>],
     posix: bool,
 ) -> Result<Command, Error> {
     if args.is_empty() {
         return Ok(Command::List(ListRequest::default()));
     }
-    let try_help = || Error::TryHelp(argv0.to_string());
-    let mut scan = Scanner::new(args, posix);
+    let try_help = || Error::TryHelp(argv0.as_ref().into());
+    let args: Vec<&[u8]> = args.iter().map(AsRef::as_ref).collect();
+    let mut scan = Scanner::new(&args, posix);
     // `--netns` (not in ipvsadm) may come before the command; alone, it
     // means the full listing, as a bare `ipvsadm` does.
     let mut leading = Extras::default();
     let (first, value) = loop {
         match scan.next_opt() {
             Ok(Some((spec, value))) if spec.opt == Opt::Netns => {
-                leading.take(spec.opt, value.as_deref().unwrap_or(""))?;
+                leading.take(spec.opt, value.as_deref().unwrap_or(b""))?;
             }
             Ok(Some(found)) => break found,
             Ok(None)
@@ -85,17 +88,18 @@ pub fn parse_with(
                     spec.opt,
                     Opt::Command(_) | Opt::Help | Opt::Version
                 ) {
-                    return Err(Error::Invalid(format!(
-                        "invalid option `{}'",
-                        scan.bad_option()
-                    )));
+                    return Err(Error::Invalid(Text::join(&[
+                        b"invalid option `",
+                        scan.bad_option(),
+                        b"'",
+                    ])));
                 }
                 entry.apply(spec, value)?;
             }
             Err(e) => {
                 return Err(Error::BadOption {
-                    arg: scan.bad_option().to_string(),
-                    reason: e.reason().to_string(),
+                    arg: scan.bad_option().into(),
+                    reason: e.reason(),
                 });
             }
         }
@@ -115,7 +119,10 @@ pub fn parse_with(
         };
     }
     if let Some(extra) = leftovers.next() {
-        return Err(Error::Invalid(format!("unexpected argument {extra}")));
+        return Err(Error::Invalid(Text::join(&[
+            b"unexpected argument ",
+            extra,
+        ])));
     }
     if !entry.sched_flags_arg.is_empty() {
         let bits = entry::parse_sched_flags(
@@ -131,13 +138,13 @@ pub fn parse_with(
 }
 
 fn invalid(message: &str) -> Error {
-    Error::Invalid(message.to_string())
+    Error::Invalid(message.into())
 }
 
-fn daemon_state(value: Option<&str>) -> Option<DaemonState> {
+fn daemon_state(value: Option<&[u8]>) -> Option<DaemonState> {
     match value {
-        Some("master") => Some(DaemonState::Master),
-        Some("backup") => Some(DaemonState::Backup),
+        Some(b"master") => Some(DaemonState::Master),
+        Some(b"backup") => Some(DaemonState::Backup),
         _ => None,
     }
 }
@@ -164,11 +171,11 @@ fn validate(entry: &mut Entry) -> Result<(), Error> {
             ));
         }
         if svc.sched_name.is_empty() {
-            svc.sched_name = "wlc".to_string();
+            svc.sched_name = b"wlc".to_vec();
         }
     }
     if cmd == Cmd::StartDaemon && entry.daemon.mcast_ifn.is_empty() {
-        entry.daemon.mcast_ifn = "eth0".to_string();
+        entry.daemon.mcast_ifn = b"eth0".to_vec();
     }
     let method = entry.dest.conn_flags & 7;
     if matches!(cmd, Cmd::AddServer | Cmd::EditServer) {
@@ -232,12 +239,22 @@ fn service_key(entry: &Entry) -> ServiceKey {
 fn service(entry: &Entry) -> Service {
     let svc = &entry.svc;
     let mut service = Service::new(service_key(entry));
-    service.scheduler = svc.sched_name.clone();
+    service.scheduler = model_text(&svc.sched_name);
     service.flags = ServiceFlags(svc.flags);
     service.timeout = svc.timeout;
     service.netmask = svc.netmask;
-    service.pe_name = (!svc.pe_name.is_empty()).then(|| svc.pe_name.clone());
+    service.pe_name =
+        (!svc.pe_name.is_empty()).then(|| model_text(&svc.pe_name));
     service
+}
+
+/// A name for the kernel as the model holds it (text). The kernel knows
+/// no scheduler or persistence engine whose name is not UTF-8, so such a
+/// name, refused either way, may lose its odd bytes here; so does an
+/// interface name, which the kernel would find only if an interface had
+/// exactly those bytes.
+fn model_text(name: &[u8]) -> String {
+    String::from_utf8_lossy(name).into_owned()
 }
 
 /// The complete real-server structure ipvsadm would send.
@@ -258,7 +275,7 @@ fn daemon(entry: &Entry) -> DaemonConfig {
     let d = &entry.daemon;
     DaemonConfig {
         state: d.state,
-        mcast_ifn: d.mcast_ifn.clone(),
+        mcast_ifn: model_text(&d.mcast_ifn),
         sync_id: d.syncid,
         sync_maxlen: d.sync_maxlen,
         mcast_group: d.mcast_group,
@@ -345,7 +362,8 @@ fn build(entry: &Entry, timeouts: Timeouts) -> Command {
         },
         Cmd::Zero => Command::Zero(zero_target(entry)),
         Cmd::Apply => Command::Apply(ApplyRequest {
-            file: entry.extras.apply_file.clone(),
+            file: String::from_utf8_lossy(&entry.extras.apply_file)
+                .into_owned(),
             dry_run: entry.extras.dry_run,
             atomic: entry.extras.atomic,
         }),

@@ -15,7 +15,7 @@ use crate::error::Result;
 
 /// Runs `--apply`; the status is 0 when every change was made.
 pub(super) fn apply(
-    argv0: &str,
+    argv0: &[u8],
     client: &mut Client,
     req: &ApplyRequest,
     streams: &mut Streams,
@@ -32,7 +32,7 @@ pub(super) fn apply(
     Ok(execute(client, &changes, &current, req.atomic, streams))
 }
 
-fn read_desired(argv0: &str, file: &str) -> Result<Table> {
+fn read_desired(argv0: &[u8], file: &str) -> Result<Table> {
     if file == "-" {
         let stdin = io::stdin();
         return desired::read(argv0, "stdin", &mut stdin.lock());
