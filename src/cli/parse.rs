@@ -248,13 +248,17 @@ fn service(entry: &Entry) -> Service {
     service
 }
 
-/// A name for the kernel as the model holds it (text). The kernel knows
-/// no scheduler or persistence engine whose name is not UTF-8, so such a
-/// name, refused either way, may lose its odd bytes here; so does an
-/// interface name, which the kernel would find only if an interface had
-/// exactly those bytes.
+/// A scheduler or persistence engine name as the model holds it (text).
+/// The kernel knows none whose name is not UTF-8 and refuses such a name
+/// by its length (more than 15 bytes) or as unknown, so each byte that is
+/// not UTF-8 becomes one `?`: the kernel answers as it would to the bytes.
 fn model_text(name: &[u8]) -> String {
-    String::from_utf8_lossy(name).into_owned()
+    let mut text = String::with_capacity(name.len());
+    for chunk in name.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.extend(chunk.invalid().iter().map(|_| '?'));
+    }
+    text
 }
 
 /// The complete real-server structure ipvsadm would send.
@@ -275,7 +279,7 @@ fn daemon(entry: &Entry) -> DaemonConfig {
     let d = &entry.daemon;
     DaemonConfig {
         state: d.state,
-        mcast_ifn: model_text(&d.mcast_ifn),
+        mcast_ifn: d.mcast_ifn.clone(),
         sync_id: d.syncid,
         sync_maxlen: d.sync_maxlen,
         mcast_group: d.mcast_group,

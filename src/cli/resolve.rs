@@ -4,6 +4,12 @@
 
 use std::ffi::{CString, c_char, c_int, c_void};
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::Mutex;
+
+/// `gethostbyname` and `getservbyname` answer in one static buffer each:
+/// a lookup holds this from the call until its answer is read, so that
+/// threads (the unit tests run in several) cannot overwrite each other's.
+static LOOKUP: Mutex<()> = Mutex::new(());
 
 unsafe extern "C" {
     fn gethostbyname(name: *const c_char) -> *mut libc::hostent;
@@ -13,6 +19,7 @@ unsafe extern "C" {
 /// ipvsadm's `host_to_addr`: the first IPv4 address of a host name.
 pub fn host_to_ipv4(name: &[u8]) -> Option<Ipv4Addr> {
     let name = CString::new(name).ok()?;
+    let _lookup = LOOKUP.lock().unwrap_or_else(|e| e.into_inner());
     // SAFETY: `name` is a valid NUL-terminated string that outlives the
     // call; the returned pointer is either null or points to glibc's
     // static hostent, which we only read before any further lookup.
@@ -50,6 +57,7 @@ pub fn host_to_ipv4(name: &[u8]) -> Option<Ipv4Addr> {
 pub fn service_port(name: &[u8], proto: &str) -> Option<u16> {
     let name = CString::new(name).ok()?;
     let proto = CString::new(proto).ok()?;
+    let _lookup = LOOKUP.lock().unwrap_or_else(|e| e.into_inner());
     // SAFETY: both strings are valid and NUL-terminated for the call; the
     // result is null or glibc's static servent, read immediately.
     let entry = unsafe { libc::getservbyname(name.as_ptr(), proto.as_ptr()) };

@@ -415,6 +415,28 @@ mod tests {
         assert!(matches!(reader.next_line(), Err(Error::Invalid(_))));
     }
 
+    /// A line that is not UTF-8 is read, parsed and reported with its
+    /// bytes as they came.
+    #[test]
+    fn bytes_that_are_not_utf8_are_echoed_as_read() {
+        let mut input: &[u8] = b"-A -f 7\xff\0x\n-L -n\xfe\n";
+        let mut reader = LineReader::new(&mut input);
+        let mut err = Vec::new();
+        let mut out = Vec::new();
+        let mut streams = Streams {
+            out: &mut out,
+            err: &mut err,
+        };
+        while let Some(tokens) = reader.next_line().unwrap() {
+            let e = cli::parse_command_line("ipvsadm", &tokens).unwrap_err();
+            report(&mut streams, &e);
+        }
+        assert_eq!(
+            err,
+            b"invalid fwmark value `7\xff' specified\n-n\xfe: unknown option\n"
+        );
+    }
+
     #[test]
     fn tokens_split_on_blanks_and_drop_ipvsadm() {
         assert_eq!(

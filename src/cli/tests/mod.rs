@@ -4,6 +4,7 @@
 
 mod addresses;
 mod beyond;
+mod bytes;
 mod differential;
 mod docs;
 mod matrix_rows;
