@@ -3,6 +3,9 @@
 //! then `--set` values, leftovers, scheduler flags, the matrix and the
 //! remaining checks, and finally the typed [`Command`].
 
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
+
 use super::beyond::Extras;
 use super::command::{ApplyRequest, Command, ListRequest, ListView, StatsView};
 use super::entry::{self, AF_INET6, CONN_F_DROUTE, CONN_F_TUNNEL, Entry};
@@ -366,8 +369,7 @@ fn build(entry: &Entry, timeouts: Timeouts) -> Command {
         },
         Cmd::Zero => Command::Zero(zero_target(entry)),
         Cmd::Apply => Command::Apply(ApplyRequest {
-            file: String::from_utf8_lossy(&entry.extras.apply_file)
-                .into_owned(),
+            file: OsString::from_vec(entry.extras.apply_file.clone()).into(),
             dry_run: entry.extras.dry_run,
             atomic: entry.extras.atomic,
         }),

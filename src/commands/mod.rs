@@ -57,7 +57,7 @@ fn run_inner(
 ) -> Result<u8> {
     // `--netns` first: the whole process moves before any socket exists.
     if let Some(namespace) = cli::netns_option(args) {
-        netns::enter(&String::from_utf8_lossy(&namespace))?;
+        netns::enter(&namespace)?;
     }
     // ipvsadm reaches IPVS before it looks at any argument, even -h.
     let mut client = Client::connect()?;
