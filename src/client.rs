@@ -263,7 +263,7 @@ impl Change {
 fn stop_daemon_attrs(d: &DaemonConfig) -> Vec<DaemonAttr> {
     vec![
         DaemonAttr::State(d.state.raw()),
-        DaemonAttr::McastIfn(String::new()),
+        DaemonAttr::McastIfn(Vec::new()),
         DaemonAttr::SyncId(d.sync_id),
     ]
 }

@@ -1,7 +1,8 @@
 //! The one error type of the crate, ipvsadm's message for each failure and
 //! the exit status it implies. `main` alone prints errors and exits.
 
-use std::io;
+use std::fmt;
+use std::io::{self, Write};
 
 /// The library operation a kernel error came from. ipvsadm words the same
 /// errno differently depending on it (`ipvs_strerror` in libipvs).
@@ -47,13 +48,13 @@ impl Operation {
 pub enum Error {
     /// A command-line validation error (ipvsadm's `fail(2, ...)`).
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Text),
     /// The first option is not a command, or could not be parsed.
     #[error("Try `{0} -h' or '{0} --help' for more information.")]
-    TryHelp(String),
+    TryHelp(Text),
     /// An option parsing error after the command (popt's message).
     #[error("{arg}: {reason}")]
-    BadOption { arg: String, reason: String },
+    BadOption { arg: Text, reason: &'static str },
     /// The kernel (or the netlink exchange) refused an operation.
     #[error("{}", kernel_message(*op, *errno))]
     Kernel { op: Operation, errno: i32 },
@@ -97,9 +98,38 @@ impl Error {
         }
     }
 
+    /// Writes the message as ipvsadm prints it: the bytes of the command
+    /// line it echoes exactly as they were given, even when they are not
+    /// UTF-8 (`Display` shows those as U+FFFD).
+    pub fn write_message(&self, w: &mut dyn Write) -> io::Result<()> {
+        match self {
+            Error::Invalid(text) => w.write_all(text.as_bytes()),
+            Error::TryHelp(p) => {
+                let p = p.as_bytes();
+                let parts: [&[u8]; 5] = [
+                    b"Try `",
+                    p,
+                    b" -h' or '",
+                    p,
+                    b" --help' for more information.",
+                ];
+                w.write_all(&parts.concat())
+            }
+            Error::BadOption { arg, reason } => w.write_all(
+                &[arg.as_bytes(), b": ", reason.as_bytes()].concat(),
+            ),
+            other => write!(w, "{other}"),
+        }
+    }
+
     /// Whether the error has a message to print on stderr.
     pub fn has_message(&self) -> bool {
         !matches!(self, Error::Silent { .. })
+    }
+
+    /// A validation error (exit status 2) with its message.
+    pub fn invalid(message: impl Into<Text>) -> Self {
+        Error::Invalid(message.into())
     }
 
     /// A kernel error from a raw errno for an operation.
@@ -114,6 +144,58 @@ impl Error {
             Error::Kernel { errno, .. } | Error::Init { errno } => *errno,
             _ => libc::EINVAL,
         }
+    }
+}
+
+/// Message text that may hold bytes that are not UTF-8: the parts of a
+/// command line or `-R` line an error echoes, kept as they were given.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Text(Vec<u8>);
+
+impl Text {
+    /// The pieces of a message joined: fixed text and echoed bytes.
+    pub fn join(parts: &[&[u8]]) -> Self {
+        Text(parts.concat())
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&String::from_utf8_lossy(&self.0))
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&String::from_utf8_lossy(&self.0), f)
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text(s.into_bytes())
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text(s.as_bytes().to_vec())
+    }
+}
+
+impl From<&[u8]> for Text {
+    fn from(b: &[u8]) -> Self {
+        Text(b.to_vec())
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == other.as_bytes()
     }
 }
 

@@ -11,16 +11,17 @@
 #![no_main]
 
 use std::io::{self, BufWriter, Write};
+use std::os::unix::ffi::OsStringExt;
 
 #[unsafe(no_mangle)]
 extern "C" fn main(
     _argc: libc::c_int,
     _argv: *const *const libc::c_char,
 ) -> libc::c_int {
-    let mut args =
-        std::env::args_os().map(|a| a.to_string_lossy().into_owned());
-    let argv0 = args.next().unwrap_or_else(|| "ipvsadm".to_string());
-    let args: Vec<String> = args.collect();
+    // Arguments stay bytes: messages echo them as they were given.
+    let mut args = std::env::args_os().map(OsStringExt::into_vec);
+    let argv0 = args.next().unwrap_or_else(|| b"ipvsadm".to_vec());
+    let args: Vec<Vec<u8>> = args.collect();
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut err = io::stderr();

@@ -21,11 +21,10 @@ pub fn cli_parse(data: &[u8]) {
     let Some((mode, rest)) = data.split_first() else {
         return;
     };
-    let args: Vec<String> = rest
-        .split(|b| *b == 0)
-        .map(|a| String::from_utf8_lossy(a).into_owned())
-        .collect();
-    let _ = ipvsadm::cli::parse_with("ipvsadm", &args, mode & 1 == 1);
+    let args: Vec<&[u8]> = rest.split(|b| *b == 0).collect();
+    if let Err(e) = ipvsadm::cli::parse_with("ipvsadm", &args, mode & 1 == 1) {
+        let _ = e.write_message(&mut Vec::new());
+    }
 }
 
 /// The `-R` line reader. The same input read through buffers of different
@@ -45,7 +44,7 @@ pub fn restore_reader(data: &[u8]) {
     }
 }
 
-type Lines = Vec<Result<Vec<String>, String>>;
+type Lines = Vec<Result<Vec<Vec<u8>>, String>>;
 
 fn read_lines(data: &[u8], capacity: usize) -> Lines {
     let mut reader = LineReader::new(BufReader::with_capacity(capacity, data));

@@ -24,24 +24,24 @@ pub const IPPROTO_SCTP: u16 = 132;
 /// Parses `text` as ipvsadm does; `protocol` is the service's protocol
 /// number at this moment (0 before any service option), used to look up
 /// a port given by name. `None` means "illegal address[:port]".
-pub fn parse_endpoint(text: &str, protocol: u16) -> Option<Endpoint> {
-    if text.bytes().all(|b| b.is_ascii_digit()) {
+pub fn parse_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
+    if text.iter().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let mut host = text;
-    let mut bracket_port: Option<&str> = None;
-    if let Some(inner) = text.strip_prefix('[') {
-        let (inside, after) = inner.split_once(']')?;
-        bracket_port = Some(after.strip_prefix(':')?);
-        host = inside;
+    let mut bracket_port: Option<&[u8]> = None;
+    if let Some(inner) = text.strip_prefix(b"[") {
+        let close = inner.iter().position(|&b| b == b']')?;
+        bracket_port = Some(inner[close + 1..].strip_prefix(b":")?);
+        host = &inner[..close];
     }
     let (addr, port_text) = match resolve::parse_ipv6(host) {
         Some(v6) => (IpAddr::V6(v6), bracket_port),
         None => {
             // With brackets the port is already cut off and lost here;
             // only a colon inside the brackets would be found.
-            let (name, port) = match host.rsplit_once(':') {
-                Some((h, p)) => (h, Some(p)),
+            let (name, port) = match host.iter().rposition(|&b| b == b':') {
+                Some(colon) => (&host[..colon], Some(&host[colon + 1..])),
                 None => (host, None),
             };
             let v4 = value::inet_aton(name)
@@ -57,7 +57,7 @@ pub fn parse_endpoint(text: &str, protocol: u16) -> Option<Endpoint> {
 }
 
 /// A port number 0..65535 or a service name for the protocol.
-fn port_number(text: &str, protocol: u16) -> Option<u16> {
+fn port_number(text: &[u8], protocol: u16) -> Option<u16> {
     if let Some(n) = value::number_in(text, 0, 65535) {
         return u16::try_from(n).ok();
     }
@@ -75,7 +75,8 @@ mod tests {
     use super::*;
 
     fn p(text: &str) -> Option<(String, Option<u16>)> {
-        parse_endpoint(text, IPPROTO_TCP).map(|e| (e.addr.to_string(), e.port))
+        parse_endpoint(text.as_bytes(), IPPROTO_TCP)
+            .map(|e| (e.addr.to_string(), e.port))
     }
 
     fn some(addr: &str, port: Option<u16>) -> Option<(String, Option<u16>)> {
@@ -109,10 +110,10 @@ mod tests {
     #[test]
     fn service_names_follow_protocol() {
         assert_eq!(p("1.2.3.4:http"), some("1.2.3.4", Some(80)));
-        let udp = parse_endpoint("1.2.3.4:domain", IPPROTO_UDP);
+        let udp = parse_endpoint(b"1.2.3.4:domain", IPPROTO_UDP);
         assert_eq!(udp.and_then(|e| e.port), Some(53));
-        assert_eq!(parse_endpoint("1.2.3.4:http", IPPROTO_UDP), None);
-        assert_eq!(parse_endpoint("1.2.3.4:http", 0), None);
+        assert_eq!(parse_endpoint(b"1.2.3.4:http", IPPROTO_UDP), None);
+        assert_eq!(parse_endpoint(b"1.2.3.4:http", 0), None);
     }
 
     #[test]

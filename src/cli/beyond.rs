@@ -8,21 +8,22 @@ use super::command::OutputFormat;
 use super::scan::Scanner;
 use super::table::{Cmd, Opt};
 use crate::Error;
+use crate::error::Text;
 
 /// The values of the added options seen on one command line.
 #[derive(Debug, Clone, Default)]
 pub struct Extras {
     pub format: Option<OutputFormat>,
-    pub netns: Option<String>,
+    pub netns: Option<Vec<u8>>,
     pub dry_run: bool,
     pub atomic: bool,
     /// The `--apply` file.
-    pub apply_file: String,
+    pub apply_file: Vec<u8>,
 }
 
 impl Extras {
     /// Records one added option (each at most once, like ipvsadm's).
-    pub fn take(&mut self, opt: Opt, text: &str) -> Result<(), Error> {
+    pub fn take(&mut self, opt: Opt, text: &[u8]) -> Result<(), Error> {
         let name = option_name(opt);
         let seen = match opt {
             Opt::Format => self.format.is_some(),
@@ -39,24 +40,23 @@ impl Extras {
         match opt {
             Opt::Format => {
                 self.format = Some(match text {
-                    "json" => OutputFormat::Json,
-                    "text" => OutputFormat::Text,
-                    "table" => OutputFormat::Table,
+                    b"json" => OutputFormat::Json,
+                    b"text" => OutputFormat::Text,
+                    b"table" => OutputFormat::Table,
                     _ => {
-                        return Err(invalid(format!(
-                            "invalid format `{text}' specified \
-                             (text, json or table)"
-                        )));
+                        return Err(invalid(Text::join(&[
+                            b"invalid format `",
+                            text,
+                            b"' specified (text, json or table)",
+                        ])));
                     }
                 });
             }
             Opt::Netns => {
                 if text.is_empty() {
-                    return Err(invalid(
-                        "invalid netns `' specified".to_string(),
-                    ));
+                    return Err(invalid("invalid netns `' specified"));
                 }
-                self.netns = Some(text.to_string());
+                self.netns = Some(text.to_vec());
             }
             Opt::DryRun => self.dry_run = true,
             Opt::Atomic => self.atomic = true,
@@ -99,18 +99,19 @@ fn option_name(opt: Opt) -> &'static str {
     }
 }
 
-fn invalid(message: String) -> Error {
-    Error::Invalid(message)
+fn invalid(message: impl Into<Text>) -> Error {
+    Error::Invalid(message.into())
 }
 
 /// The `--netns` value of a command line, found before the line is parsed
 /// (the namespace must be entered before IPVS is reached, and ipvsadm
 /// reaches IPVS before it parses). The scan stops at the first popt error;
 /// the full parse reports it later.
-pub fn netns_option(args: &[String]) -> Option<String> {
+pub fn netns_option(args: &[impl AsRef<[u8]>]) -> Option<Vec<u8>> {
     let posix = std::env::var_os("POSIXLY_CORRECT").is_some()
         || std::env::var_os("POSIX_ME_HARDER").is_some();
-    let mut scan = Scanner::new(args, posix);
+    let args: Vec<&[u8]> = args.iter().map(AsRef::as_ref).collect();
+    let mut scan = Scanner::new(&args, posix);
     while let Ok(Some((spec, value))) = scan.next_opt() {
         if spec.opt == Opt::Netns {
             return value;

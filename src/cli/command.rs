@@ -1,5 +1,7 @@
 //! The validated result of parsing one ipvsadm command line.
 
+use std::path::PathBuf;
+
 use crate::model::{DaemonConfig, Destination, Service, ServiceKey, Timeouts};
 
 /// One ipvsadm invocation (or one `-R` line), ready to execute.
@@ -56,8 +58,8 @@ pub enum OutputFormat {
 /// `--apply`: where the desired table comes from and how to apply it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplyRequest {
-    /// A file name, or `-` for stdin.
-    pub file: String,
+    /// A file name (any bytes), or `-` for stdin.
+    pub file: PathBuf,
     pub dry_run: bool,
     pub atomic: bool,
 }

@@ -11,6 +11,7 @@ use super::resolve;
 use super::table::{Cmd, Column, Opt, OptSpec};
 use super::value;
 use crate::Error;
+use crate::error::Text;
 use crate::model::{
     DaemonState, ServiceFlags, TUN_FLAG_CSUM, TUN_FLAG_REMCSUM,
 };
@@ -37,11 +38,11 @@ pub struct SvcEntry {
     pub addr: IpAddr,
     pub port: u16,
     pub fwmark: u32,
-    pub sched_name: String,
+    pub sched_name: Vec<u8>,
     pub flags: u32,
     pub timeout: u32,
     pub netmask: u32,
-    pub pe_name: String,
+    pub pe_name: Vec<u8>,
 }
 
 /// The real server as typed so far (`ipvs_dest_t`).
@@ -63,7 +64,7 @@ pub struct DestEntry {
 #[derive(Debug, Clone)]
 pub struct DaemonEntry {
     pub state: DaemonState,
-    pub mcast_ifn: String,
+    pub mcast_ifn: Vec<u8>,
     pub syncid: u32,
     pub sync_maxlen: u16,
     pub mcast_group: Option<IpAddr>,
@@ -81,7 +82,7 @@ pub struct Entry {
     /// Bits of the tracked options given ([`Column::bit`]).
     pub given: u64,
     /// The raw `-b` value, applied after the scan.
-    pub sched_flags_arg: String,
+    pub sched_flags_arg: Vec<u8>,
     /// The options ipvsadm does not have.
     pub extras: Extras,
 }
@@ -98,11 +99,11 @@ impl Entry {
                 addr: zero,
                 port: 0,
                 fwmark: 0,
-                sched_name: String::new(),
+                sched_name: Vec::new(),
                 flags: 0,
                 timeout: 0,
                 netmask: 0xffff_ffff,
-                pe_name: String::new(),
+                pe_name: Vec::new(),
             },
             dest: DestEntry {
                 af: AF_UNSPEC,
@@ -118,7 +119,7 @@ impl Entry {
             },
             daemon: DaemonEntry {
                 state: DaemonState::Other(0),
-                mcast_ifn: String::new(),
+                mcast_ifn: Vec::new(),
                 syncid: 0,
                 sync_maxlen: 0,
                 mcast_group: None,
@@ -126,7 +127,7 @@ impl Entry {
                 mcast_ttl: 0,
             },
             given: 0,
-            sched_flags_arg: String::new(),
+            sched_flags_arg: Vec::new(),
             extras: Extras::default(),
         }
     }
@@ -152,12 +153,12 @@ impl Entry {
     pub fn apply(
         &mut self,
         spec: &OptSpec,
-        value: Option<String>,
+        value: Option<Vec<u8>>,
     ) -> Result<(), Error> {
         if let Some(col) = spec.column {
             self.mark(col)?;
         }
-        let text = value.as_deref().unwrap_or("");
+        let text = value.as_deref().unwrap_or(b"");
         match spec.opt {
             Opt::TcpService => self.service(text, IPPROTO_TCP)?,
             Opt::UdpService => self.service(text, IPPROTO_UDP)?,
@@ -166,7 +167,11 @@ impl Entry {
                 self.svc.af = AF_INET;
                 self.svc.protocol = IPPROTO_TCP;
                 self.svc.fwmark = value::fwmark(text).ok_or_else(|| {
-                    invalid(format!("invalid fwmark value `{text}' specified"))
+                    invalid(Text::join(&[
+                        b"invalid fwmark value `",
+                        text,
+                        b"' specified",
+                    ]))
                 })?;
             }
             Opt::Scheduler => self.svc.sched_name = truncate(text, 15),
@@ -210,7 +215,7 @@ impl Entry {
             }
             Opt::Ipv6 => {
                 if self.svc.fwmark == 0 {
-                    return Err(invalid("-6 used before -f\n".to_string()));
+                    return Err(invalid("-6 used before -f\n"));
                 }
                 self.svc.af = AF_INET6;
                 self.svc.netmask = 128;
@@ -233,14 +238,10 @@ impl Entry {
             }
             Opt::TunType => {
                 self.dest.tun_type = match text {
-                    "ipip" => 0,
-                    "gue" => 1,
-                    "gre" => 2,
-                    _ => {
-                        return Err(invalid(
-                            "illegal tunnel type specified".to_string(),
-                        ));
-                    }
+                    b"ipip" => 0,
+                    b"gue" => 1,
+                    b"gre" => 2,
+                    _ => return Err(invalid("illegal tunnel type specified")),
                 };
             }
             Opt::TunPort => {
@@ -274,12 +275,10 @@ impl Entry {
     }
 
     /// `-t`, `-u`, `--sctp-service`.
-    fn service(&mut self, text: &str, protocol: u16) -> Result<(), Error> {
+    fn service(&mut self, text: &[u8], protocol: u16) -> Result<(), Error> {
         self.svc.protocol = protocol;
         let ep = address::parse_endpoint(text, protocol).ok_or_else(|| {
-            invalid(
-                "illegal virtual server address[:port] specified".to_string(),
-            )
+            invalid("illegal virtual server address[:port] specified")
         })?;
         self.svc.addr = ep.addr;
         match ep.addr {
@@ -296,13 +295,9 @@ impl Entry {
     }
 
     /// `-r`: the port defaults to the virtual port known at this moment.
-    fn real_server(&mut self, text: &str) -> Result<(), Error> {
+    fn real_server(&mut self, text: &[u8]) -> Result<(), Error> {
         let ep = address::parse_endpoint(text, self.svc.protocol).ok_or_else(
-            || {
-                invalid(
-                    "illegal real server address[:port] specified".to_string(),
-                )
-            },
+            || invalid("illegal real server address[:port] specified"),
         )?;
         self.dest.af = match ep.addr {
             IpAddr::V4(_) => AF_INET,
@@ -314,23 +309,18 @@ impl Entry {
     }
 
     /// `-M`: parsed for the family known at this moment.
-    fn netmask(&mut self, text: &str) -> Result<(), Error> {
+    fn netmask(&mut self, text: &[u8]) -> Result<(), Error> {
         if self.svc.af != AF_INET6 {
             let mask = value::inet_aton(text)
                 .or_else(|| resolve::host_to_ipv4(text))
                 .ok_or_else(|| {
-                    invalid(
-                        "illegal virtual server persistent mask specified"
-                            .to_string(),
-                    )
+                    invalid("illegal virtual server persistent mask specified")
                 })?;
             self.svc.netmask = u32::from_ne_bytes(mask.octets());
         } else {
             let prefix = value::atoi(text) as u32;
             if !(1..=128).contains(&prefix) {
-                return Err(invalid(
-                    "illegal ipv6 netmask specified".to_string(),
-                ));
+                return Err(invalid("illegal ipv6 netmask specified"));
             }
             self.svc.netmask = prefix;
         }
@@ -338,20 +328,28 @@ impl Entry {
     }
 
     /// `--mcast-group`: a multicast address, IPv6 when it has a colon.
-    fn mcast_group(&mut self, text: &str) -> Result<(), Error> {
-        let group = if text.contains(':') {
+    fn mcast_group(&mut self, text: &[u8]) -> Result<(), Error> {
+        let group = if text.contains(&b':') {
             resolve::parse_ipv6(text)
                 .filter(|a| a.is_multicast())
                 .map(IpAddr::V6)
                 .ok_or_else(|| {
-                    invalid(format!("invalid IPv6 mcast-group `{text}'"))
+                    invalid(Text::join(&[
+                        b"invalid IPv6 mcast-group `",
+                        text,
+                        b"'",
+                    ]))
                 })?
         } else {
             resolve::parse_ipv4_strict(text)
                 .filter(|a| a.is_multicast())
                 .map(IpAddr::V4)
                 .ok_or_else(|| {
-                    invalid(format!("invalid IPv4 mcast-group `{text}'"))
+                    invalid(Text::join(&[
+                        b"invalid IPv4 mcast-group `",
+                        text,
+                        b"'",
+                    ]))
                 })?
         };
         self.daemon.mcast_group = Some(group);
@@ -360,22 +358,26 @@ impl Entry {
 }
 
 /// A validation error (exit status 2).
-pub fn invalid(message: String) -> Error {
-    Error::Invalid(message)
+pub fn invalid(message: impl Into<Text>) -> Error {
+    Error::Invalid(message.into())
 }
 
 /// ipvsadm's `parse_timeout`: `min..=31 days`.
-pub fn timeout(text: &str, min: i64) -> Result<u32, Error> {
+pub fn timeout(text: &[u8], min: i64) -> Result<u32, Error> {
     value::number_in(text, min, MAX_TIMEOUT)
         .and_then(|n| u32::try_from(n).ok())
         .ok_or_else(|| {
-            invalid(format!("invalid timeout value `{text}' specified"))
+            invalid(Text::join(&[
+                b"invalid timeout value `",
+                text,
+                b"' specified",
+            ]))
         })
 }
 
 /// A number in range, or `<what> specified`.
 fn ranged<T: TryFrom<i64>>(
-    text: &str,
+    text: &[u8],
     min: i64,
     max: i64,
     what: &str,
@@ -385,41 +387,40 @@ fn ranged<T: TryFrom<i64>>(
         .ok_or_else(|| invalid(format!("{what} specified")))
 }
 
-/// C `strncpy` into a fixed buffer: at most `max` bytes (cut back to a
-/// character boundary).
-fn truncate(text: &str, max: usize) -> String {
-    let mut end = text.len().min(max);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end].to_string()
+/// C `strncpy` into a fixed buffer: at most `max` bytes.
+fn truncate(text: &[u8], max: usize) -> Vec<u8> {
+    text[..text.len().min(max)].to_vec()
 }
 
 /// ipvsadm's `parse_sched_flags`: comma-separated words (empty words
 /// skipped), checked against the final scheduler (default `wlc`).
-pub fn parse_sched_flags(sched: &str, arg: &str) -> Result<u32, Error> {
-    let sched = if sched.is_empty() { "wlc" } else { sched };
+pub fn parse_sched_flags(sched: &[u8], arg: &[u8]) -> Result<u32, Error> {
+    let sched: &[u8] = if sched.is_empty() { b"wlc" } else { sched };
     let mut flags = 0;
-    for word in arg.split(',').filter(|w| !w.is_empty()) {
-        let (bit, needs) = match word {
-            "flag-1" => (ServiceFlags::SCHED1, None),
-            "flag-2" => (ServiceFlags::SCHED2, None),
-            "flag-3" => (ServiceFlags::SCHED3, None),
-            "sh-fallback" => (ServiceFlags::SCHED1, Some("sh")),
-            "sh-port" => (ServiceFlags::SCHED2, Some("sh")),
-            "mh-fallback" => (ServiceFlags::SCHED1, Some("mh")),
-            "mh-port" => (ServiceFlags::SCHED2, Some("mh")),
+    for word in arg.split(|&b| b == b',').filter(|w| !w.is_empty()) {
+        let (bit, needs): (u32, Option<&[u8]>) = match word {
+            b"flag-1" => (ServiceFlags::SCHED1, None),
+            b"flag-2" => (ServiceFlags::SCHED2, None),
+            b"flag-3" => (ServiceFlags::SCHED3, None),
+            b"sh-fallback" => (ServiceFlags::SCHED1, Some(b"sh")),
+            b"sh-port" => (ServiceFlags::SCHED2, Some(b"sh")),
+            b"mh-fallback" => (ServiceFlags::SCHED1, Some(b"mh")),
+            b"mh-port" => (ServiceFlags::SCHED2, Some(b"mh")),
             _ => {
-                return Err(invalid(format!(
-                    "invalid scheduler flag `{word}'"
-                )));
+                return Err(invalid(Text::join(&[
+                    b"invalid scheduler flag `",
+                    word,
+                    b"'",
+                ])));
             }
         };
         flags |= bit;
         if needs.is_some_and(|s| s != sched) {
-            return Err(invalid(format!(
-                "incompatible scheduler flag `{word}'"
-            )));
+            return Err(invalid(Text::join(&[
+                b"incompatible scheduler flag `",
+                word,
+                b"'",
+            ])));
         }
     }
     Ok(flags)
@@ -431,13 +432,18 @@ mod tests {
 
     #[test]
     fn truncate_respects_limits() {
-        assert_eq!(truncate("abcdefghijklmnopqrstuvwxyz", 15).len(), 15);
-        assert_eq!(truncate("rr", 15), "rr");
-        assert_eq!(truncate("aaaaaaaaaaaaaaé", 15), "aaaaaaaaaaaaaa");
+        assert_eq!(truncate(b"abcdefghijklmnopqrstuvwxyz", 15).len(), 15);
+        assert_eq!(truncate(b"rr", 15), b"rr");
+        // strncpy counts bytes: a character may be cut in two.
+        assert_eq!(
+            truncate("aaaaaaaaaaaaaaé".as_bytes(), 15),
+            b"aaaaaaaaaaaaaa\xc3"
+        );
     }
 
     fn flags(sched: &str, arg: &str) -> Result<u32, String> {
-        parse_sched_flags(sched, arg).map_err(|e| e.to_string())
+        parse_sched_flags(sched.as_bytes(), arg.as_bytes())
+            .map_err(|e| e.to_string())
     }
 
     #[test]

@@ -96,24 +96,30 @@ pub fn version_text() -> &'static str {
     VERSION
 }
 
-/// `-h`: the whole help text for a program invoked as `argv0`.
-pub fn help_text(argv0: &str) -> String {
-    let mut text = String::with_capacity(4700);
-    text.push_str(VERSION);
-    text.push_str("Usage:\n");
+/// `-h`: the whole help text for a program invoked as `argv0` (whose
+/// bytes are printed as they are, UTF-8 or not).
+pub fn help_text(argv0: &(impl AsRef<[u8]> + ?Sized)) -> Vec<u8> {
+    let argv0 = argv0.as_ref();
+    let mut text = Vec::with_capacity(4700);
+    text.extend_from_slice(VERSION.as_bytes());
+    text.extend_from_slice(b"Usage:\n");
     for line in USAGE {
-        text.push_str("  ");
-        text.push_str(argv0);
-        text.push_str(line);
-        text.push('\n');
+        text.extend_from_slice(b"  ");
+        text.extend_from_slice(argv0);
+        text.extend_from_slice(line.as_bytes());
+        text.push(b'\n');
     }
-    text.push_str(DETAILS);
+    text.extend_from_slice(DETAILS.as_bytes());
     text
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn help_text(argv0: &str) -> String {
+        String::from_utf8(super::help_text(argv0)).unwrap()
+    }
 
     #[test]
     fn help_is_4645_bytes_for_plain_name() {

@@ -87,7 +87,7 @@ fn check(
         let present = given & col.bit() != 0;
         if !present {
             if cell == b'+' {
-                return Err(Error::Invalid(format!(
+                return Err(Error::invalid(format!(
                     "You need to supply the '{}' option for the '{}' {}",
                     col.name(),
                     what,
@@ -97,7 +97,7 @@ fn check(
             continue;
         }
         if cell == b'x' {
-            return Err(Error::Invalid(format!(
+            return Err(Error::invalid(format!(
                 "Illegal '{}' option with the '{}' {}",
                 col.name(),
                 what,
@@ -108,7 +108,7 @@ fn check(
             match first_exclusive {
                 None => first_exclusive = Some(col),
                 Some(earlier) => {
-                    return Err(Error::Invalid(format!(
+                    return Err(Error::invalid(format!(
                         "The option '{}' conflicts with the '{}' option in \
                          the '{}' {}",
                         col.name(),
@@ -129,7 +129,7 @@ mod tests {
 
     fn msg(r: Result<(), Error>) -> String {
         match r {
-            Err(Error::Invalid(m)) => m,
+            Err(Error::Invalid(m)) => m.to_string(),
             other => panic!("unexpected {other:?}"),
         }
     }

@@ -3,6 +3,9 @@
 //! then `--set` values, leftovers, scheduler flags, the matrix and the
 //! remaining checks, and finally the typed [`Command`].
 
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
+
 use super::beyond::Extras;
 use super::command::{ApplyRequest, Command, ListRequest, ListView, StatsView};
 use super::entry::{self, AF_INET6, CONN_F_DROUTE, CONN_F_TUNNEL, Entry};
@@ -10,6 +13,7 @@ use super::matrix;
 use super::scan::Scanner;
 use super::table::{Cmd, Column, Opt};
 use crate::Error;
+use crate::error::Text;
 use crate::model::{
     AddressFamily, DaemonConfig, DaemonState, Destination, ForwardMethod,
     Protocol, Service, ServiceFlags, ServiceKey, Timeouts, TunnelType,
@@ -17,10 +21,11 @@ use crate::model::{
 
 /// Parses one command line (`args` without argv[0]) as ipvsadm 1.31
 /// does, honouring `POSIXLY_CORRECT` / `POSIX_ME_HARDER` from the
-/// environment. No arguments at all means a full listing.
+/// environment. No arguments at all means a full listing. Arguments are
+/// bytes (`String`s will do): a message echoes them as they were given.
 pub fn parse_command_line(
-    argv0: &str,
-    args: &[String],
+    argv0: &(impl AsRef<[u8]> + ?Sized),
+    args: &[impl AsRef<[u8]>],
 ) -> Result<Command, Error> {
     let posix = std::env::var_os("POSIXLY_CORRECT").is_some()
         || std::env::var_os("POSIX_ME_HARDER").is_some();
@@ -29,22 +34,23 @@ pub fn parse_command_line(
 
 /// [`parse_command_line`] with the POSIX rule given explicitly.
 pub fn parse_with(
-    argv0: &str,
-    args: &[String],
+    argv0: &(impl AsRef<[u8]> + ?Sized),
+    args: &[impl AsRef<[u8]>],
     posix: bool,
 ) -> Result<Command, Error> {
     if args.is_empty() {
         return Ok(Command::List(ListRequest::default()));
     }
-    let try_help = || Error::TryHelp(argv0.to_string());
-    let mut scan = Scanner::new(args, posix);
+    let try_help = || Error::TryHelp(argv0.as_ref().into());
+    let args: Vec<&[u8]> = args.iter().map(AsRef::as_ref).collect();
+    let mut scan = Scanner::new(&args, posix);
     // `--netns` (not in ipvsadm) may come before the command; alone, it
     // means the full listing, as a bare `ipvsadm` does.
     let mut leading = Extras::default();
     let (first, value) = loop {
         match scan.next_opt() {
             Ok(Some((spec, value))) if spec.opt == Opt::Netns => {
-                leading.take(spec.opt, value.as_deref().unwrap_or(""))?;
+                leading.take(spec.opt, value.as_deref().unwrap_or(b""))?;
             }
             Ok(Some(found)) => break found,
             Ok(None)
@@ -85,17 +91,18 @@ pub fn parse_with(
                     spec.opt,
                     Opt::Command(_) | Opt::Help | Opt::Version
                 ) {
-                    return Err(Error::Invalid(format!(
-                        "invalid option `{}'",
-                        scan.bad_option()
-                    )));
+                    return Err(Error::Invalid(Text::join(&[
+                        b"invalid option `",
+                        scan.bad_option(),
+                        b"'",
+                    ])));
                 }
                 entry.apply(spec, value)?;
             }
             Err(e) => {
                 return Err(Error::BadOption {
-                    arg: scan.bad_option().to_string(),
-                    reason: e.reason().to_string(),
+                    arg: scan.bad_option().into(),
+                    reason: e.reason(),
                 });
             }
         }
@@ -115,7 +122,10 @@ pub fn parse_with(
         };
     }
     if let Some(extra) = leftovers.next() {
-        return Err(Error::Invalid(format!("unexpected argument {extra}")));
+        return Err(Error::Invalid(Text::join(&[
+            b"unexpected argument ",
+            extra,
+        ])));
     }
     if !entry.sched_flags_arg.is_empty() {
         let bits = entry::parse_sched_flags(
@@ -131,13 +141,13 @@ pub fn parse_with(
 }
 
 fn invalid(message: &str) -> Error {
-    Error::Invalid(message.to_string())
+    Error::Invalid(message.into())
 }
 
-fn daemon_state(value: Option<&str>) -> Option<DaemonState> {
+fn daemon_state(value: Option<&[u8]>) -> Option<DaemonState> {
     match value {
-        Some("master") => Some(DaemonState::Master),
-        Some("backup") => Some(DaemonState::Backup),
+        Some(b"master") => Some(DaemonState::Master),
+        Some(b"backup") => Some(DaemonState::Backup),
         _ => None,
     }
 }
@@ -164,11 +174,11 @@ fn validate(entry: &mut Entry) -> Result<(), Error> {
             ));
         }
         if svc.sched_name.is_empty() {
-            svc.sched_name = "wlc".to_string();
+            svc.sched_name = b"wlc".to_vec();
         }
     }
     if cmd == Cmd::StartDaemon && entry.daemon.mcast_ifn.is_empty() {
-        entry.daemon.mcast_ifn = "eth0".to_string();
+        entry.daemon.mcast_ifn = b"eth0".to_vec();
     }
     let method = entry.dest.conn_flags & 7;
     if matches!(cmd, Cmd::AddServer | Cmd::EditServer) {
@@ -232,12 +242,26 @@ fn service_key(entry: &Entry) -> ServiceKey {
 fn service(entry: &Entry) -> Service {
     let svc = &entry.svc;
     let mut service = Service::new(service_key(entry));
-    service.scheduler = svc.sched_name.clone();
+    service.scheduler = model_text(&svc.sched_name);
     service.flags = ServiceFlags(svc.flags);
     service.timeout = svc.timeout;
     service.netmask = svc.netmask;
-    service.pe_name = (!svc.pe_name.is_empty()).then(|| svc.pe_name.clone());
+    service.pe_name =
+        (!svc.pe_name.is_empty()).then(|| model_text(&svc.pe_name));
     service
+}
+
+/// A scheduler or persistence engine name as the model holds it (text).
+/// The kernel knows none whose name is not UTF-8 and refuses such a name
+/// by its length (more than 15 bytes) or as unknown, so each byte that is
+/// not UTF-8 becomes one `?`: the kernel answers as it would to the bytes.
+fn model_text(name: &[u8]) -> String {
+    let mut text = String::with_capacity(name.len());
+    for chunk in name.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.extend(chunk.invalid().iter().map(|_| '?'));
+    }
+    text
 }
 
 /// The complete real-server structure ipvsadm would send.
@@ -345,7 +369,7 @@ fn build(entry: &Entry, timeouts: Timeouts) -> Command {
         },
         Cmd::Zero => Command::Zero(zero_target(entry)),
         Cmd::Apply => Command::Apply(ApplyRequest {
-            file: entry.extras.apply_file.clone(),
+            file: OsString::from_vec(entry.extras.apply_file.clone()).into(),
             dry_run: entry.extras.dry_run,
             atomic: entry.extras.atomic,
         }),

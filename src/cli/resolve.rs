@@ -4,6 +4,12 @@
 
 use std::ffi::{CString, c_char, c_int, c_void};
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::Mutex;
+
+/// `gethostbyname` and `getservbyname` answer in one static buffer each:
+/// a lookup holds this from the call until its answer is read, so that
+/// threads (the unit tests run in several) cannot overwrite each other's.
+static LOOKUP: Mutex<()> = Mutex::new(());
 
 unsafe extern "C" {
     fn gethostbyname(name: *const c_char) -> *mut libc::hostent;
@@ -11,8 +17,9 @@ unsafe extern "C" {
 }
 
 /// ipvsadm's `host_to_addr`: the first IPv4 address of a host name.
-pub fn host_to_ipv4(name: &str) -> Option<Ipv4Addr> {
+pub fn host_to_ipv4(name: &[u8]) -> Option<Ipv4Addr> {
     let name = CString::new(name).ok()?;
+    let _lookup = LOOKUP.lock().unwrap_or_else(|e| e.into_inner());
     // SAFETY: `name` is a valid NUL-terminated string that outlives the
     // call; the returned pointer is either null or points to glibc's
     // static hostent, which we only read before any further lookup.
@@ -47,9 +54,10 @@ pub fn host_to_ipv4(name: &str) -> Option<Ipv4Addr> {
 
 /// ipvsadm's `service_to_port` for one protocol name (`"tcp"`, `"udp"`,
 /// `"sctp"`).
-pub fn service_port(name: &str, proto: &str) -> Option<u16> {
+pub fn service_port(name: &[u8], proto: &str) -> Option<u16> {
     let name = CString::new(name).ok()?;
     let proto = CString::new(proto).ok()?;
+    let _lookup = LOOKUP.lock().unwrap_or_else(|e| e.into_inner());
     // SAFETY: both strings are valid and NUL-terminated for the call; the
     // result is null or glibc's static servent, read immediately.
     let entry = unsafe { libc::getservbyname(name.as_ptr(), proto.as_ptr()) };
@@ -62,7 +70,7 @@ pub fn service_port(name: &str, proto: &str) -> Option<u16> {
     Some(u16::from_be(port as u16))
 }
 
-fn pton<const N: usize>(af: c_int, text: &str) -> Option<[u8; N]> {
+fn pton<const N: usize>(af: c_int, text: &[u8]) -> Option<[u8; N]> {
     let text = CString::new(text).ok()?;
     let mut buf = [0u8; N];
     // SAFETY: `text` is NUL-terminated and `buf` is large enough for the
@@ -74,12 +82,12 @@ fn pton<const N: usize>(af: c_int, text: &str) -> Option<[u8; N]> {
 }
 
 /// `inet_pton(AF_INET6, ...)`.
-pub fn parse_ipv6(text: &str) -> Option<Ipv6Addr> {
+pub fn parse_ipv6(text: &[u8]) -> Option<Ipv6Addr> {
     pton::<16>(libc::AF_INET6, text).map(Ipv6Addr::from)
 }
 
 /// `inet_pton(AF_INET, ...)`: strict dotted quad.
-pub fn parse_ipv4_strict(text: &str) -> Option<Ipv4Addr> {
+pub fn parse_ipv4_strict(text: &[u8]) -> Option<Ipv4Addr> {
     pton::<4>(libc::AF_INET, text).map(Ipv4Addr::from)
 }
 
@@ -89,23 +97,23 @@ mod tests {
 
     #[test]
     fn numeric_hosts_resolve() {
-        assert_eq!(host_to_ipv4("127.0.0.1"), Some(Ipv4Addr::LOCALHOST));
-        assert_eq!(host_to_ipv4("localhost"), Some(Ipv4Addr::LOCALHOST));
+        assert_eq!(host_to_ipv4(b"127.0.0.1"), Some(Ipv4Addr::LOCALHOST));
+        assert_eq!(host_to_ipv4(b"localhost"), Some(Ipv4Addr::LOCALHOST));
     }
 
     #[test]
     fn services_resolve_by_protocol() {
-        assert_eq!(service_port("http", "tcp"), Some(80));
-        assert_eq!(service_port("domain", "udp"), Some(53));
-        assert_eq!(service_port("no-such-service-x", "tcp"), None);
+        assert_eq!(service_port(b"http", "tcp"), Some(80));
+        assert_eq!(service_port(b"domain", "udp"), Some(53));
+        assert_eq!(service_port(b"no-such-service-x", "tcp"), None);
     }
 
     #[test]
     fn inet_pton_is_strict() {
-        assert!(parse_ipv4_strict("224.0.0.1").is_some());
-        assert!(parse_ipv4_strict("224.1").is_none());
-        assert!(parse_ipv6("ff02::1").is_some());
-        assert!(parse_ipv6("ff02::1x").is_none());
-        assert!(parse_ipv6("::ffff:1.2.3.4").is_some());
+        assert!(parse_ipv4_strict(b"224.0.0.1").is_some());
+        assert!(parse_ipv4_strict(b"224.1").is_none());
+        assert!(parse_ipv6(b"ff02::1").is_some());
+        assert!(parse_ipv6(b"ff02::1x").is_none());
+        assert!(parse_ipv6(b"::ffff:1.2.3.4").is_some());
     }
 }

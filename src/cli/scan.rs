@@ -28,9 +28,11 @@ impl ScanError {
     }
 }
 
-/// Scanning state over one argument vector (without argv[0]).
+/// Scanning state over one argument vector (without argv[0]). Arguments
+/// are bytes, as the C library hands them over: nothing here needs them
+/// to be UTF-8.
 pub struct Scanner<'a> {
-    args: &'a [String],
+    args: &'a [&'a [u8]],
     /// Index of the next element to look at (popt's `os->next`).
     next: usize,
     /// Pending short options: element index and byte offset.
@@ -41,11 +43,14 @@ pub struct Scanner<'a> {
     posix: bool,
     /// Elements taken by a `!#:+` substitution.
     taken: Vec<bool>,
-    leftovers: Vec<String>,
+    leftovers: Vec<&'a [u8]>,
 }
 
+/// popt's next-argument mark in a value.
+const MARK: &[u8] = b"!#:+";
+
 impl<'a> Scanner<'a> {
-    pub fn new(args: &'a [String], posix: bool) -> Self {
+    pub fn new(args: &'a [&'a [u8]], posix: bool) -> Self {
         Scanner {
             args,
             next: 0,
@@ -59,15 +64,15 @@ impl<'a> Scanner<'a> {
 
     /// The argv element popt blames for the last option or error
     /// (`poptBadOption`): the last element consumed.
-    pub fn bad_option(&self) -> &str {
+    pub fn bad_option(&self) -> &'a [u8] {
         match self.next.checked_sub(1).and_then(|i| self.args.get(i)) {
             Some(s) => s,
-            None => "",
+            None => b"",
         }
     }
 
     /// Plain arguments seen so far, in order.
-    pub fn leftovers(&self) -> &[String] {
+    pub fn leftovers(&self) -> &[&'a [u8]] {
         &self.leftovers
     }
 
@@ -76,12 +81,12 @@ impl<'a> Scanner<'a> {
     #[allow(clippy::type_complexity)]
     pub fn next_opt(
         &mut self,
-    ) -> Result<Option<(&'static OptSpec, Option<String>)>, ScanError> {
+    ) -> Result<Option<(&'static OptSpec, Option<Vec<u8>>)>, ScanError> {
         loop {
-            let mut long_value: Option<&'a str> = None;
+            let mut long_value: Option<&'a [u8]> = None;
             let found: &'static OptSpec;
             if self.cluster.is_none() {
-                let Some(element) = self.args.get(self.next) else {
+                let Some(&element) = self.args.get(self.next) else {
                     return Ok(None);
                 };
                 let index = self.next;
@@ -90,26 +95,31 @@ impl<'a> Scanner<'a> {
                     continue;
                 }
                 if self.rest_leftover
-                    || !element.starts_with('-')
-                    || element == "-"
+                    || !element.starts_with(b"-")
+                    || element == b"-"
                 {
                     if self.posix {
                         self.rest_leftover = true;
                     }
-                    self.leftovers.push(element.clone());
+                    self.leftovers.push(element);
                     continue;
                 }
-                if element == "--" {
+                if element == b"--" {
                     self.rest_leftover = true;
                     continue;
                 }
-                match element.strip_prefix("--") {
+                match element.strip_prefix(b"--") {
                     Some(body) => {
-                        let (name, value) = match body.split_once('=') {
-                            Some((n, v)) => (n, Some(v)),
+                        let (name, value) = match body
+                            .iter()
+                            .position(|&b| b == b'=')
+                        {
+                            Some(eq) => (&body[..eq], Some(&body[eq + 1..])),
                             None => (body, None),
                         };
-                        found = table::find_long(name)
+                        found = std::str::from_utf8(name)
+                            .ok()
+                            .and_then(table::find_long)
                             .ok_or(ScanError::UnknownOption)?;
                         long_value = value;
                     }
@@ -132,7 +142,7 @@ impl<'a> Scanner<'a> {
         let Some((index, offset)) = self.cluster.take() else {
             return Err(ScanError::UnknownOption);
         };
-        let bytes = self.args[index].as_bytes();
+        let bytes = self.args[index];
         let c = bytes.get(offset).copied().unwrap_or(0);
         let found = table::find_short(c).ok_or(ScanError::UnknownOption)?;
         if offset + 1 < bytes.len() {
@@ -144,33 +154,33 @@ impl<'a> Scanner<'a> {
     fn value_for(
         &mut self,
         found: &'static OptSpec,
-        long_value: Option<&'a str>,
-    ) -> Result<(&'static OptSpec, Option<String>), ScanError> {
+        long_value: Option<&'a [u8]>,
+    ) -> Result<(&'static OptSpec, Option<Vec<u8>>), ScanError> {
         if found.arg == ArgKind::None {
             let attached_eq = self
                 .cluster
-                .is_some_and(|(i, o)| self.args[i].as_bytes()[o] == b'=');
+                .is_some_and(|(i, o)| self.args[i].get(o) == Some(&b'='));
             if long_value.is_some() || attached_eq {
                 return Err(ScanError::UnwantedArgument);
             }
             return Ok((found, None));
         }
-        let raw: Option<&'a str> = if let Some(v) = long_value {
+        let raw: Option<&'a [u8]> = if let Some(v) = long_value {
             Some(v)
         } else if let Some((index, offset)) = self.cluster.take() {
             let rest = &self.args[index][offset..];
-            Some(rest.strip_prefix('=').unwrap_or(rest))
+            Some(rest.strip_prefix(b"=").unwrap_or(rest))
         } else {
             match self.args.get(self.next) {
                 None if found.arg == ArgKind::Optional => None,
                 None => return Err(ScanError::MissingArgument),
                 Some(next)
                     if found.arg == ArgKind::Optional
-                        && next.starts_with('-') =>
+                        && next.starts_with(b"-") =>
                 {
                     None
                 }
-                Some(next) => {
+                Some(&next) => {
                     self.next += 1;
                     Some(next)
                 }
@@ -184,36 +194,34 @@ impl<'a> Scanner<'a> {
     /// skipped by the scan. Without such an argument the text stays as
     /// it is (popt 1.19 loops forever when elements remain but none is
     /// plain; we keep the text instead).
-    fn expand(&mut self, value: &str) -> String {
-        const MARK: &str = "!#:+";
-        if !value.contains(MARK) {
-            return value.to_string();
-        }
-        let mut out = String::with_capacity(value.len());
-        let mut substitute: Option<&'a str> = None;
+    fn expand(&mut self, value: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(value.len());
+        let mut substitute: Option<&'a [u8]> = None;
         let mut rest = value;
-        while let Some(pos) = rest.find(MARK) {
-            out.push_str(&rest[..pos]);
+        while let Some(pos) = find_mark(rest) {
+            out.extend_from_slice(&rest[..pos]);
             if substitute.is_none() {
                 substitute = self.take_next_plain();
             }
-            match substitute {
-                Some(s) => out.push_str(s),
-                None => out.push_str(MARK),
-            }
+            out.extend_from_slice(substitute.unwrap_or(MARK));
             rest = &rest[pos + MARK.len()..];
         }
-        out.push_str(rest);
+        out.extend_from_slice(rest);
         out
     }
 
-    fn take_next_plain(&mut self) -> Option<&'a str> {
+    fn take_next_plain(&mut self) -> Option<&'a [u8]> {
         let args = self.args;
         let index = (self.next..args.len())
-            .find(|&i| !self.taken[i] && !args[i].starts_with('-'))?;
+            .find(|&i| !self.taken[i] && !args[i].starts_with(b"-"))?;
         self.taken[index] = true;
-        Some(&args[index])
+        Some(args[index])
     }
+}
+
+/// Where the first `!#:+` starts.
+fn find_mark(value: &[u8]) -> Option<usize> {
+    value.windows(MARK.len()).position(|w| w == MARK)
 }
 
 #[cfg(test)]
@@ -221,8 +229,8 @@ mod tests {
     use super::*;
     use crate::cli::table::Opt;
 
-    fn args(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
+    fn args<'a>(v: &[&'a str]) -> Vec<&'a [u8]> {
+        v.iter().map(|s| s.as_bytes()).collect()
     }
 
     /// All options with values, stopping at the first error.
@@ -232,7 +240,10 @@ mod tests {
         let mut out = Vec::new();
         loop {
             match s.next_opt() {
-                Ok(Some((spec, val))) => out.push((spec.opt, val)),
+                Ok(Some((spec, val))) => out.push((
+                    spec.opt,
+                    val.map(|v| String::from_utf8_lossy(&v).into_owned()),
+                )),
                 Ok(None) => return (out, None),
                 Err(e) => return (out, Some(e)),
             }
@@ -318,7 +329,7 @@ mod tests {
         let mut s = Scanner::new(&a, false);
         let _ = s.next_opt();
         let _ = s.next_opt();
-        assert_eq!(s.bad_option(), "master");
+        assert_eq!(s.bad_option(), b"master");
     }
 
     #[test]
@@ -328,5 +339,20 @@ mod tests {
         assert_eq!(opts.len(), 2);
         let (opts, _) = scan(&["-s", "r!#:+"]);
         assert_eq!(opts[0].1.as_deref(), Some("r!#:+"));
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_pass_through() {
+        let a: Vec<&[u8]> = vec![b"-s", b"r\xff!#:+", b"\xfe", b"--\xff=1"];
+        let mut s = Scanner::new(&a, false);
+        let (_, value) = s.next_opt().unwrap().unwrap();
+        assert_eq!(value.as_deref(), Some(&b"r\xff\xfe"[..]));
+        assert_eq!(s.next_opt().unwrap_err(), ScanError::UnknownOption);
+        assert_eq!(s.bad_option(), b"--\xff=1");
+        let a: Vec<&[u8]> = vec![b"-L\xff"];
+        let mut s = Scanner::new(&a, false);
+        assert!(s.next_opt().is_ok());
+        assert_eq!(s.next_opt().unwrap_err(), ScanError::UnknownOption);
+        assert_eq!(s.bad_option(), b"-L\xff");
     }
 }

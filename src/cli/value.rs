@@ -1,5 +1,6 @@
 //! Number and address-text parsing with the C library semantics ipvsadm
-//! relies on: `strtol` over a whole string, `atoi`, and `inet_aton`.
+//! relies on: `strtol` over a whole string, `atoi`, and `inet_aton`, all
+//! over bytes, as C sees its strings.
 
 use std::net::Ipv4Addr;
 
@@ -18,8 +19,7 @@ struct Strtol {
     end: usize,
 }
 
-fn strtol(s: &str) -> Strtol {
-    let b = s.as_bytes();
+fn strtol(b: &[u8]) -> Strtol {
     let mut i = 0;
     while i < b.len() && is_c_space(b[i]) {
         i += 1;
@@ -78,25 +78,25 @@ fn strtol(s: &str) -> Strtol {
 
 /// strtol over the whole string: `None` for an empty string, no digits,
 /// trailing characters or overflow.
-pub fn strtol_whole(s: &str) -> Option<i64> {
+pub fn strtol_whole(s: &[u8]) -> Option<i64> {
     let r = strtol(s);
     (r.end != 0 && r.end == s.len() && !r.overflow).then_some(r.value)
 }
 
 /// ipvsadm's `string_to_number`: a whole-string base-10 number in
 /// `min..=max`.
-pub fn number_in(s: &str, min: i64, max: i64) -> Option<i64> {
+pub fn number_in(s: &[u8], min: i64, max: i64) -> Option<i64> {
     strtol_whole(s).filter(|n| (min..=max).contains(n))
 }
 
 /// glibc `atoi`: `(int) strtol(s, NULL, 10)`, garbage after the digits
 /// ignored, 0 when there are none.
-pub fn atoi(s: &str) -> i32 {
+pub fn atoi(s: &[u8]) -> i32 {
     strtol(s).value as i32
 }
 
 /// ipvsadm's `parse_fwmark`: 1..=4294967295, whole string.
-pub fn fwmark(s: &str) -> Option<u32> {
+pub fn fwmark(s: &[u8]) -> Option<u32> {
     let n = strtol_whole(s)?;
     u32::try_from(n).ok().filter(|&m| m != 0)
 }
@@ -104,8 +104,7 @@ pub fn fwmark(s: &str) -> Option<u32> {
 /// glibc `inet_aton`: one to four parts, each decimal, octal (leading 0)
 /// or hex (`0x`); the last part fills the remaining bytes. Anything after
 /// a whitespace character is ignored.
-pub fn inet_aton(s: &str) -> Option<Ipv4Addr> {
-    let b = s.as_bytes();
+pub fn inet_aton(b: &[u8]) -> Option<Ipv4Addr> {
     let mut parts: Vec<u32> = Vec::with_capacity(4);
     let mut i = 0;
     let last = loop {
@@ -177,60 +176,60 @@ mod tests {
 
     #[test]
     fn strtol_accepts_space_and_sign() {
-        assert_eq!(strtol_whole(" +3"), Some(3));
-        assert_eq!(strtol_whole("0080"), Some(80));
-        assert_eq!(strtol_whole("-7"), Some(-7));
+        assert_eq!(strtol_whole(b" +3"), Some(3));
+        assert_eq!(strtol_whole(b"0080"), Some(80));
+        assert_eq!(strtol_whole(b"-7"), Some(-7));
     }
 
     #[test]
     fn strtol_rejects_garbage_empty_and_overflow() {
-        assert_eq!(strtol_whole(""), None);
-        assert_eq!(strtol_whole(" "), None);
-        assert_eq!(strtol_whole("+"), None);
-        assert_eq!(strtol_whole("5 "), None);
-        assert_eq!(strtol_whole("5x"), None);
-        assert_eq!(strtol_whole("99999999999999999999"), None);
-        assert_eq!(strtol_whole("9223372036854775807"), Some(i64::MAX));
+        assert_eq!(strtol_whole(b""), None);
+        assert_eq!(strtol_whole(b" "), None);
+        assert_eq!(strtol_whole(b"+"), None);
+        assert_eq!(strtol_whole(b"5 "), None);
+        assert_eq!(strtol_whole(b"5x"), None);
+        assert_eq!(strtol_whole(b"99999999999999999999"), None);
+        assert_eq!(strtol_whole(b"9223372036854775807"), Some(i64::MAX));
     }
 
     /// Found by the `cli_parse` fuzzer: a part too long for 64 bits
     /// overflowed instead of being refused, as strtoul's ERANGE is.
     #[test]
     fn inet_aton_refuses_a_part_beyond_64_bits() {
-        assert_eq!(inet_aton("188888888888888888888888888888.2.3"), None);
-        assert_eq!(inet_aton("99999999999999999999999"), None);
-        assert_eq!(inet_aton("0xffffffffffffffffffff"), None);
+        assert_eq!(inet_aton(b"188888888888888888888888888888.2.3"), None);
+        assert_eq!(inet_aton(b"99999999999999999999999"), None);
+        assert_eq!(inet_aton(b"0xffffffffffffffffffff"), None);
     }
 
     #[test]
     fn ranges() {
-        assert_eq!(number_in("65535", 0, 65535), Some(65535));
-        assert_eq!(number_in("65536", 0, 65535), None);
-        assert_eq!(number_in("-1", 0, 5), None);
+        assert_eq!(number_in(b"65535", 0, 65535), Some(65535));
+        assert_eq!(number_in(b"65536", 0, 65535), None);
+        assert_eq!(number_in(b"-1", 0, 5), None);
     }
 
     #[test]
     fn atoi_like_glibc() {
-        assert_eq!(atoi("64x"), 64);
-        assert_eq!(atoi(" -5"), -5);
-        assert_eq!(atoi("abc"), 0);
-        assert_eq!(atoi("4294967297"), 1);
-        assert_eq!(atoi("99999999999999999999"), -1);
+        assert_eq!(atoi(b"64x"), 64);
+        assert_eq!(atoi(b" -5"), -5);
+        assert_eq!(atoi(b"abc"), 0);
+        assert_eq!(atoi(b"4294967297"), 1);
+        assert_eq!(atoi(b"99999999999999999999"), -1);
     }
 
     #[test]
     fn fwmark_range() {
-        assert_eq!(fwmark("4294967295"), Some(u32::MAX));
-        assert_eq!(fwmark("4294967296"), None);
-        assert_eq!(fwmark("0"), None);
-        assert_eq!(fwmark("-1"), None);
-        assert_eq!(fwmark("0x10"), None);
-        assert_eq!(fwmark(" +16"), Some(16));
+        assert_eq!(fwmark(b"4294967295"), Some(u32::MAX));
+        assert_eq!(fwmark(b"4294967296"), None);
+        assert_eq!(fwmark(b"0"), None);
+        assert_eq!(fwmark(b"-1"), None);
+        assert_eq!(fwmark(b"0x10"), None);
+        assert_eq!(fwmark(b" +16"), Some(16));
     }
 
     #[test]
     fn inet_aton_forms() {
-        let a = |s| inet_aton(s).map(|a| a.to_string());
+        let a = |s: &str| inet_aton(s.as_bytes()).map(|a| a.to_string());
         assert_eq!(a("10.1").as_deref(), Some("10.0.0.1"));
         assert_eq!(a("1.2.3").as_deref(), Some("1.2.0.3"));
         assert_eq!(a("0x0a000001").as_deref(), Some("10.0.0.1"));

@@ -5,6 +5,7 @@
 
 use std::fs::File;
 use std::io::{self, BufReader};
+use std::path::Path;
 
 use super::Streams;
 use super::desired::{self, bad_input};
@@ -15,7 +16,7 @@ use crate::error::Result;
 
 /// Runs `--apply`; the status is 0 when every change was made.
 pub(super) fn apply(
-    argv0: &str,
+    argv0: &[u8],
     client: &mut Client,
     req: &ApplyRequest,
     streams: &mut Streams,
@@ -32,18 +33,19 @@ pub(super) fn apply(
     Ok(execute(client, &changes, &current, req.atomic, streams))
 }
 
-fn read_desired(argv0: &str, file: &str) -> Result<Table> {
-    if file == "-" {
+fn read_desired(argv0: &[u8], path: &Path) -> Result<Table> {
+    if path == Path::new("-") {
         let stdin = io::stdin();
         return desired::read(argv0, "stdin", &mut stdin.lock());
     }
-    let f = File::open(file).map_err(|e| {
+    let file = path.to_string_lossy();
+    let f = File::open(path).map_err(|e| {
         bad_input(format!(
             "cannot open {file}: {}",
             crate::error::strerror(e.raw_os_error().unwrap_or(libc::EINVAL))
         ))
     })?;
-    desired::read(argv0, file, &mut BufReader::new(f))
+    desired::read(argv0, &file, &mut BufReader::new(f))
 }
 
 /// The kernel's table, services and real servers in kernel order.

@@ -16,7 +16,11 @@ pub fn bad_input(message: String) -> Error {
 
 /// Reads the desired table from `input`; `name` is used in messages.
 /// A document whose first non-blank byte is `{` is JSON.
-pub fn read(argv0: &str, name: &str, input: &mut dyn BufRead) -> Result<Table> {
+pub fn read(
+    argv0: &[u8],
+    name: &str,
+    input: &mut dyn BufRead,
+) -> Result<Table> {
     let mut text = Vec::new();
     input.read_to_end(&mut text)?;
     let first = text.iter().find(|b| !b.is_ascii_whitespace());
@@ -29,7 +33,7 @@ pub fn read(argv0: &str, name: &str, input: &mut dyn BufRead) -> Result<Table> {
 /// Restore-format lines: only `-A` and `-a`, each real server after the
 /// `-A` of its service, nothing twice.
 fn read_rules(
-    argv0: &str,
+    argv0: &[u8],
     name: &str,
     input: &mut dyn BufRead,
 ) -> Result<Table> {
@@ -90,7 +94,7 @@ mod tests {
     use super::*;
 
     fn rules(text: &str) -> Result<Table> {
-        read("ipvsadm", "t", &mut text.as_bytes())
+        read(b"ipvsadm", "t", &mut text.as_bytes())
     }
 
     fn message(text: &str) -> String {

@@ -16,9 +16,8 @@ pub(super) fn list(
 ) -> Result<()> {
     match req.view {
         ListView::Connections => {
-            return Err(Error::Invalid(
-                "--format table does not list connections (text or json)"
-                    .to_string(),
+            return Err(Error::invalid(
+                "--format table does not list connections (text or json)",
             ));
         }
         ListView::Timeouts => {

@@ -28,7 +28,7 @@ pub struct Streams<'a> {
 
 /// Run ipvsadm with `args` (without argv[0]) and return its exit status.
 /// Messages go to `err`, listings to `out`, as ipvsadm writes them.
-pub fn run(argv0: &str, args: &[String], streams: &mut Streams) -> u8 {
+pub fn run(argv0: &[u8], args: &[Vec<u8>], streams: &mut Streams) -> u8 {
     let status = match run_inner(argv0, args, streams) {
         Ok(status) => status,
         Err(e) => {
@@ -40,17 +40,21 @@ pub fn run(argv0: &str, args: &[String], streams: &mut Streams) -> u8 {
     status
 }
 
-/// Print an error the way ipvsadm does: its message and a newline.
+/// Print an error the way ipvsadm does: its message (with the bytes it
+/// echoes as given) and a newline, in one write.
 pub(crate) fn report(streams: &mut Streams, e: &Error) {
     let _ = streams.out.flush();
     if e.has_message() {
-        let _ = writeln!(streams.err, "{e}");
+        let mut line = Vec::new();
+        let _ = e.write_message(&mut line);
+        line.push(b'\n');
+        let _ = streams.err.write_all(&line);
     }
 }
 
 fn run_inner(
-    argv0: &str,
-    args: &[String],
+    argv0: &[u8],
+    args: &[Vec<u8>],
     streams: &mut Streams,
 ) -> Result<u8> {
     // `--netns` first: the whole process moves before any socket exists.
@@ -119,7 +123,7 @@ pub(crate) fn classify(command: Command) -> Action {
 
 /// Execute one parsed command (not `-R`).
 pub(crate) fn execute(
-    argv0: &str,
+    argv0: &[u8],
     client: &mut Client,
     command: Command,
     streams: &mut Streams,
@@ -131,13 +135,13 @@ pub(crate) fn execute(
             list::save(client, numeric, streams)
         }
         Action::Other(Command::Help) => {
-            write_all(streams, cli::help_text(argv0).as_bytes())
+            write_all(streams, &cli::help_text(argv0))
         }
         Action::Other(Command::Version) => {
             write_all(streams, cli::version_text().as_bytes())
         }
         // -R inside -R: ipvsadm refuses nesting with its hint.
-        Action::Other(_) => Err(Error::TryHelp(argv0.to_string())),
+        Action::Other(_) => Err(Error::TryHelp(argv0.into())),
     }
 }
 

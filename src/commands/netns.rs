@@ -2,8 +2,11 @@
 //! namespace before IPVS is reached, as `ip netns exec` would, but without
 //! a second process. The caller's own namespace is never changed.
 
+use std::ffi::OsStr;
 use std::fs::File;
 use std::os::fd::AsRawFd;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -13,11 +16,12 @@ const NETNS_RUN_DIR: &str = "/run/netns";
 /// The namespace file for a `--netns` value: a value with a `/` is a path
 /// (`/proc/PID/ns/net`, a container runtime's file), anything else a name
 /// under `/run/netns`.
-pub fn namespace_path(value: &str) -> String {
-    if value.contains('/') {
-        value.to_string()
+pub fn namespace_path(value: &[u8]) -> PathBuf {
+    let value = Path::new(OsStr::from_bytes(value));
+    if value.as_os_str().as_bytes().contains(&b'/') {
+        value.to_path_buf()
     } else {
-        format!("{NETNS_RUN_DIR}/{value}")
+        Path::new(NETNS_RUN_DIR).join(value)
     }
 }
 
@@ -25,11 +29,12 @@ pub fn namespace_path(value: &str) -> String {
 /// is single-threaded and before any socket is opened: `setns` moves the
 /// calling thread, which is then the whole process, and `/proc/net` (which
 /// follows the thread) shows the new namespace.
-pub fn enter(value: &str) -> Result<()> {
+pub fn enter(value: &[u8]) -> Result<()> {
     let path = namespace_path(value);
     let fail = |e: std::io::Error| Error::Message {
         message: format!(
-            "cannot enter network namespace {path}: {}",
+            "cannot enter network namespace {}: {}",
+            path.display(),
             crate::error::strerror(e.raw_os_error().unwrap_or(libc::EINVAL))
         ),
         status: 2,
@@ -46,18 +51,22 @@ pub fn enter(value: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::ffi::OsStringExt;
+
     use super::*;
 
     #[test]
     fn names_and_paths() {
-        assert_eq!(namespace_path("lb"), "/run/netns/lb");
-        assert_eq!(namespace_path("/proc/1/ns/net"), "/proc/1/ns/net");
-        assert_eq!(namespace_path("./x"), "./x");
+        let path = |v: &[u8]| namespace_path(v).into_os_string().into_vec();
+        assert_eq!(path(b"lb"), b"/run/netns/lb");
+        assert_eq!(path(b"/proc/1/ns/net"), b"/proc/1/ns/net");
+        assert_eq!(path(b"./x"), b"./x");
+        assert_eq!(path(b"n\xff"), b"/run/netns/n\xff");
     }
 
     #[test]
     fn a_missing_namespace_is_a_clear_error() {
-        let e = enter("no-such-namespace-for-ipvsadm-tests").unwrap_err();
+        let e = enter(b"no-such-namespace-for-ipvsadm-tests").unwrap_err();
         assert_eq!(e.exit_status(), 2);
         assert_eq!(
             e.to_string(),
@@ -69,7 +78,7 @@ mod tests {
 
     #[test]
     fn a_file_that_is_no_namespace_is_refused() {
-        let e = enter("/dev/null").unwrap_err();
+        let e = enter(b"/dev/null").unwrap_err();
         assert_eq!(
             e.to_string(),
             "cannot enter network namespace /dev/null: Invalid argument"

@@ -17,7 +17,7 @@ const BATCH: usize = 512;
 
 /// Restore from stdin. The status is that of the last executed line.
 pub(super) fn restore(
-    argv0: &str,
+    argv0: &[u8],
     client: &mut Client,
     streams: &mut Streams,
 ) -> Result<u8> {
@@ -27,7 +27,7 @@ pub(super) fn restore(
 
 /// Restore from any line source.
 pub fn restore_from(
-    argv0: &str,
+    argv0: &[u8],
     client: &mut Client,
     input: &mut dyn BufRead,
     streams: &mut Streams,
@@ -52,7 +52,7 @@ pub fn restore_from(
             // The namespace is chosen once, on the command line.
             match cli::netns_option(&tokens) {
                 Some(_) => Err(Error::Invalid(
-                    "--netns cannot be used in restore input".to_string(),
+                    "--netns cannot be used in restore input".into(),
                 )),
                 None => Ok(c),
             }
@@ -141,7 +141,7 @@ pub struct LineReader<R> {
 }
 
 /// Most bytes the tokens of one line may take (each token counts its
-/// length plus the size of a `String`). ipvsadm's arrays are unbounded; no
+/// length plus the size of a `Vec`). ipvsadm's arrays are unbounded; no
 /// meaningful command line comes near this.
 pub const MAX_LINE: usize = 1 << 20;
 
@@ -165,7 +165,7 @@ impl<R: BufRead> LineReader<R> {
 
     /// The next line's tokens; `None` at the end of input. A line too long
     /// to hold is an [`Error::Invalid`].
-    pub fn next_line(&mut self) -> Result<Option<Vec<String>>> {
+    pub fn next_line(&mut self) -> Result<Option<Vec<Vec<u8>>>> {
         let mut tokens = Vec::new();
         let mut kept = 0usize;
         let mut too_long = false;
@@ -190,15 +190,15 @@ impl<R: BufRead> LineReader<R> {
                 self.read_token()?
             };
             let text = c_string(&self.token);
-            if text != "ipvsadm" {
+            if text != b"ipvsadm" {
                 ntoken += 1;
-                kept += text.len() + std::mem::size_of::<String>();
+                kept += text.len() + std::mem::size_of::<Vec<u8>>();
                 if kept > MAX_LINE {
                     too_long = true;
                     tokens = Vec::new();
                 }
                 if !too_long {
-                    tokens.push(text);
+                    tokens.push(text.to_vec());
                 }
             }
             if matches!(step, Step::EndOfLine) {
@@ -289,11 +289,14 @@ impl<R: BufRead> LineReader<R> {
 }
 
 /// The tokens of a finished line, or the refusal of a too long one.
-fn finish(tokens: Vec<String>, too_long: bool) -> Result<Option<Vec<String>>> {
+fn finish(
+    tokens: Vec<Vec<u8>>,
+    too_long: bool,
+) -> Result<Option<Vec<Vec<u8>>>> {
     if too_long {
-        return Err(Error::Invalid(format!(
-            "restore line longer than {MAX_LINE} bytes"
-        )));
+        return Err(Error::Invalid(
+            format!("restore line longer than {MAX_LINE} bytes").into(),
+        ));
     }
     Ok(Some(tokens))
 }
@@ -302,10 +305,10 @@ fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
-/// A token as C sees it: up to its first NUL.
-fn c_string(token: &[u8]) -> String {
+/// A token as C sees it: up to its first NUL; its bytes stay as they are.
+fn c_string(token: &[u8]) -> &[u8] {
     let end = token.iter().position(|b| *b == 0).unwrap_or(token.len());
-    String::from_utf8_lossy(&token[..end]).into_owned()
+    &token[..end]
 }
 
 #[cfg(test)]
@@ -317,9 +320,15 @@ mod tests {
         let mut reader = LineReader::new(&mut bytes);
         let mut out = Vec::new();
         while let Some(l) = reader.next_line().unwrap() {
-            out.push(l);
+            out.push(texts(l));
         }
         out
+    }
+
+    fn texts(line: Vec<Vec<u8>>) -> Vec<String> {
+        line.into_iter()
+            .map(|t| String::from_utf8(t).unwrap())
+            .collect()
     }
 
     /// `count` copies of `unit`, produced on the fly.
@@ -366,11 +375,11 @@ mod tests {
         let mut reader =
             LineReader::new(io::BufReader::with_capacity(1, input.as_bytes()));
         assert_eq!(
-            reader.next_line().unwrap(),
+            reader.next_line().unwrap().map(texts),
             Some(vec!["-A", "-t", "1.2.3.4:80", "-s", "rr"])
                 .map(|l| l.into_iter().map(String::from).collect())
         );
-        assert_eq!(reader.next_line().unwrap(), Some(vec!["-C".to_string()]));
+        assert_eq!(reader.next_line().unwrap(), Some(vec![b"-C".to_vec()]));
         assert_eq!(reader.next_line().unwrap(), None);
     }
 
@@ -386,10 +395,12 @@ mod tests {
         let mut reader =
             LineReader::new(io::BufReader::new(io::Read::chain(huge, tail)));
         match reader.next_line() {
-            Err(Error::Invalid(m)) => assert!(m.contains("longer than")),
+            Err(Error::Invalid(m)) => {
+                assert!(m.to_string().contains("longer than"))
+            }
             other => panic!("expected a refusal, got {other:?}"),
         }
-        assert_eq!(reader.next_line().unwrap(), Some(vec!["-C".to_string()]));
+        assert_eq!(reader.next_line().unwrap(), Some(vec![b"-C".to_vec()]));
         assert_eq!(reader.next_line().unwrap(), None);
     }
 
@@ -402,6 +413,28 @@ mod tests {
         };
         let mut reader = LineReader::new(io::BufReader::new(many));
         assert!(matches!(reader.next_line(), Err(Error::Invalid(_))));
+    }
+
+    /// A line that is not UTF-8 is read, parsed and reported with its
+    /// bytes as they came.
+    #[test]
+    fn bytes_that_are_not_utf8_are_echoed_as_read() {
+        let mut input: &[u8] = b"-A -f 7\xff\0x\n-L -n\xfe\n";
+        let mut reader = LineReader::new(&mut input);
+        let mut err = Vec::new();
+        let mut out = Vec::new();
+        let mut streams = Streams {
+            out: &mut out,
+            err: &mut err,
+        };
+        while let Some(tokens) = reader.next_line().unwrap() {
+            let e = cli::parse_command_line("ipvsadm", &tokens).unwrap_err();
+            report(&mut streams, &e);
+        }
+        assert_eq!(
+            err,
+            b"invalid fwmark value `7\xff' specified\n-n\xfe: unknown option\n"
+        );
     }
 
     #[test]

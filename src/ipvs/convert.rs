@@ -274,7 +274,7 @@ pub fn daemon_from_attrs(
     let (mut group4, mut group6) = (None, None);
     let mut d = DaemonConfig {
         state: DaemonState::Other(0),
-        mcast_ifn: String::new(),
+        mcast_ifn: Vec::new(),
         sync_id: 0,
         sync_maxlen: 0,
         mcast_group: None,

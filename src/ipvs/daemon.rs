@@ -6,7 +6,7 @@ use netlink_packet_core::{
     parse_u16, parse_u32,
 };
 
-use super::nla::{emit_bytes, emit_str, parse_array, parse_str, str_len};
+use super::nla::{emit_bytes, emit_str, parse_array, parse_c_bytes, str_len};
 
 const IPVS_DAEMON_ATTR_STATE: u16 = 1;
 const IPVS_DAEMON_ATTR_MCAST_IFN: u16 = 2;
@@ -23,8 +23,8 @@ const IPVS_DAEMON_ATTR_MCAST_TTL: u16 = 8;
 pub enum DaemonAttr {
     /// `IP_VS_STATE_MASTER` 1 or `IP_VS_STATE_BACKUP` 2.
     State(u32),
-    /// Multicast interface name.
-    McastIfn(String),
+    /// Multicast interface name (any bytes but NUL, as in the kernel).
+    McastIfn(Vec<u8>),
     /// Sync id.
     SyncId(u32),
     /// Maximum UDP payload size of sync messages.
@@ -91,7 +91,8 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for DaemonAttr {
                 parse_u32(p).context("invalid IPVS_DAEMON_ATTR_STATE")?,
             ),
             IPVS_DAEMON_ATTR_MCAST_IFN => Self::McastIfn(
-                parse_str(p).context("invalid IPVS_DAEMON_ATTR_MCAST_IFN")?,
+                parse_c_bytes(p)
+                    .context("invalid IPVS_DAEMON_ATTR_MCAST_IFN")?,
             ),
             IPVS_DAEMON_ATTR_SYNC_ID => Self::SyncId(
                 parse_u32(p).context("invalid IPVS_DAEMON_ATTR_SYNC_ID")?,

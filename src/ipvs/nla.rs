@@ -7,26 +7,33 @@ use netlink_packet_core::{
 
 /// Length on the wire of a string attribute: the bytes plus one NUL, as
 /// both the kernel and libnl (`nla_put_string`) emit it.
-pub(crate) fn str_len(s: &str) -> usize {
-    s.len() + 1
+pub(crate) fn str_len(s: &(impl AsRef<[u8]> + ?Sized)) -> usize {
+    s.as_ref().len() + 1
 }
 
 /// Writes `s` and its terminating NUL; never panics, even if `buf` is too
 /// short (the string is then cut).
-pub(crate) fn emit_str(buf: &mut [u8], s: &str) {
+pub(crate) fn emit_str(buf: &mut [u8], s: &(impl AsRef<[u8]> + ?Sized)) {
+    let s = s.as_ref();
     let n = s.len().min(buf.len());
-    buf[..n].copy_from_slice(&s.as_bytes()[..n]);
+    buf[..n].copy_from_slice(&s[..n]);
     buf[n..].fill(0);
 }
 
 /// Reads a string attribute: one trailing NUL is dropped; an inner NUL or
 /// invalid UTF-8 is an error (it could not be re-emitted as it came).
 pub(crate) fn parse_str(payload: &[u8]) -> Result<String, DecodeError> {
+    Ok(String::from_utf8(parse_c_bytes(payload)?)?)
+}
+
+/// Reads a string attribute that may hold any bytes but NUL (an interface
+/// name): one trailing NUL is dropped; an inner NUL is an error.
+pub(crate) fn parse_c_bytes(payload: &[u8]) -> Result<Vec<u8>, DecodeError> {
     let body = payload.strip_suffix(&[0]).unwrap_or(payload);
     if body.contains(&0) {
         return Err(DecodeError::from("embedded NUL in string attribute"));
     }
-    Ok(String::from_utf8(body.to_vec())?)
+    Ok(body.to_vec())
 }
 
 /// Reads a `union nf_inet_addr` (16 bytes). A 4-byte IPv4 address is

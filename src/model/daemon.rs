@@ -42,7 +42,8 @@ impl DaemonState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DaemonConfig {
     pub state: DaemonState,
-    pub mcast_ifn: String,
+    /// The interface name: bytes, as the kernel and ipvsadm treat it.
+    pub mcast_ifn: Vec<u8>,
     pub sync_id: u32,
     pub sync_maxlen: u16,
     pub mcast_group: Option<IpAddr>,

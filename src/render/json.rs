@@ -166,7 +166,8 @@ pub fn write_daemons(
     for d in daemons {
         w.begin_object()?;
         w.field_str("state", d.state.name())?;
-        w.field_str("mcast_interface", &d.mcast_ifn)?;
+        // JSON is text: bytes that are not UTF-8 show as U+FFFD.
+        w.field_str("mcast_interface", &String::from_utf8_lossy(&d.mcast_ifn))?;
         w.field_u64("syncid", d.sync_id.into())?;
         w.field_u64("sync_maxlen", d.sync_maxlen.into())?;
         let group = d.mcast_group.map(|g| g.to_string());

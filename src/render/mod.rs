@@ -94,7 +94,7 @@ pub fn write_daemon(out: &mut impl Write, d: &DaemonConfig) -> io::Result<()> {
     };
     out.write_all(kind.as_bytes())?;
     out.write_all(b" sync daemon (mcast=")?;
-    out.write_all(d.mcast_ifn.as_bytes())?;
+    out.write_all(&d.mcast_ifn)?;
     write!(out, ", syncid={}", d.sync_id as i32)?;
     if d.sync_maxlen != 0 {
         write!(out, ", maxlen={}", d.sync_maxlen)?;

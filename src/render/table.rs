@@ -381,7 +381,7 @@ pub fn write_daemons(
         }
         rows.push(vec![
             kind.to_string(),
-            d.mcast_ifn.clone(),
+            String::from_utf8_lossy(&d.mcast_ifn).into_owned(),
             (d.sync_id as i32).to_string(),
             nonzero(d.sync_maxlen.into()),
             group,

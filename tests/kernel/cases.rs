@@ -18,9 +18,11 @@
 //! * A command line is `ipvsadm` followed by the arguments, split on
 //!   whitespace. A single-quoted part (`''`, `'a b'`) is taken literally,
 //!   with no escapes; quoted and unquoted parts next to each other join
-//!   into one argument.
+//!   into one argument. A part in `$'...'` (as in bash) takes escapes:
+//!   `\xHH` is the byte HH (UTF-8 or not), `\\` a backslash, `\'` a quote.
 //! * A line ending in `<<EOF` feeds the lines after it, up to a line that
 //!   is exactly `EOF`, to the command's stdin (each with its newline).
+//!   `<<BYTES` does the same with `\xHH` and `\\` escapes in those lines.
 //! * `sorted: ipvsadm ...` compares stdout with its lines sorted, for
 //!   output in kernel hash order (`--nosort`).
 //! * `nobody: ipvsadm ...` runs the command as the unprivileged user
@@ -34,7 +36,9 @@
 //! reference ipvsadm; every command's stdout, stderr and exit status must
 //! match byte for byte, and so must the final table (`-Sn`, sorted).
 
+use std::ffi::OsString;
 use std::fs;
+use std::os::unix::ffi::OsStringExt;
 use std::path::Path;
 
 /// One command line of a case.
@@ -54,8 +58,9 @@ pub struct Step {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StepKind {
-    /// `ipvsadm ARGS`: the arguments after `ipvsadm`.
-    Ipvsadm(Vec<String>),
+    /// `ipvsadm ARGS`: the arguments after `ipvsadm` (bytes, not
+    /// necessarily UTF-8).
+    Ipvsadm(Vec<OsString>),
     /// `sh: COMMAND`: setup, run by `/bin/sh -c`.
     Shell(String),
 }
@@ -120,15 +125,22 @@ pub fn parse(stem: &str, text: &str) -> Result<Vec<Case>, String> {
             return Err(format!("line {number}: command before any `###`"));
         };
         let mut step = parse_step(number, line)?;
-        if let Some(body) = step.text.strip_suffix("<<EOF") {
+        if let Some((body, escaped)) = here_document(&step.text) {
             step.text = body.trim_end().to_string();
-            let mut input = String::new();
+            let mut input = Vec::new();
             loop {
                 match lines.next() {
                     Some((_, "EOF")) => break,
+                    Some((_, l)) if escaped => {
+                        input.extend(
+                            unescape(l)
+                                .map_err(|e| format!("line {number}: {e}"))?,
+                        );
+                        input.push(b'\n');
+                    }
                     Some((_, l)) => {
-                        input.push_str(l);
-                        input.push('\n');
+                        input.extend_from_slice(l.as_bytes());
+                        input.push(b'\n');
                     }
                     None => {
                         return Err(format!(
@@ -137,7 +149,7 @@ pub fn parse(stem: &str, text: &str) -> Result<Vec<Case>, String> {
                     }
                 }
             }
-            step.stdin = Some(input.into_bytes());
+            step.stdin = Some(input);
         }
         case.steps.push(step);
     }
@@ -145,6 +157,56 @@ pub fn parse(stem: &str, text: &str) -> Result<Vec<Case>, String> {
         return Err(format!("case `{}` has no command", empty.name));
     }
     Ok(cases)
+}
+
+/// The line without its here-document marker, and whether the marker is
+/// `<<BYTES` (escapes decoded) rather than `<<EOF`.
+fn here_document(line: &str) -> Option<(&str, bool)> {
+    match line.strip_suffix("<<EOF") {
+        Some(body) => Some((body, false)),
+        None => line.strip_suffix("<<BYTES").map(|body| (body, true)),
+    }
+}
+
+/// Decodes `\xHH` and `\\` (and `\'`) in `text`.
+fn unescape(text: &str) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            push_escape(&mut chars, &mut out)?;
+        } else {
+            push_char(&mut out, c);
+        }
+    }
+    Ok(out)
+}
+
+/// The escape after a backslash: `xHH`, `\\` or `'`.
+fn push_escape(
+    chars: &mut std::str::Chars<'_>,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    match chars.next() {
+        Some('x') => {
+            let hex: String = chars.by_ref().take(2).collect();
+            let byte = (hex.len() == 2
+                && hex.chars().all(|c| c.is_ascii_hexdigit()))
+            .then(|| u8::from_str_radix(&hex, 16).ok())
+            .flatten()
+            .ok_or_else(|| format!("bad escape `\\x{hex}`"))?;
+            out.push(byte);
+        }
+        Some(c @ ('\\' | '\'')) => push_char(out, c),
+        other => {
+            return Err(format!("bad escape `\\{}`", other.unwrap_or(' ')));
+        }
+    }
+    Ok(())
+}
+
+fn push_char(out: &mut Vec<u8>, c: char) {
+    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
 }
 
 fn parse_step(number: usize, line: &str) -> Result<Step, String> {
@@ -161,7 +223,10 @@ fn parse_step(number: usize, line: &str) -> Result<Step, String> {
             line: number,
             text: line.to_string(),
             kind: StepKind::Shell(
-                command.trim_end_matches("<<EOF").trim().to_string(),
+                here_document(command)
+                    .map_or(command, |(body, _)| body)
+                    .trim()
+                    .to_string(),
             ),
             stdin: None,
             sorted,
@@ -170,11 +235,13 @@ fn parse_step(number: usize, line: &str) -> Result<Step, String> {
     }
     let mut words =
         split_words(rest).map_err(|e| format!("line {number}: {e}"))?;
-    if words.last().is_some_and(|w| w == &Word::bare("<<EOF")) {
+    if words.last().is_some_and(|w| {
+        !w.quoted && (w.text == b"<<EOF" || w.text == b"<<BYTES")
+    }) {
         words.pop();
     }
     let mut args = words.into_iter().map(|w| w.text);
-    if args.next().as_deref() != Some("ipvsadm") {
+    if args.next().as_deref() != Some(b"ipvsadm".as_slice()) {
         return Err(format!(
             "line {number}: a command must start with `ipvsadm`, \
              `sorted: ipvsadm` or `sh:`"
@@ -183,49 +250,49 @@ fn parse_step(number: usize, line: &str) -> Result<Step, String> {
     Ok(Step {
         line: number,
         text: line.to_string(),
-        kind: StepKind::Ipvsadm(args.collect()),
+        kind: StepKind::Ipvsadm(args.map(OsString::from_vec).collect()),
         stdin: None,
         sorted,
         unprivileged,
     })
 }
 
-/// One argument of a command line, and whether any part was quoted.
-#[derive(Debug, PartialEq, Eq)]
+/// One argument of a command line (bytes), and whether any part was
+/// quoted.
+#[derive(Debug, Default, PartialEq, Eq)]
 struct Word {
-    text: String,
+    text: Vec<u8>,
     quoted: bool,
 }
 
-impl Word {
-    fn bare(text: &str) -> Self {
-        Word {
-            text: text.to_string(),
-            quoted: false,
-        }
-    }
-}
-
-/// Splits on whitespace, taking single-quoted parts literally.
+/// Splits on whitespace, taking single-quoted parts literally and `$'...'`
+/// parts with their escapes.
 fn split_words(line: &str) -> Result<Vec<Word>, String> {
     let mut words = Vec::new();
     let mut current: Option<Word> = None;
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                let word = current.get_or_insert_with(|| Word::bare(""));
-                word.quoted = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(q) => word.text.push(q),
-                        None => return Err("unterminated quote".to_string()),
+        let ansi = c == '$' && chars.as_str().starts_with('\'');
+        if ansi {
+            chars.next();
+        }
+        if ansi || c == '\'' {
+            let word = current.get_or_insert_with(Word::default);
+            word.quoted = true;
+            loop {
+                match chars.next() {
+                    Some('\'') => break,
+                    Some('\\') if ansi => {
+                        push_escape(&mut chars, &mut word.text)?;
                     }
+                    Some(q) => push_char(&mut word.text, q),
+                    None => return Err("unterminated quote".to_string()),
                 }
             }
-            c if c.is_whitespace() => words.extend(current.take()),
-            c => current.get_or_insert_with(|| Word::bare("")).text.push(c),
+        } else if c.is_whitespace() {
+            words.extend(current.take());
+        } else {
+            push_char(&mut current.get_or_insert_with(Word::default).text, c);
         }
     }
     words.extend(current.take());

@@ -1,6 +1,7 @@
 //! Running one program the way the tests compare it: chosen argv[0], a
 //! clean environment, optional stdin, captured output and a time limit.
 
+use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -57,10 +58,10 @@ pub fn run(
 }
 
 /// [`run`], optionally as another user (uid and gid alike).
-pub fn run_as(
+pub fn run_as<A: AsRef<OsStr>>(
     program: &str,
     arg0: &str,
-    args: &[String],
+    args: &[A],
     stdin: Option<&[u8]>,
     user: Option<u32>,
 ) -> Result<Outcome, String> {
@@ -96,7 +97,10 @@ pub fn run_as(
         eprintln!(
             "trace: {:.3} s {program} {}",
             start.elapsed().as_secs_f64(),
-            args.join(" ")
+            args.iter()
+                .map(|a| a.as_ref().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join(" ")
         );
     }
     Ok(Outcome {

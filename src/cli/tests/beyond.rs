@@ -122,10 +122,10 @@ fn netns_goes_with_every_command_and_may_lead() {
 #[test]
 fn netns_is_found_before_parsing() {
     let find = |v: &[&str]| netns_option(&argv(v));
-    assert_eq!(find(&["-L", "--netns", "lb"]), Some("lb".to_string()));
+    assert_eq!(find(&["-L", "--netns", "lb"]), Some(b"lb".to_vec()));
     assert_eq!(
         find(&["--netns=/run/netns/x", "-C"]).as_deref(),
-        Some("/run/netns/x")
+        Some(&b"/run/netns/x"[..])
     );
     assert_eq!(find(&["-L", "-n"]), None);
     assert_eq!(find(&["-L", "--bogus", "--netns", "lb"]), None);

@@ -131,6 +131,6 @@ fn every_recorded_line_behaves_like_ipvsadm() {
 fn help_text_matches_captured_output() {
     assert_eq!(
         crate::cli::help_text("ipvsadm"),
-        include_str!("ipvsadm-1.31-help.txt")
+        include_str!("ipvsadm-1.31-help.txt").as_bytes()
     );
 }

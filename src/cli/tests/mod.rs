@@ -4,6 +4,7 @@
 
 mod addresses;
 mod beyond;
+mod bytes;
 mod differential;
 mod docs;
 mod matrix_rows;
@@ -34,7 +35,7 @@ pub fn ok(args: &[&str]) -> Command {
 /// The exit-2 message of a line that must fail validation.
 pub fn invalid(args: &[&str]) -> String {
     match parse(args) {
-        Err(Error::Invalid(m)) => m,
+        Err(Error::Invalid(m)) => m.to_string(),
         other => panic!("{args:?}: expected Invalid, got {other:?}"),
     }
 }
@@ -49,5 +50,5 @@ pub fn bad_option(args: &[&str]) -> String {
 
 /// Whether the line gets the `Try ...` hint.
 pub fn is_try_help(args: &[&str]) -> bool {
-    matches!(parse(args), Err(Error::TryHelp(ref p)) if p == "ipvsadm")
+    matches!(parse(args), Err(Error::TryHelp(ref p)) if p == &"ipvsadm")
 }

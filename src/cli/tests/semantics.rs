@@ -377,7 +377,7 @@ fn stop_daemon_sends_empty_interface() {
     match ok(&["--stop-daemon", "master", "--syncid", "4"]) {
         Command::StopDaemon(d) => {
             assert_eq!(d.state, DaemonState::Master);
-            assert_eq!(d.mcast_ifn, "");
+            assert_eq!(d.mcast_ifn, b"");
             assert_eq!(d.sync_id, 4);
         }
         other => panic!("{other:?}"),

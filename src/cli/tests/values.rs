@@ -334,7 +334,7 @@ fn names_are_truncated_like_strncpy() {
         "--mcast-interface",
         "0123456789abcdefghij",
     ]) {
-        Command::StartDaemon(d) => assert_eq!(d.mcast_ifn, "0123456789abcde"),
+        Command::StartDaemon(d) => assert_eq!(d.mcast_ifn, b"0123456789abcde"),
         other => panic!("{other:?}"),
     }
 }

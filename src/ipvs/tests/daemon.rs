@@ -190,7 +190,7 @@ fn del_daemon() {
         (DEL_DAEMON_BACKUP, DaemonState::Backup),
     ] {
         let nest = daemon_attrs(&config(state, "", 0));
-        assert_eq!(nest[1], DaemonAttr::McastIfn(String::new()));
+        assert_eq!(nest[1], DaemonAttr::McastIfn(Vec::new()));
         check_request(fixture, msg(IpvsCmd::DelDaemon, nest));
     }
 }

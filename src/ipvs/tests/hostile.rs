@@ -222,14 +222,19 @@ fn unknown_attributes_are_kept_and_reemitted_exactly() {
 
 #[test]
 fn bad_strings_are_errors() {
-    // Embedded NUL, invalid UTF-8.
+    // Embedded NUL, invalid UTF-8 in a scheduler name.
     let e = parse_nla::<ServiceAttr>(&hex("08 00 06 00 72 00 72 00"));
     assert!(e.unwrap_err().contains("invalid IPVS_SVC_ATTR_SCHED_NAME"));
-    let e = parse_nla::<DaemonAttr>(&hex("07 00 02 00 ff fe 00 00"));
+    let e = parse_nla::<ServiceAttr>(&hex("07 00 06 00 ff fe 00 00"));
+    assert!(e.unwrap_err().contains("invalid IPVS_SVC_ATTR_SCHED_NAME"));
+    let e = parse_nla::<DaemonAttr>(&hex("07 00 02 00 ff 00 fe 00"));
     assert!(
         e.unwrap_err()
             .contains("invalid IPVS_DAEMON_ATTR_MCAST_IFN")
     );
+    // An interface name is bytes, as the kernel keeps it.
+    let d = parse_nla::<DaemonAttr>(&hex("07 00 02 00 ff fe 00 00")).unwrap();
+    assert_eq!(d, DaemonAttr::McastIfn(vec![0xff, 0xfe]));
     // No terminating NUL is accepted (the kernel pads, libnl terminates).
     let s = parse_nla::<ServiceAttr>(&hex("06 00 06 00 72 72 00 00")).unwrap();
     assert_eq!(s, ServiceAttr::SchedName("rr".into()));
@@ -257,7 +262,9 @@ fn oversized_strings_neither_panic_nor_overflow() {
     msg.emit(&mut buf);
     let msg = IpvsMessage::new(
         IpvsCmd::NewDaemon,
-        vec![IpvsAttr::Daemon(vec![DaemonAttr::McastIfn(huge)])],
+        vec![IpvsAttr::Daemon(vec![DaemonAttr::McastIfn(
+            huge.into_bytes(),
+        )])],
     );
     let mut buf = vec![0; msg.buffer_len()];
     msg.emit(&mut buf);
