@@ -108,10 +108,14 @@ fn invalid(message: impl Into<Text>) -> Error {
 /// reaches IPVS before it parses). The scan stops at the first popt error;
 /// the full parse reports it later.
 pub fn netns_option(args: &[impl AsRef<[u8]>]) -> Option<Vec<u8>> {
-    let posix = std::env::var_os("POSIXLY_CORRECT").is_some()
-        || std::env::var_os("POSIX_ME_HARDER").is_some();
+    // Long options match whole names only: without the name in any
+    // argument there is nothing to scan (`-R` asks this of every line).
+    let named = |a: &[u8]| a.windows(5).any(|w| w == b"netns");
+    if !args.iter().any(|a| named(a.as_ref())) {
+        return None;
+    }
     let args: Vec<&[u8]> = args.iter().map(AsRef::as_ref).collect();
-    let mut scan = Scanner::new(&args, posix);
+    let mut scan = Scanner::new(&args, super::parse::posix_mode());
     while let Ok(Some((spec, value))) = scan.next_opt() {
         if spec.opt == Opt::Netns {
             return value;

@@ -27,9 +27,18 @@ pub fn parse_command_line(
     argv0: &(impl AsRef<[u8]> + ?Sized),
     args: &[impl AsRef<[u8]>],
 ) -> Result<Command, Error> {
-    let posix = std::env::var_os("POSIXLY_CORRECT").is_some()
-        || std::env::var_os("POSIX_ME_HARDER").is_some();
-    parse_with(argv0, args, posix)
+    parse_with(argv0, args, posix_mode())
+}
+
+/// Whether popt's POSIX rule applies (`POSIXLY_CORRECT` or
+/// `POSIX_ME_HARDER` set). Read once: nothing here changes the
+/// environment, and `-R` parses every line.
+pub(crate) fn posix_mode() -> bool {
+    static POSIX: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *POSIX.get_or_init(|| {
+        std::env::var_os("POSIXLY_CORRECT").is_some()
+            || std::env::var_os("POSIX_ME_HARDER").is_some()
+    })
 }
 
 /// [`parse_command_line`] with the POSIX rule given explicitly.
