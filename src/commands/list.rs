@@ -25,14 +25,12 @@ pub(super) fn list(
     match req.view {
         ListView::Connections => list_connections(req, streams),
         ListView::Timeouts => {
-            let t =
-                client.timeouts().map_err(|_| Error::Silent { status: 1 })?;
+            let t = quiet(client.timeouts())?;
             render::write_timeouts(&mut streams.out, &t)?;
             Ok(())
         }
         ListView::Daemons => {
-            let daemons =
-                client.daemons().map_err(|_| Error::Silent { status: 1 })?;
+            let daemons = quiet(client.daemons())?;
             for d in &daemons {
                 render::write_daemon(&mut streams.out, d)?;
             }
@@ -110,4 +108,10 @@ pub(super) fn save(
         }
         Ok(())
     })
+}
+
+/// ipvsadm reports a failed `--timeout` or `--daemon` query by its exit
+/// status (1) alone; every view of them does.
+pub(super) fn quiet<T>(reply: Result<T>) -> Result<T> {
+    reply.map_err(|_| Error::Silent { status: 1 })
 }

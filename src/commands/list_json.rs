@@ -10,7 +10,7 @@ use std::io::BufReader;
 use super::{Streams, entries, list};
 use crate::cli::{ListRequest, ListView};
 use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::json::JsonWriter;
 use crate::render::{self, json};
 
@@ -28,13 +28,11 @@ pub(super) fn list(
             json::write_connections(&mut streams.out, &entries)?;
         }
         ListView::Timeouts => {
-            let t =
-                client.timeouts().map_err(|_| Error::Silent { status: 1 })?;
+            let t = list::quiet(client.timeouts())?;
             json::write_timeouts(&mut streams.out, &t)?;
         }
         ListView::Daemons => {
-            let daemons =
-                client.daemons().map_err(|_| Error::Silent { status: 1 })?;
+            let daemons = list::quiet(client.daemons())?;
             json::write_daemons(&mut streams.out, &daemons)?;
         }
         ListView::Services => {

@@ -20,12 +20,14 @@ pub(super) fn list(
                 "--format table does not list connections (text or json)",
             ));
         }
-        ListView::Timeouts => {
-            table::write_timeouts(&mut streams.out, &quiet(client.timeouts())?)?
-        }
-        ListView::Daemons => {
-            table::write_daemons(&mut streams.out, &quiet(client.daemons())?)?
-        }
+        ListView::Timeouts => table::write_timeouts(
+            &mut streams.out,
+            &list::quiet(client.timeouts())?,
+        )?,
+        ListView::Daemons => table::write_daemons(
+            &mut streams.out,
+            &list::quiet(client.daemons())?,
+        )?,
         ListView::Services => {
             let sort = !req.nosort;
             let mut rows =
@@ -50,10 +52,4 @@ pub(super) fn list(
         }
     }
     Ok(())
-}
-
-/// ipvsadm reports a failed `--timeout` or `--daemon` query by its exit
-/// status (1) alone.
-fn quiet<T>(reply: Result<T>) -> Result<T> {
-    reply.map_err(|_| Error::Silent { status: 1 })
 }
