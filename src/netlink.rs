@@ -207,7 +207,7 @@ impl IpvsSocket {
         let seq = self.next_seq();
         self.tx.clear();
         let id = self.family_id;
-        append_request(&mut self.tx, genl(msg), id, seq, NLM_F_ACK);
+        append_ipvs_request(&mut self.tx, &msg, id, seq, NLM_F_ACK);
         self.send_tx()?;
         let mut out = Vec::new();
         self.receive::<IpvsMessage>(seq, |reply| {
@@ -232,13 +232,7 @@ impl IpvsSocket {
             let seq = self.next_seq();
             self.tx.clear();
             let id = self.family_id;
-            append_request(
-                &mut self.tx,
-                genl(msg.clone()),
-                id,
-                seq,
-                NLM_F_DUMP,
-            );
+            append_ipvs_request(&mut self.tx, msg, id, seq, NLM_F_DUMP);
             self.send_tx()?;
             let mut out = C::default();
             let mut interrupted = false;
@@ -270,8 +264,8 @@ impl IpvsSocket {
         let second = self.next_seq();
         self.tx.clear();
         let id = self.family_id;
-        append_request(&mut self.tx, genl(query), id, first, NLM_F_ACK);
-        append_request(&mut self.tx, genl(dump), id, second, NLM_F_DUMP);
+        append_ipvs_request(&mut self.tx, &query, id, first, NLM_F_ACK);
+        append_ipvs_request(&mut self.tx, &dump, id, second, NLM_F_DUMP);
         self.send_tx()?;
         let mut answer: Option<NlResult<Vec<IpvsMessage>>> = None;
         let mut replies = Vec::new();
@@ -317,7 +311,11 @@ impl IpvsSocket {
 
     /// Send many requests with few system calls and return one outcome per
     /// request, in order. Requests go out in windows small enough for all
-    /// their acknowledgements to fit the socket's receive buffer.
+    /// their answers to fit the socket's receive buffer. Only the last
+    /// request of a window asks for an acknowledgement: the kernel answers
+    /// the others only when they fail, and it handles a window's requests in
+    /// order, queueing each failure as it happens, so once the last one is
+    /// acknowledged every request without an error report succeeded.
     pub fn execute_batch(
         &mut self,
         msgs: Vec<IpvsMessage>,
@@ -330,41 +328,56 @@ impl IpvsSocket {
             self.tx.clear();
             let first = self.seq.wrapping_add(1);
             let mut count = 0;
-            for msg in iter.by_ref().take(window) {
+            while let Some(msg) = iter.next() {
+                count += 1;
+                let last = count == window || iter.peek().is_none();
+                let flags = if last { NLM_F_ACK } else { 0 };
                 let seq = self.next_seq();
                 let id = self.family_id;
-                append_request(&mut self.tx, genl(msg), id, seq, NLM_F_ACK);
-                count += 1;
+                append_ipvs_request(&mut self.tx, &msg, id, seq, flags);
+                if last {
+                    break;
+                }
             }
             let start = outcomes.len();
             outcomes.extend((0..count).map(|_| None));
             let window = &mut outcomes[start..];
             let failure = match self.send_tx() {
-                Ok(()) => self.collect_acks(first, window).err(),
+                Ok(()) => self.collect_answers(first, window).err(),
                 Err(e) => Some(e),
             };
-            // A failed send or receive (ENOBUFS: the kernel dropped
-            // acknowledgements) leaves the fate of the unacknowledged
-            // requests unknown; each is reported with that error.
-            if let Some(e) = failure {
-                let errno = e.errno();
-                for o in window.iter_mut().filter(|o| o.is_none()) {
-                    *o = Some(Err(NetlinkError::Kernel(errno)));
+            match failure {
+                None => {
+                    for o in window.iter_mut().filter(|o| o.is_none()) {
+                        *o = Some(Ok(()));
+                    }
+                }
+                // A failed send or receive (ENOBUFS: the kernel dropped
+                // answers) leaves the fate of the requests without an
+                // answer unknown; each is reported with that error.
+                Some(e) => {
+                    let errno = e.errno();
+                    for o in window.iter_mut().filter(|o| o.is_none()) {
+                        *o = Some(Err(NetlinkError::Kernel(errno)));
+                    }
                 }
             }
         }
         outcomes.into_iter().map(|o| o.unwrap_or(Ok(()))).collect()
     }
 
-    /// Read the acknowledgements of the window of requests numbered from
-    /// `first`, one outcome each.
-    fn collect_acks(
+    /// Read the answers to the window of requests numbered from `first`
+    /// (error reports, and the last request's acknowledgement), until the
+    /// last request is answered.
+    fn collect_answers(
         &mut self,
         first: u32,
         outcomes: &mut [Option<NlResult<()>>],
     ) -> NlResult<()> {
-        let mut pending = outcomes.len();
-        while pending > 0 {
+        let Some(last) = outcomes.len().checked_sub(1) else {
+            return Ok(());
+        };
+        while outcomes[last].is_none() {
             let range = self.recv_datagram()?;
             for item in datagram_messages::<GenlMessage<IpvsMessage>>(
                 self.rx.bytes(range),
@@ -376,9 +389,6 @@ impl IpvsSocket {
                 else {
                     continue;
                 };
-                if slot.is_none() {
-                    pending -= 1;
-                }
                 *slot = Some(match e.code {
                     Some(code) => Err(NetlinkError::Kernel(-code.get())),
                     None => Ok(()),
@@ -461,8 +471,25 @@ enum Reply<I> {
     Interrupted,
 }
 
-fn genl(msg: IpvsMessage) -> GenlMessage<IpvsMessage> {
-    GenlMessage::from_payload(msg)
+/// Serialize one IPVS request onto the end of `tx`: the headers, then the
+/// attributes in one pass.
+fn append_ipvs_request(
+    tx: &mut Vec<u8>,
+    msg: &IpvsMessage,
+    family_id: u16,
+    seq: u32,
+    flags: u16,
+) {
+    let start = tx.len();
+    tx.extend_from_slice(&[0; 4]); // length, patched below
+    tx.extend_from_slice(&family_id.to_ne_bytes());
+    tx.extend_from_slice(&(NLM_F_REQUEST | flags).to_ne_bytes());
+    tx.extend_from_slice(&seq.to_ne_bytes());
+    tx.extend_from_slice(&0u32.to_ne_bytes()); // port id: the kernel's own
+    tx.extend_from_slice(&[u8::from(msg.cmd), msg.version(), 0, 0]);
+    msg.append_attributes(tx);
+    let len = (tx.len() - start) as u32;
+    tx[start..start + 4].copy_from_slice(&len.to_ne_bytes());
 }
 
 /// Serialize one request onto the end of `tx`.

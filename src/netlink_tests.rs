@@ -138,3 +138,97 @@ fn dropped_acknowledgements_are_reported_as_enobufs() {
     let other = NetlinkError::Io(io::Error::from_raw_os_error(libc::EIO));
     assert_eq!(other.errno(), libc::EINVAL);
 }
+
+/// The one-pass request encoder against the generic one (`Emitable`
+/// through `NetlinkMessage`), header fields included, for every kind of
+/// nest and for a nest too long for a netlink length.
+#[test]
+fn requests_are_encoded_as_the_generic_encoder_does() {
+    use super::{append_ipvs_request, append_request};
+    use crate::ipvs::{DaemonAttr, DestAttr, IpvsAttr, IpvsCmd, ServiceAttr};
+    use netlink_packet_core::{NLM_F_ACK, NLM_F_DUMP};
+
+    let service = |sched: String| {
+        IpvsAttr::Service(vec![
+            ServiceAttr::AddressFamily(2),
+            ServiceAttr::Protocol(6),
+            ServiceAttr::Addr([
+                10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            ]),
+            ServiceAttr::Port(80),
+            ServiceAttr::SchedName(sched),
+            ServiceAttr::Flags { flags: 1, mask: !0 },
+            ServiceAttr::Timeout(300),
+            ServiceAttr::Netmask(!0),
+        ])
+    };
+    let messages = [
+        (
+            IpvsMessage::new(IpvsCmd::NewService, vec![service("wlc".into())]),
+            0,
+        ),
+        (
+            IpvsMessage::new(
+                IpvsCmd::NewDest,
+                vec![
+                    service("rr".into()),
+                    IpvsAttr::Dest(vec![
+                        DestAttr::Addr([
+                            192, 168, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                        ]),
+                        DestAttr::Port(8080),
+                        DestAttr::FwdMethod(0),
+                        DestAttr::Weight(-1),
+                        DestAttr::TunType(1),
+                    ]),
+                ],
+            ),
+            NLM_F_ACK,
+        ),
+        (
+            IpvsMessage::new(IpvsCmd::GetDest, vec![service("sh".into())]),
+            NLM_F_DUMP,
+        ),
+        (
+            IpvsMessage::new(
+                IpvsCmd::NewDaemon,
+                vec![IpvsAttr::Daemon(vec![
+                    DaemonAttr::State(1),
+                    DaemonAttr::McastIfn(b"eth0".to_vec()),
+                    DaemonAttr::McastTtl(3),
+                ])],
+            ),
+            NLM_F_ACK,
+        ),
+        (
+            IpvsMessage::new(
+                IpvsCmd::SetConfig,
+                vec![IpvsAttr::TimeoutTcp(900), IpvsAttr::TimeoutUdp(5)],
+            ),
+            NLM_F_ACK,
+        ),
+        (IpvsMessage::new(IpvsCmd::Flush, vec![]), NLM_F_ACK),
+        // A 70,000-byte scheduler name overflows the nest's 16-bit length.
+        (
+            IpvsMessage::new(
+                IpvsCmd::NewService,
+                vec![service("x".repeat(70_000))],
+            ),
+            NLM_F_ACK,
+        ),
+    ];
+    for (i, (msg, flags)) in messages.into_iter().enumerate() {
+        let seq = 40 + i as u32;
+        let mut ours = vec![0xee];
+        append_ipvs_request(&mut ours, &msg, 0x1f, seq, flags);
+        let mut generic = vec![0xee];
+        append_request(
+            &mut generic,
+            GenlMessage::from_payload(msg),
+            0x1f,
+            seq,
+            flags,
+        );
+        assert_eq!(ours, generic, "message {i}");
+    }
+}

@@ -9,6 +9,7 @@ use netlink_packet_generic::{GenlFamily, GenlHeader};
 
 use super::attr::IpvsAttr;
 use super::cmd::IpvsCmd;
+use super::nla::{append_nest, append_nla};
 
 /// `IPVS_GENL_NAME`.
 pub const IPVS_GENL_NAME: &str = "IPVS";
@@ -25,6 +26,19 @@ pub struct IpvsMessage {
 impl IpvsMessage {
     pub fn new(cmd: IpvsCmd, attributes: Vec<IpvsAttr>) -> Self {
         IpvsMessage { cmd, attributes }
+    }
+
+    /// Appends the attributes to `out` as [`Emitable::emit`] writes them,
+    /// in one pass (see [`append_nest`]): the encoder of requests.
+    pub fn append_attributes(&self, out: &mut Vec<u8>) {
+        for attr in &self.attributes {
+            match attr {
+                IpvsAttr::Service(v) => append_nest(out, attr, v),
+                IpvsAttr::Dest(v) => append_nest(out, attr, v),
+                IpvsAttr::Daemon(v) => append_nest(out, attr, v),
+                _ => append_nla(out, attr),
+            }
+        }
     }
 
     /// Emits the attributes as the kernel does: nests without

@@ -83,6 +83,41 @@ pub(crate) fn emit_nested<T: Nla>(buf: &mut [u8], attrs: &[T]) {
     }
 }
 
+/// Appends one attribute (header, value, padding) to `out`.
+pub(crate) fn append_nla<T: Nla>(out: &mut Vec<u8>, attr: &T) {
+    let start = out.len();
+    out.resize(start + attr.buffer_len(), 0);
+    attr.emit(&mut out[start..]);
+}
+
+/// Appends `nest`, whose children are `children`, writing each child once
+/// and patching the nest's length afterwards, instead of measuring the
+/// children again at every level as [`Emitable`] does. The bytes are the
+/// same as [`append_nla`]'s, to which a nest too long for a netlink length
+/// is left.
+pub(crate) fn append_nest<N: Nla, T: Nla>(
+    out: &mut Vec<u8>,
+    nest: &N,
+    children: &[T],
+) {
+    let start = out.len();
+    out.extend_from_slice(&[0; 4]);
+    for child in children {
+        append_nla(out, child);
+    }
+    match u16::try_from(out.len() - start) {
+        Ok(len) => {
+            out[start..start + 2].copy_from_slice(&len.to_ne_bytes());
+            out[start + 2..start + 4]
+                .copy_from_slice(&nest.kind().to_ne_bytes());
+        }
+        Err(_) => {
+            out.truncate(start);
+            append_nla(out, nest);
+        }
+    }
+}
+
 /// Writes raw bytes, cut to the buffer if needed.
 pub(crate) fn emit_bytes(buf: &mut [u8], bytes: &[u8]) {
     let n = bytes.len().min(buf.len());

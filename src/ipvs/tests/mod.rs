@@ -41,6 +41,9 @@ pub(super) fn check_request(fixture: &str, expected: IpvsMessage) {
     let mut buf = vec![0xaa; genl.buffer_len()];
     genl.emit(&mut buf);
     assert_eq!(buf, raw);
+    let mut appended = raw[..4].to_vec();
+    genl.payload.append_attributes(&mut appended);
+    assert_eq!(appended, raw, "the one-pass encoder differs");
 }
 
 /// A reply (kernel → ipvsadm): parses to `expected`, and `expected`
