@@ -5,10 +5,10 @@ use std::process::Command as Process;
 
 use crate::error::{Error, Operation, Result};
 use crate::ipvs::{
-    DaemonAttr, IpvsAttr, IpvsCmd, IpvsMessage, ServiceAttr, daemon_attrs,
-    daemon_from_attrs, dest_attrs, dest_from_attrs, info_from_attrs,
-    service_attrs, service_from_attrs, service_key_attrs, timeouts_attrs,
-    timeouts_from_attrs,
+    DaemonAttr, IpvsAttr, IpvsCmd, IpvsMessage, RawMessage, ServiceAttr,
+    daemon_attrs, daemon_from_attrs, dest_attrs, dest_from_nest,
+    info_from_attrs, service_attrs, service_from_attrs, service_from_nest,
+    service_key_attrs, timeouts_attrs, timeouts_from_attrs,
 };
 use crate::model::{
     DaemonConfig, Destination, Info, Service, ServiceKey, Timeouts,
@@ -77,7 +77,7 @@ impl Client {
         let msg = IpvsMessage::new(IpvsCmd::GetService, vec![]);
         self.socket
             .open_bulk()
-            .and_then(|mut bulk| bulk.dump(&msg, |m| service_of(&m)))
+            .and_then(|mut bulk| bulk.dump(&msg, service_in))
             .map_err(kernel(Operation::GetServices))
     }
 
@@ -92,7 +92,7 @@ impl Client {
         let (answer, mut dests) = self
             .socket
             .query_then_dump(service_query(key), dests_query(key), |m| {
-                dest_of(&m, family)
+                dest_in(m, family)
             })
             .map_err(kernel(Operation::GetDests))?;
         let reply = match answer {
@@ -134,7 +134,7 @@ impl Client {
     pub fn dests(&mut self, svc: &Service) -> Result<Vec<Destination>> {
         let family = svc.key.family();
         self.socket
-            .dump(&dests_query(&svc.key), |m| dest_of(&m, family))
+            .dump(&dests_query(&svc.key), |m| dest_in(m, family))
             .map(|mut dests: Vec<Destination>| {
                 // Most services have few real servers: keep no spare room.
                 dests.shrink_to_fit();
@@ -159,6 +159,9 @@ impl Client {
         let found: Vec<_> = self
             .socket
             .dump(&msg, |m| {
+                let m = m
+                    .parse()
+                    .map_err(|e| NetlinkError::Decode(e.to_string()))?;
                 Ok(m.attributes.iter().find_map(|a| match a {
                     IpvsAttr::Daemon(d) => daemon_from_attrs(d).ok(),
                     _ => None,
@@ -353,19 +356,19 @@ fn dests_query(key: &ServiceKey) -> IpvsMessage {
     )
 }
 
-fn dest_of(
-    m: &IpvsMessage,
+/// The service of a dump message, decoded straight from its bytes.
+fn service_in(m: RawMessage<'_>) -> std::result::Result<Service, NetlinkError> {
+    let nest = m.service_nest().ok().flatten();
+    nest.and_then(|n| service_from_nest(n).ok())
+        .ok_or(NetlinkError::Kernel(libc::EINVAL))
+}
+
+/// The real server of a dump message, decoded straight from its bytes.
+fn dest_in(
+    m: RawMessage<'_>,
     family: crate::model::AddressFamily,
 ) -> std::result::Result<Destination, NetlinkError> {
-    m.attributes
-        .iter()
-        .find_map(|a| match a {
-            IpvsAttr::Dest(d) => Some(d),
-            _ => None,
-        })
+    let nest = m.dest_nest().ok().flatten();
+    nest.and_then(|n| dest_from_nest(n, family).ok())
         .ok_or(NetlinkError::Kernel(libc::EINVAL))
-        .and_then(|d| {
-            dest_from_attrs(d, family)
-                .map_err(|_| NetlinkError::Kernel(libc::EINVAL))
-        })
 }

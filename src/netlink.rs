@@ -10,9 +10,10 @@ use std::io;
 use std::os::fd::AsRawFd;
 
 use netlink_packet_core::{
-    NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST,
+    NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE,
+    NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NetlinkBuffer,
     NetlinkDeserializable, NetlinkHeader, NetlinkMessage, NetlinkPayload,
-    NetlinkSerializable,
+    NetlinkSerializable, Parseable,
 };
 use netlink_packet_generic::{
     GenlFamily, GenlMessage,
@@ -20,7 +21,7 @@ use netlink_packet_generic::{
 };
 use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_GENERIC};
 
-use crate::ipvs::IpvsMessage;
+use crate::ipvs::{IpvsMessage, RawMessage};
 
 /// Socket receive buffer asked for, so that a pipelined window of
 /// acknowledgements is never dropped.
@@ -181,8 +182,11 @@ impl IpvsSocket {
         );
         self.send_tx()?;
         let mut id = None;
-        self.receive::<GenlCtrl>(seq, |reply| {
-            if let Reply::Message(genl) = reply {
+        self.receive(seq, |reply| {
+            if let Reply::Message(frame) = reply
+                && let (_, NetlinkPayload::InnerMessage(genl)) =
+                    parse_one::<GenlMessage<GenlCtrl>>(frame.bytes)?
+            {
                 for nla in &genl.payload.nlas {
                     if let GenlCtrlAttrs::FamilyId(v) = nla {
                         id = Some(*v);
@@ -210,23 +214,23 @@ impl IpvsSocket {
         append_ipvs_request(&mut self.tx, &msg, id, seq, NLM_F_ACK);
         self.send_tx()?;
         let mut out = Vec::new();
-        self.receive::<IpvsMessage>(seq, |reply| {
-            if let Reply::Message(m) = reply {
-                out.push(m.payload);
+        self.receive(seq, |reply| {
+            if let Reply::Message(frame) = reply {
+                out.push(frame.ipvs()?.parse().map_err(decode_error)?);
             }
             Ok(())
         })?;
         Ok(out)
     }
 
-    /// Run a dump, mapping each message as it arrives and collecting the
-    /// results in `C`. An interrupted dump (the table changed underneath)
-    /// is restarted from scratch, so the result is always one consistent
-    /// snapshot.
+    /// Run a dump, mapping each message as it arrives (still encoded) and
+    /// collecting the results in `C`. An interrupted dump (the table
+    /// changed underneath) is restarted from scratch, so the result is
+    /// always one consistent snapshot.
     pub fn dump<T, C: Default + Extend<T>>(
         &mut self,
         msg: &IpvsMessage,
-        mut map: impl FnMut(IpvsMessage) -> NlResult<T>,
+        mut map: impl FnMut(RawMessage<'_>) -> NlResult<T>,
     ) -> NlResult<C> {
         for _ in 0..DUMP_RETRIES {
             let seq = self.next_seq();
@@ -236,9 +240,9 @@ impl IpvsSocket {
             self.send_tx()?;
             let mut out = C::default();
             let mut interrupted = false;
-            self.receive::<IpvsMessage>(seq, |reply| {
+            self.receive(seq, |reply| {
                 match reply {
-                    Reply::Message(m) => out.extend([map(m.payload)?]),
+                    Reply::Message(frame) => out.extend([map(frame.ipvs()?)?]),
                     Reply::Interrupted => interrupted = true,
                 }
                 Ok(())
@@ -258,7 +262,7 @@ impl IpvsSocket {
         &mut self,
         query: IpvsMessage,
         dump: IpvsMessage,
-        mut map: impl FnMut(IpvsMessage) -> NlResult<T>,
+        mut map: impl FnMut(RawMessage<'_>) -> NlResult<T>,
     ) -> NlResult<(NlResult<Vec<IpvsMessage>>, Vec<T>)> {
         let first = self.next_seq();
         let second = self.next_seq();
@@ -273,18 +277,19 @@ impl IpvsSocket {
         let mut dump_done = false;
         while answer.is_none() || !dump_done {
             let range = self.recv_datagram()?;
-            for item in datagram_messages::<GenlMessage<IpvsMessage>>(
-                self.rx.bytes(range),
-            ) {
-                let (header, payload) = item?;
-                let seq = header.sequence_number;
-                match payload {
-                    NetlinkPayload::InnerMessage(m) if seq == first => {
-                        replies.push(m.payload)
+            for frame in frames(self.rx.bytes(range)) {
+                let frame = frame?;
+                let seq = frame.header.sequence_number;
+                if frame.is_data() {
+                    if seq == first {
+                        replies
+                            .push(frame.ipvs()?.parse().map_err(decode_error)?);
+                    } else if seq == second {
+                        children.push(map(frame.ipvs()?)?);
                     }
-                    NetlinkPayload::InnerMessage(m) if seq == second => {
-                        children.push(map(m.payload)?)
-                    }
+                    continue;
+                }
+                match frame.control()? {
                     NetlinkPayload::Error(e) if seq == first => {
                         answer = Some(match e.code {
                             None => Ok(std::mem::take(&mut replies)),
@@ -379,14 +384,17 @@ impl IpvsSocket {
         };
         while outcomes[last].is_none() {
             let range = self.recv_datagram()?;
-            for item in datagram_messages::<GenlMessage<IpvsMessage>>(
-                self.rx.bytes(range),
-            ) {
-                let (header, payload) = item?;
-                let index = header.sequence_number.wrapping_sub(first) as usize;
-                let (Some(slot), NetlinkPayload::Error(e)) =
-                    (outcomes.get_mut(index), payload)
-                else {
+            for frame in frames(self.rx.bytes(range)) {
+                let frame = frame?;
+                let seq = frame.header.sequence_number;
+                let index = seq.wrapping_sub(first) as usize;
+                let Some(slot) = outcomes.get_mut(index) else {
+                    continue;
+                };
+                if frame.is_data() {
+                    continue;
+                }
+                let NetlinkPayload::Error(e) = frame.control()? else {
                     continue;
                 };
                 *slot = Some(match e.code {
@@ -419,28 +427,27 @@ impl IpvsSocket {
     }
 
     /// Read replies for `seq` until its acknowledgement, error or end of
-    /// dump, handing each message to `each`.
-    fn receive<I>(
+    /// dump, handing each message to `each`, undecoded.
+    fn receive(
         &mut self,
         seq: u32,
-        mut each: impl FnMut(Reply<I>) -> NlResult<()>,
-    ) -> NlResult<()>
-    where
-        GenlMessage<I>: NetlinkDeserializable,
-    {
+        mut each: impl FnMut(Reply<'_>) -> NlResult<()>,
+    ) -> NlResult<()> {
         loop {
             let range = self.recv_datagram()?;
-            for item in
-                datagram_messages::<GenlMessage<I>>(self.rx.bytes(range))
-            {
-                let (header, payload) = item?;
-                if header.sequence_number != seq {
+            for frame in frames(self.rx.bytes(range)) {
+                let frame = frame?;
+                if frame.header.sequence_number != seq {
                     continue;
                 }
-                if header.flags & NLM_F_DUMP_INTR != 0 {
+                if frame.header.flags & NLM_F_DUMP_INTR != 0 {
                     each(Reply::Interrupted)?;
                 }
-                match payload {
+                if frame.is_data() {
+                    each(Reply::Message(frame))?;
+                    continue;
+                }
+                match frame.control()? {
                     NetlinkPayload::Done(_) => return Ok(()),
                     NetlinkPayload::Error(e) => {
                         return match e.code {
@@ -450,7 +457,6 @@ impl IpvsSocket {
                             }
                         };
                     }
-                    NetlinkPayload::InnerMessage(m) => each(Reply::Message(m))?,
                     _ => {}
                 }
             }
@@ -465,8 +471,8 @@ fn window_for(bytes: usize) -> usize {
 }
 
 /// One item of a reply stream.
-enum Reply<I> {
-    Message(GenlMessage<I>),
+enum Reply<'a> {
+    Message(Frame<'a>),
     /// The kernel flagged the dump as inconsistent.
     Interrupted,
 }
@@ -517,27 +523,79 @@ fn append_request<F>(
     nl.serialize(&mut tx[start..]);
 }
 
-/// The netlink messages of one received datagram, in order. A message that
-/// does not parse (or claims fewer bytes than a header) is an error and
-/// ends the walk; a length beyond the datagram is bounded by it.
+/// One netlink message of a received datagram, its payload undecoded.
+struct Frame<'a> {
+    header: NetlinkHeader,
+    /// The whole message, header included.
+    bytes: &'a [u8],
+}
+
+impl<'a> Frame<'a> {
+    /// Whether this is a message of a family rather than netlink's own
+    /// (`NOOP`, `ERROR`, `DONE`, `OVERRUN`).
+    fn is_data(&self) -> bool {
+        !matches!(
+            self.header.message_type,
+            NLMSG_NOOP | NLMSG_ERROR | NLMSG_DONE | NLMSG_OVERRUN
+        )
+    }
+
+    /// A data message as an IPVS message, its attributes undecoded.
+    fn ipvs(&self) -> NlResult<RawMessage<'a>> {
+        RawMessage::new(&self.bytes[NLMSG_HDRLEN..]).map_err(decode_error)
+    }
+
+    /// One of netlink's own messages, decoded.
+    fn control(&self) -> NlResult<NetlinkPayload<GenlMessage<IpvsMessage>>> {
+        parse_one(self.bytes).map(|(_, payload)| payload)
+    }
+}
+
+/// `NLMSG_HDRLEN`.
+const NLMSG_HDRLEN: usize = 16;
+
+/// The netlink messages of one datagram, in order, undecoded. A message
+/// whose length is shorter than a header or runs past the datagram is an
+/// error and ends the walk.
+fn frames(datagram: &[u8]) -> impl Iterator<Item = NlResult<Frame<'_>>> {
+    let mut rest = datagram;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let frame = NetlinkBuffer::new_checked(rest)
+            .and_then(|buf| {
+                let header = NetlinkHeader::parse(&buf)?;
+                Ok(Frame {
+                    bytes: &rest[..header.length as usize],
+                    header,
+                })
+            })
+            .map_err(decode_error);
+        rest = match &frame {
+            Ok(f) => &rest[aligned(f.bytes.len(), rest.len())..],
+            Err(_) => &[],
+        };
+        Some(frame)
+    })
+}
+
+/// The netlink messages of one received datagram, in order, decoded. A
+/// message that does not parse (or claims fewer bytes than a header) is an
+/// error and ends the walk; a length beyond the datagram is an error too.
 pub fn datagram_messages<I>(
     datagram: &[u8],
 ) -> impl Iterator<Item = NlResult<(NetlinkHeader, NetlinkPayload<I>)>> + '_
 where
     I: NetlinkDeserializable,
 {
-    let mut rest = datagram;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
+    let mut failed = false;
+    frames(datagram).map_while(move |frame| {
+        if failed {
             return None;
         }
-        let item = parse_one::<I>(rest);
-        rest = match &item {
-            Ok((header, _)) => {
-                &rest[aligned(header.length as usize, rest.len())..]
-            }
-            Err(_) => &[],
-        };
+        let item = frame.and_then(|f| parse_one::<I>(f.bytes));
+        failed = item.is_err();
         Some(item)
     })
 }
@@ -547,12 +605,15 @@ fn parse_one<I>(buf: &[u8]) -> NlResult<(NetlinkHeader, NetlinkPayload<I>)>
 where
     I: NetlinkDeserializable,
 {
-    let msg = NetlinkMessage::<I>::deserialize(buf)
-        .map_err(|e| NetlinkError::Decode(e.to_string()))?;
-    if (msg.header.length as usize) < 16 {
+    let msg = NetlinkMessage::<I>::deserialize(buf).map_err(decode_error)?;
+    if (msg.header.length as usize) < NLMSG_HDRLEN {
         return Err(NetlinkError::Decode("netlink message too short".into()));
     }
     Ok(msg.into_parts())
+}
+
+fn decode_error(e: impl std::fmt::Display) -> NetlinkError {
+    NetlinkError::Decode(e.to_string())
 }
 
 /// A message's length rounded up to netlink's 4-byte alignment, bounded by

@@ -4,13 +4,15 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use netlink_packet_core::DecodeError;
+use netlink_packet_core::{DecodeError, NlaBuffer, NlasIterator, Parseable};
 
 use super::attr::IpvsAttr;
 use super::daemon::DaemonAttr;
-use super::dest::DestAttr;
-use super::service::ServiceAttr;
-use super::stats::{stats_from_attrs, stats64_from_attrs};
+use super::dest::{DestAttr, IPVS_DEST_ATTR_STATS, IPVS_DEST_ATTR_STATS64};
+use super::service::{IPVS_SVC_ATTR_STATS, IPVS_SVC_ATTR_STATS64, ServiceAttr};
+use super::stats::{
+    stats_from_attrs, stats_from_nest, stats64_from_attrs, stats64_from_nest,
+};
 use crate::model::{
     AddressFamily, DaemonConfig, DaemonState, Destination, ForwardMethod, Info,
     Protocol, Service, ServiceFlags, ServiceKey, Stats, Timeouts, TunnelType,
@@ -138,62 +140,133 @@ fn family(raw: u16) -> Result<AddressFamily, DecodeError> {
 /// The flags kept are `flags & mask`; STATS64 is preferred over STATS
 /// (absent both, the counters are 0).
 pub fn service_from_attrs(a: &[ServiceAttr]) -> Result<Service, DecodeError> {
-    let (mut af, mut protocol, mut addr, mut port, mut fwmark) =
-        (None, None, None, None, None);
-    let (mut sched, mut flags, mut timeout, mut netmask, mut pe) =
-        (None, None, None, None, None);
-    let (mut stats, mut stats64) = (None, None);
-    for attr in a {
+    let mut fields = ServiceFields::default();
+    a.iter().for_each(|attr| fields.take(attr.clone()));
+    fields.finish()
+}
+
+/// [`service_from_attrs`] of a service nest still encoded (the value of
+/// `IPVS_CMD_ATTR_SERVICE`), read without collecting its attributes: the
+/// listing's decoder. It fails where parsing the nest would.
+pub fn service_from_nest(nest: &[u8]) -> Result<Service, DecodeError> {
+    read_nest::<ServiceFields>(nest)?.finish()
+}
+
+/// The attributes of an object's nest (a service or a destination), as
+/// its decoder gathers them.
+trait NestFields: Default {
+    type Attr: for<'a> Parseable<NlaBuffer<&'a [u8]>>;
+    /// The nest's `*_ATTR_STATS` and `*_ATTR_STATS64` types.
+    const STATS: u16;
+    const STATS64: u16;
+    fn take(&mut self, attr: Self::Attr);
+    fn counters(&mut self) -> (&mut Option<Stats>, &mut Option<Stats>);
+}
+
+/// Gathers the attributes of a nest still encoded, one at a time; the
+/// counter nests are read straight into [`Stats`].
+fn read_nest<F: NestFields>(nest: &[u8]) -> Result<F, DecodeError> {
+    let mut fields = F::default();
+    for nla in NlasIterator::new(nest) {
+        let nla = nla?;
+        let kind = nla.kind();
+        if kind == F::STATS {
+            *fields.counters().0 = Some(stats_from_nest(nla.value())?);
+        } else if kind == F::STATS64 {
+            *fields.counters().1 = Some(stats64_from_nest(nla.value())?);
+        } else {
+            fields.take(F::Attr::parse(&nla)?);
+        }
+    }
+    Ok(fields)
+}
+
+/// The attributes of a service nest seen so far.
+#[derive(Default)]
+struct ServiceFields {
+    af: Option<u16>,
+    protocol: Option<u16>,
+    addr: Option<[u8; 16]>,
+    port: Option<u16>,
+    fwmark: Option<u32>,
+    sched: Option<String>,
+    flags: Option<u32>,
+    timeout: Option<u32>,
+    netmask: Option<u32>,
+    pe: Option<String>,
+    stats: Option<Stats>,
+    stats64: Option<Stats>,
+}
+
+impl NestFields for ServiceFields {
+    type Attr = ServiceAttr;
+    const STATS: u16 = IPVS_SVC_ATTR_STATS;
+    const STATS64: u16 = IPVS_SVC_ATTR_STATS64;
+
+    fn counters(&mut self) -> (&mut Option<Stats>, &mut Option<Stats>) {
+        (&mut self.stats, &mut self.stats64)
+    }
+
+    fn take(&mut self, attr: ServiceAttr) {
         match attr {
-            ServiceAttr::AddressFamily(v) => af = Some(*v),
-            ServiceAttr::Protocol(v) => protocol = Some(*v),
-            ServiceAttr::Addr(v) => addr = Some(*v),
-            ServiceAttr::Port(v) => port = Some(*v),
-            ServiceAttr::Fwmark(v) => fwmark = Some(*v),
-            ServiceAttr::SchedName(v) => sched = Some(v),
-            ServiceAttr::Flags { flags: f, mask } => flags = Some(f & mask),
-            ServiceAttr::Timeout(v) => timeout = Some(*v),
-            ServiceAttr::Netmask(v) => netmask = Some(*v),
-            ServiceAttr::Stats(v) => stats = Some(v),
-            ServiceAttr::PeName(v) => pe = Some(v),
-            ServiceAttr::Stats64(v) => stats64 = Some(v),
+            ServiceAttr::AddressFamily(v) => self.af = Some(v),
+            ServiceAttr::Protocol(v) => self.protocol = Some(v),
+            ServiceAttr::Addr(v) => self.addr = Some(v),
+            ServiceAttr::Port(v) => self.port = Some(v),
+            ServiceAttr::Fwmark(v) => self.fwmark = Some(v),
+            ServiceAttr::SchedName(v) => self.sched = Some(v),
+            ServiceAttr::Flags { flags, mask } => {
+                self.flags = Some(flags & mask)
+            }
+            ServiceAttr::Timeout(v) => self.timeout = Some(v),
+            ServiceAttr::Netmask(v) => self.netmask = Some(v),
+            ServiceAttr::Stats(v) => self.stats = Some(stats_from_attrs(&v)),
+            ServiceAttr::PeName(v) => self.pe = Some(v),
+            ServiceAttr::Stats64(v) => {
+                self.stats64 = Some(stats64_from_attrs(&v))
+            }
             ServiceAttr::Other(_) => {}
         }
     }
-    let family = family(af.ok_or_else(|| missing("IPVS_SVC_ATTR_AF"))?)?;
-    let key = match (fwmark, protocol, addr, port) {
-        (Some(mark), _, _, _) if mark != 0 || protocol.is_none() => {
-            ServiceKey::Fwmark { family, mark }
-        }
-        (_, Some(protocol), Some(addr), Some(port)) => ServiceKey::Inet {
-            protocol: Protocol::from_raw(protocol),
-            addr: addr_from_raw(family, &addr),
-            port,
-        },
-        _ => {
-            return Err(missing(
-                "IPVS_SVC_ATTR_FWMARK or IPVS_SVC_ATTR_PROTOCOL/ADDR/PORT",
-            ));
-        }
-    };
-    let stats = match (stats64, stats) {
-        (Some(s), _) => stats64_from_attrs(s),
-        (None, Some(s)) => stats_from_attrs(s),
-        (None, None) => Stats::default(),
-    };
-    Ok(Service {
-        key,
-        scheduler: sched
-            .ok_or_else(|| missing("IPVS_SVC_ATTR_SCHED_NAME"))?
-            .clone(),
-        flags: ServiceFlags(
-            flags.ok_or_else(|| missing("IPVS_SVC_ATTR_FLAGS"))?,
-        ),
-        timeout: timeout.ok_or_else(|| missing("IPVS_SVC_ATTR_TIMEOUT"))?,
-        netmask: netmask.ok_or_else(|| missing("IPVS_SVC_ATTR_NETMASK"))?,
-        pe_name: pe.filter(|s| !s.is_empty()).cloned(),
-        stats,
-    })
+}
+
+impl ServiceFields {
+    fn finish(self) -> Result<Service, DecodeError> {
+        let family =
+            family(self.af.ok_or_else(|| missing("IPVS_SVC_ATTR_AF"))?)?;
+        let key = match (self.fwmark, self.protocol, self.addr, self.port) {
+            (Some(mark), protocol, _, _) if mark != 0 || protocol.is_none() => {
+                ServiceKey::Fwmark { family, mark }
+            }
+            (_, Some(protocol), Some(addr), Some(port)) => ServiceKey::Inet {
+                protocol: Protocol::from_raw(protocol),
+                addr: addr_from_raw(family, &addr),
+                port,
+            },
+            _ => {
+                return Err(missing(
+                    "IPVS_SVC_ATTR_FWMARK or IPVS_SVC_ATTR_PROTOCOL/ADDR/PORT",
+                ));
+            }
+        };
+        Ok(Service {
+            key,
+            scheduler: self
+                .sched
+                .ok_or_else(|| missing("IPVS_SVC_ATTR_SCHED_NAME"))?,
+            flags: ServiceFlags(
+                self.flags.ok_or_else(|| missing("IPVS_SVC_ATTR_FLAGS"))?,
+            ),
+            timeout: self
+                .timeout
+                .ok_or_else(|| missing("IPVS_SVC_ATTR_TIMEOUT"))?,
+            netmask: self
+                .netmask
+                .ok_or_else(|| missing("IPVS_SVC_ATTR_NETMASK"))?,
+            pe_name: self.pe.filter(|s| !s.is_empty()),
+            stats: self.stats64.or(self.stats).unwrap_or_default(),
+        })
+    }
 }
 
 /// A destination from a kernel reply. Requires what ipvsadm requires:
@@ -206,62 +279,113 @@ pub fn dest_from_attrs(
     a: &[DestAttr],
     service_family: AddressFamily,
 ) -> Result<Destination, DecodeError> {
-    let (mut addr, mut port, mut fwd, mut weight, mut af) =
-        (None, None, None, None, None);
-    let (mut uth, mut lth, mut active, mut inact, mut persist) =
-        (None, None, None, None, None);
-    let (mut stats, mut stats64) = (None, None);
-    let (mut tun_type, mut tun_port, mut tun_flags) = (0, 0, 0);
-    for attr in a {
+    let mut fields = DestFields::default();
+    a.iter().for_each(|attr| fields.take(attr.clone()));
+    fields.finish(service_family)
+}
+
+/// [`dest_from_attrs`] of a destination nest still encoded (the value of
+/// `IPVS_CMD_ATTR_DEST`), read without collecting its attributes. It fails
+/// where parsing the nest would.
+pub fn dest_from_nest(
+    nest: &[u8],
+    service_family: AddressFamily,
+) -> Result<Destination, DecodeError> {
+    read_nest::<DestFields>(nest)?.finish(service_family)
+}
+
+/// The attributes of a destination nest seen so far.
+#[derive(Default)]
+struct DestFields {
+    addr: Option<[u8; 16]>,
+    port: Option<u16>,
+    fwd: Option<u32>,
+    weight: Option<i32>,
+    af: Option<u16>,
+    uth: Option<u32>,
+    lth: Option<u32>,
+    active: Option<u32>,
+    inact: Option<u32>,
+    persist: Option<u32>,
+    stats: Option<Stats>,
+    stats64: Option<Stats>,
+    tun_type: u8,
+    tun_port: u16,
+    tun_flags: u16,
+}
+
+impl NestFields for DestFields {
+    type Attr = DestAttr;
+    const STATS: u16 = IPVS_DEST_ATTR_STATS;
+    const STATS64: u16 = IPVS_DEST_ATTR_STATS64;
+
+    fn counters(&mut self) -> (&mut Option<Stats>, &mut Option<Stats>) {
+        (&mut self.stats, &mut self.stats64)
+    }
+
+    fn take(&mut self, attr: DestAttr) {
         match attr {
-            DestAttr::Addr(v) => addr = Some(*v),
-            DestAttr::Port(v) => port = Some(*v),
-            DestAttr::FwdMethod(v) => fwd = Some(*v),
-            DestAttr::Weight(v) => weight = Some(*v),
-            DestAttr::UThresh(v) => uth = Some(*v),
-            DestAttr::LThresh(v) => lth = Some(*v),
-            DestAttr::ActiveConns(v) => active = Some(*v),
-            DestAttr::InactConns(v) => inact = Some(*v),
-            DestAttr::PersistConns(v) => persist = Some(*v),
-            DestAttr::Stats(v) => stats = Some(v),
-            DestAttr::AddrFamily(v) => af = Some(*v),
-            DestAttr::Stats64(v) => stats64 = Some(v),
-            DestAttr::TunType(v) => tun_type = *v,
-            DestAttr::TunPort(v) => tun_port = *v,
-            DestAttr::TunFlags(v) => tun_flags = *v,
+            DestAttr::Addr(v) => self.addr = Some(v),
+            DestAttr::Port(v) => self.port = Some(v),
+            DestAttr::FwdMethod(v) => self.fwd = Some(v),
+            DestAttr::Weight(v) => self.weight = Some(v),
+            DestAttr::UThresh(v) => self.uth = Some(v),
+            DestAttr::LThresh(v) => self.lth = Some(v),
+            DestAttr::ActiveConns(v) => self.active = Some(v),
+            DestAttr::InactConns(v) => self.inact = Some(v),
+            DestAttr::PersistConns(v) => self.persist = Some(v),
+            DestAttr::Stats(v) => self.stats = Some(stats_from_attrs(&v)),
+            DestAttr::AddrFamily(v) => self.af = Some(v),
+            DestAttr::Stats64(v) => self.stats64 = Some(stats64_from_attrs(&v)),
+            DestAttr::TunType(v) => self.tun_type = v,
+            DestAttr::TunPort(v) => self.tun_port = v,
+            DestAttr::TunFlags(v) => self.tun_flags = v,
             DestAttr::Other(_) => {}
         }
     }
-    let family = match af {
-        Some(raw) => family(raw)?,
-        None => service_family,
-    };
-    let addr = addr.ok_or_else(|| missing("IPVS_DEST_ATTR_ADDR"))?;
-    let stats = match (stats64, stats) {
-        (Some(s), _) => stats64_from_attrs(s),
-        (None, Some(s)) => stats_from_attrs(s),
-        (None, None) => Stats::default(),
-    };
-    Ok(Destination {
-        addr: addr_from_raw(family, &addr),
-        port: port.ok_or_else(|| missing("IPVS_DEST_ATTR_PORT"))?,
-        forward: ForwardMethod::from_raw(
-            fwd.ok_or_else(|| missing("IPVS_DEST_ATTR_FWD_METHOD"))?,
-        ),
-        weight: weight.ok_or_else(|| missing("IPVS_DEST_ATTR_WEIGHT"))?,
-        u_threshold: uth.ok_or_else(|| missing("IPVS_DEST_ATTR_U_THRESH"))?,
-        l_threshold: lth.ok_or_else(|| missing("IPVS_DEST_ATTR_L_THRESH"))?,
-        tun_type: TunnelType::from_raw(tun_type),
-        tun_port,
-        tun_flags,
-        active_conns: active
-            .ok_or_else(|| missing("IPVS_DEST_ATTR_ACTIVE_CONNS"))?,
-        inactive_conns: inact
-            .ok_or_else(|| missing("IPVS_DEST_ATTR_INACT_CONNS"))?,
-        persist_conns: persist
-            .ok_or_else(|| missing("IPVS_DEST_ATTR_PERSIST_CONNS"))?,
-        stats,
-    })
+}
+
+impl DestFields {
+    fn finish(
+        self,
+        service_family: AddressFamily,
+    ) -> Result<Destination, DecodeError> {
+        let family = match self.af {
+            Some(raw) => family(raw)?,
+            None => service_family,
+        };
+        let addr = self.addr.ok_or_else(|| missing("IPVS_DEST_ATTR_ADDR"))?;
+        Ok(Destination {
+            addr: addr_from_raw(family, &addr),
+            port: self.port.ok_or_else(|| missing("IPVS_DEST_ATTR_PORT"))?,
+            forward: ForwardMethod::from_raw(
+                self.fwd
+                    .ok_or_else(|| missing("IPVS_DEST_ATTR_FWD_METHOD"))?,
+            ),
+            weight: self
+                .weight
+                .ok_or_else(|| missing("IPVS_DEST_ATTR_WEIGHT"))?,
+            u_threshold: self
+                .uth
+                .ok_or_else(|| missing("IPVS_DEST_ATTR_U_THRESH"))?,
+            l_threshold: self
+                .lth
+                .ok_or_else(|| missing("IPVS_DEST_ATTR_L_THRESH"))?,
+            tun_type: TunnelType::from_raw(self.tun_type),
+            tun_port: self.tun_port,
+            tun_flags: self.tun_flags,
+            active_conns: self
+                .active
+                .ok_or_else(|| missing("IPVS_DEST_ATTR_ACTIVE_CONNS"))?,
+            inactive_conns: self
+                .inact
+                .ok_or_else(|| missing("IPVS_DEST_ATTR_INACT_CONNS"))?,
+            persist_conns: self
+                .persist
+                .ok_or_else(|| missing("IPVS_DEST_ATTR_PERSIST_CONNS"))?,
+            stats: self.stats64.or(self.stats).unwrap_or_default(),
+        })
+    }
 }
 
 /// A sync daemon from a kernel reply. Requires STATE, MCAST_IFN and

@@ -3,11 +3,12 @@
 //! extra header).
 
 use netlink_packet_core::{
-    DecodeError, Emitable, Nla, NlaBuffer, NlasIterator, ParseableParametrized,
+    DecodeError, Emitable, NLA_HEADER_SIZE, Nla, NlaBuffer, NlasIterator,
+    ParseableParametrized,
 };
 use netlink_packet_generic::{GenlFamily, GenlHeader};
 
-use super::attr::IpvsAttr;
+use super::attr::{IPVS_CMD_ATTR_DEST, IPVS_CMD_ATTR_SERVICE, IpvsAttr};
 use super::cmd::IpvsCmd;
 use super::nla::{append_nest, append_nla};
 
@@ -15,6 +16,9 @@ use super::nla::{append_nest, append_nla};
 pub const IPVS_GENL_NAME: &str = "IPVS";
 /// `IPVS_GENL_VERSION`.
 pub const IPVS_GENL_VERSION: u8 = 1;
+
+/// `GENL_HDRLEN`: the genl header before the attributes.
+const GENL_HDRLEN: usize = 4;
 
 /// A message of the `IPVS` family.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +53,59 @@ impl IpvsMessage {
         let attrs: Vec<KernelStyle<'_>> =
             self.attributes.iter().map(KernelStyle).collect();
         attrs.as_slice().emit(buf);
+    }
+}
+
+/// An IPVS message as received, its attributes still encoded: listings
+/// read replies through it straight into the model, without building an
+/// [`IpvsMessage`] first.
+#[derive(Debug, Clone, Copy)]
+pub struct RawMessage<'a> {
+    pub cmd: IpvsCmd,
+    /// The encoded top-level attributes.
+    pub attributes: &'a [u8],
+}
+
+impl<'a> RawMessage<'a> {
+    /// Splits a genl payload: the 4-byte genl header, then attributes.
+    pub fn new(genl: &'a [u8]) -> Result<Self, DecodeError> {
+        let header = GenlHeader::parse(genl)?;
+        Ok(RawMessage {
+            cmd: IpvsCmd::from(header.cmd),
+            attributes: &genl[GENL_HDRLEN..],
+        })
+    }
+
+    /// The whole message decoded.
+    pub fn parse(&self) -> Result<IpvsMessage, DecodeError> {
+        let header = GenlHeader {
+            cmd: self.cmd.into(),
+            version: IPVS_GENL_VERSION,
+        };
+        IpvsMessage::parse_with_param(self.attributes, header)
+    }
+
+    /// The value of the first `IPVS_CMD_ATTR_SERVICE`, if any. Only the
+    /// attributes before it are looked at (and must be well formed).
+    pub fn service_nest(&self) -> Result<Option<&'a [u8]>, DecodeError> {
+        self.first(IPVS_CMD_ATTR_SERVICE)
+    }
+
+    /// The value of the first `IPVS_CMD_ATTR_DEST`, if any.
+    pub fn dest_nest(&self) -> Result<Option<&'a [u8]>, DecodeError> {
+        self.first(IPVS_CMD_ATTR_DEST)
+    }
+
+    fn first(&self, kind: u16) -> Result<Option<&'a [u8]>, DecodeError> {
+        for nla in NlasIterator::new(self.attributes) {
+            let nla = nla?;
+            if nla.kind() == kind {
+                let len = nla.value_length();
+                let at = &nla.into_inner()[NLA_HEADER_SIZE..];
+                return Ok(Some(&at[..len]));
+            }
+        }
+        Ok(None)
     }
 }
 

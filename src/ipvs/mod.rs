@@ -19,12 +19,13 @@ pub use attr::IpvsAttr;
 pub use cmd::IpvsCmd;
 pub use convert::{
     addr_from_raw, addr_to_raw, daemon_attrs, daemon_from_attrs, dest_attrs,
-    dest_from_attrs, info_from_attrs, service_attrs, service_from_attrs,
-    service_key_attrs, timeouts_attrs, timeouts_from_attrs,
+    dest_from_attrs, dest_from_nest, info_from_attrs, service_attrs,
+    service_from_attrs, service_from_nest, service_key_attrs, timeouts_attrs,
+    timeouts_from_attrs,
 };
 pub use daemon::DaemonAttr;
 pub use dest::DestAttr;
-pub use message::{IPVS_GENL_NAME, IPVS_GENL_VERSION, IpvsMessage};
+pub use message::{IPVS_GENL_NAME, IPVS_GENL_VERSION, IpvsMessage, RawMessage};
 pub use service::ServiceAttr;
 pub use stats::{
     Stats64Attr, StatsAttr, stats_from_attrs, stats64_attrs, stats64_from_attrs,

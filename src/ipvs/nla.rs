@@ -67,6 +67,21 @@ where
         .collect()
 }
 
+/// Parses the attributes of a nest one by one, handing each to `each`,
+/// without collecting them; fails where [`parse_nested`] would.
+pub(crate) fn for_each_in_nest<T>(
+    nest: &[u8],
+    mut each: impl FnMut(T),
+) -> Result<(), DecodeError>
+where
+    T: for<'a> Parseable<NlaBuffer<&'a [u8]>>,
+{
+    for nla in NlasIterator::new(nest) {
+        each(T::parse(&nla?)?);
+    }
+    Ok(())
+}
+
 /// Total wire length of a nested list.
 pub(crate) fn nested_len<T: Nla>(attrs: &[T]) -> usize {
     attrs.buffer_len()

@@ -21,9 +21,9 @@ const IPVS_SVC_ATTR_SCHED_NAME: u16 = 6;
 const IPVS_SVC_ATTR_FLAGS: u16 = 7;
 const IPVS_SVC_ATTR_TIMEOUT: u16 = 8;
 const IPVS_SVC_ATTR_NETMASK: u16 = 9;
-const IPVS_SVC_ATTR_STATS: u16 = 10;
+pub(crate) const IPVS_SVC_ATTR_STATS: u16 = 10;
 const IPVS_SVC_ATTR_PE_NAME: u16 = 11;
-const IPVS_SVC_ATTR_STATS64: u16 = 12;
+pub(crate) const IPVS_SVC_ATTR_STATS64: u16 = 12;
 
 /// An attribute of a service.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use netlink_packet_core::{
     parse_u32, parse_u64,
 };
 
-use super::nla::emit_bytes;
+use super::nla::{emit_bytes, for_each_in_nest};
 use crate::model::Stats;
 
 const IPVS_STATS_ATTR_CONNS: u16 = 1;
@@ -233,11 +233,10 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for Stats64Attr {
     }
 }
 
-/// The counters of a 32-bit stats nest; absent counters read as 0.
-pub fn stats_from_attrs(attrs: &[StatsAttr]) -> Stats {
-    let mut s = Stats::default();
-    for a in attrs {
-        match a {
+impl StatsAttr {
+    /// Stores this counter in `s`.
+    fn apply_to(&self, s: &mut Stats) {
+        match self {
             StatsAttr::Conns(v) => s.conns = (*v).into(),
             StatsAttr::InPkts(v) => s.inpkts = (*v).into(),
             StatsAttr::OutPkts(v) => s.outpkts = (*v).into(),
@@ -251,14 +250,12 @@ pub fn stats_from_attrs(attrs: &[StatsAttr]) -> Stats {
             StatsAttr::Pad | StatsAttr::Other(_) => {}
         }
     }
-    s
 }
 
-/// The counters of a 64-bit stats nest; absent counters read as 0.
-pub fn stats64_from_attrs(attrs: &[Stats64Attr]) -> Stats {
-    let mut s = Stats::default();
-    for a in attrs {
-        match a {
+impl Stats64Attr {
+    /// Stores this counter in `s`.
+    fn apply_to(&self, s: &mut Stats) {
+        match self {
             Stats64Attr::Conns(v) => s.conns = *v,
             Stats64Attr::InPkts(v) => s.inpkts = *v,
             Stats64Attr::OutPkts(v) => s.outpkts = *v,
@@ -272,7 +269,35 @@ pub fn stats64_from_attrs(attrs: &[Stats64Attr]) -> Stats {
             Stats64Attr::Pad | Stats64Attr::Other(_) => {}
         }
     }
+}
+
+/// The counters of a 32-bit stats nest; absent counters read as 0.
+pub fn stats_from_attrs(attrs: &[StatsAttr]) -> Stats {
+    let mut s = Stats::default();
+    attrs.iter().for_each(|a| a.apply_to(&mut s));
     s
+}
+
+/// The counters of a 64-bit stats nest; absent counters read as 0.
+pub fn stats64_from_attrs(attrs: &[Stats64Attr]) -> Stats {
+    let mut s = Stats::default();
+    attrs.iter().for_each(|a| a.apply_to(&mut s));
+    s
+}
+
+/// [`stats_from_attrs`] of a 32-bit nest still encoded, read without
+/// collecting its attributes; fails where parsing them would.
+pub(crate) fn stats_from_nest(nest: &[u8]) -> Result<Stats, DecodeError> {
+    let mut s = Stats::default();
+    for_each_in_nest(nest, |a: StatsAttr| a.apply_to(&mut s))?;
+    Ok(s)
+}
+
+/// [`stats64_from_attrs`] of a 64-bit nest still encoded.
+pub(crate) fn stats64_from_nest(nest: &[u8]) -> Result<Stats, DecodeError> {
+    let mut s = Stats::default();
+    for_each_in_nest(nest, |a: Stats64Attr| a.apply_to(&mut s))?;
+    Ok(s)
 }
 
 /// A 64-bit stats nest holding `s`, in the kernel's attribute order.

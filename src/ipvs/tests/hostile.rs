@@ -9,10 +9,12 @@ use netlink_packet_core::{
 use netlink_packet_generic::GenlHeader;
 
 use super::{config, daemon, dest, hex, parse, service};
+use crate::ipvs::nla::parse_nested;
 use crate::ipvs::{
-    DaemonAttr, DestAttr, IpvsAttr, IpvsCmd, IpvsMessage, ServiceAttr,
-    Stats64Attr, StatsAttr, daemon_from_attrs, dest_from_attrs,
-    info_from_attrs, service_from_attrs, timeouts_from_attrs,
+    DaemonAttr, DestAttr, IpvsAttr, IpvsCmd, IpvsMessage, RawMessage,
+    ServiceAttr, Stats64Attr, StatsAttr, daemon_from_attrs, dest_from_attrs,
+    dest_from_nest, info_from_attrs, service_from_attrs, service_from_nest,
+    timeouts_from_attrs,
 };
 use crate::model::AddressFamily;
 
@@ -37,6 +39,7 @@ fn fixtures() -> Vec<Vec<u8>> {
 /// Decodes like a client would: the message, then every model type.
 /// Returns whether the message itself parsed.
 fn decode_all(raw: &[u8]) -> bool {
+    check_direct_decoders(raw);
     let Ok(header) = GenlHeader::parse(raw) else {
         return false;
     };
@@ -58,6 +61,42 @@ fn decode_all(raw: &[u8]) -> bool {
     msg.emit(&mut buf);
     msg.emit_kernel_style(&mut buf);
     true
+}
+
+/// The listing's decoders, reading a nest straight from its bytes, agree
+/// with parsing the nest into attributes and converting those: the same
+/// value, or both an error.
+fn check_direct_decoders(raw: &[u8]) {
+    let Ok(m) = RawMessage::new(raw) else {
+        return;
+    };
+    if let Ok(Some(nest)) = m.service_nest() {
+        let two_step = parse_nested::<ServiceAttr>(nest)
+            .and_then(|a| service_from_attrs(&a));
+        assert_eq!(service_from_nest(nest).ok(), two_step.ok());
+    }
+    if let Ok(Some(nest)) = m.dest_nest() {
+        for family in [AddressFamily::Inet, AddressFamily::Inet6] {
+            let two_step = parse_nested::<DestAttr>(nest)
+                .and_then(|a| dest_from_attrs(&a, family));
+            assert_eq!(dest_from_nest(nest, family).ok(), two_step.ok());
+        }
+    }
+}
+
+#[test]
+fn direct_decoders_read_the_kernel_replies() {
+    let raw = hex(service::SERVICE_REPLY_STATS);
+    let m = RawMessage::new(&raw).unwrap();
+    assert!(service_from_nest(m.service_nest().unwrap().unwrap()).is_ok());
+    check_direct_decoders(&raw);
+    for fixture in [dest::DEST_REPLY_GRE, dest::DEST_REPLY_IPV6] {
+        let raw = hex(fixture);
+        let m = RawMessage::new(&raw).unwrap();
+        let nest = m.dest_nest().unwrap().unwrap();
+        assert!(dest_from_nest(nest, AddressFamily::Inet6).is_ok());
+        check_direct_decoders(&raw);
+    }
 }
 
 #[test]
