@@ -4,6 +4,7 @@
 use std::process::Command as Process;
 
 use crate::error::{Error, Operation, Result};
+pub use crate::ipvs::Counters;
 use crate::ipvs::{
     DaemonAttr, IpvsAttr, IpvsCmd, IpvsMessage, RawMessage, ServiceAttr,
     daemon_attrs, daemon_from_attrs, dest_attrs, dest_from_nest,
@@ -73,11 +74,14 @@ impl Client {
     /// Every virtual service, in kernel order, collected in `C`. The dump
     /// runs on a socket of its own with large buffers (see
     /// [`IpvsSocket::open_bulk`]).
-    pub fn services<C: Default + Extend<Service>>(&mut self) -> Result<C> {
+    pub fn services<C: Default + Extend<Service>>(
+        &mut self,
+        counters: Counters,
+    ) -> Result<C> {
         let msg = IpvsMessage::new(IpvsCmd::GetService, vec![]);
         self.socket
             .open_bulk()
-            .and_then(|mut bulk| bulk.dump(&msg, service_in))
+            .and_then(|mut bulk| bulk.dump(&msg, |m| service_in(m, counters)))
             .map_err(kernel(Operation::GetServices))
     }
 
@@ -92,7 +96,7 @@ impl Client {
         let (answer, mut dests) = self
             .socket
             .query_then_dump(service_query(key), dests_query(key), |m| {
-                dest_in(m, family)
+                dest_in(m, family, Counters::Read)
             })
             .map_err(kernel(Operation::GetDests))?;
         let reply = match answer {
@@ -118,8 +122,9 @@ impl Client {
     pub fn dests_if_present(
         &mut self,
         svc: &Service,
+        counters: Counters,
     ) -> Result<Option<Vec<Destination>>> {
-        let dests = self.dests(svc)?;
+        let dests = self.dests(svc, counters)?;
         if !dests.is_empty() {
             return Ok(Some(dests));
         }
@@ -131,10 +136,14 @@ impl Client {
     }
 
     /// The real servers of a service, in kernel order.
-    pub fn dests(&mut self, svc: &Service) -> Result<Vec<Destination>> {
+    pub fn dests(
+        &mut self,
+        svc: &Service,
+        counters: Counters,
+    ) -> Result<Vec<Destination>> {
         let family = svc.key.family();
         self.socket
-            .dump(&dests_query(&svc.key), |m| dest_in(m, family))
+            .dump(&dests_query(&svc.key), |m| dest_in(m, family, counters))
             .map(|mut dests: Vec<Destination>| {
                 // Most services have few real servers: keep no spare room.
                 dests.shrink_to_fit();
@@ -357,9 +366,12 @@ fn dests_query(key: &ServiceKey) -> IpvsMessage {
 }
 
 /// The service of a dump message, decoded straight from its bytes.
-fn service_in(m: RawMessage<'_>) -> std::result::Result<Service, NetlinkError> {
+fn service_in(
+    m: RawMessage<'_>,
+    counters: Counters,
+) -> std::result::Result<Service, NetlinkError> {
     let nest = m.service_nest().ok().flatten();
-    nest.and_then(|n| service_from_nest(n).ok())
+    nest.and_then(|n| service_from_nest(n, counters).ok())
         .ok_or(NetlinkError::Kernel(libc::EINVAL))
 }
 
@@ -367,8 +379,9 @@ fn service_in(m: RawMessage<'_>) -> std::result::Result<Service, NetlinkError> {
 fn dest_in(
     m: RawMessage<'_>,
     family: crate::model::AddressFamily,
+    counters: Counters,
 ) -> std::result::Result<Destination, NetlinkError> {
     let nest = m.dest_nest().ok().flatten();
-    nest.and_then(|n| dest_from_nest(n, family).ok())
+    nest.and_then(|n| dest_from_nest(n, family, counters).ok())
         .ok_or(NetlinkError::Kernel(libc::EINVAL))
 }

@@ -1,13 +1,13 @@
 //! The walk every full listing shares: every service, in listing order,
 //! with its real servers.
 
-use crate::client::Client;
+use crate::client::{Client, Counters};
 use crate::error::Result;
 use crate::model::{Destination, Service};
 use crate::render;
 
 /// Every service and its real servers, in ipvsadm's order when `sort`,
-/// handed to `entry` one at a time.
+/// handed to `entry` one at a time; their counters read only if asked.
 ///
 /// The services come from one dump, as in ipvsadm, each key once: IPVS
 /// dumps never flag an interrupted dump, and a long dump resumes by
@@ -19,12 +19,13 @@ use crate::render;
 pub(super) fn each_entry(
     client: &mut Client,
     sort: bool,
+    counters: Counters,
     mut entry: impl FnMut(&Service, &[Destination]) -> Result<()>,
 ) -> Result<()> {
-    let services: Blocks<Service> = client.services()?;
+    let services: Blocks<Service> = client.services(counters)?;
     for i in listing_order(&services, sort) {
         let svc = services.get(i as usize);
-        if let Some(mut dests) = client.dests_if_present(svc)? {
+        if let Some(mut dests) = client.dests_if_present(svc, counters)? {
             if sort {
                 render::sort_dests(&mut dests);
             }

@@ -6,7 +6,7 @@ use std::io::{BufReader, Write};
 
 use super::{Streams, entries};
 use crate::cli::{ListRequest, ListView, OutputFormat, StatsView};
-use crate::client::Client;
+use crate::client::{Client, Counters};
 use crate::error::{Error, Operation, Result};
 use crate::model::{Destination, Service, ServiceKey};
 use crate::render;
@@ -46,9 +46,16 @@ pub(super) fn list(
                 // ipvsadm prints the header before it asks for services.
                 render::write_version_header(&mut streams.out, &client.info())?;
                 render::write_titles(&mut streams.out, req.columns)?;
-                entries::each_entry(client, !req.nosort, |svc, dests| {
-                    write_entry(&mut streams.out, svc, dests, req)
-                })
+                let counters = match req.columns {
+                    StatsView::Stats | StatsView::Rate => Counters::Read,
+                    _ => Counters::Skip,
+                };
+                entries::each_entry(
+                    client,
+                    !req.nosort,
+                    counters,
+                    |svc, dests| write_entry(&mut streams.out, svc, dests, req),
+                )
             }
         },
     }
@@ -101,7 +108,7 @@ pub(super) fn save(
     numeric: bool,
     streams: &mut Streams,
 ) -> Result<()> {
-    entries::each_entry(client, true, |svc, dests| {
+    entries::each_entry(client, true, Counters::Skip, |svc, dests| {
         render::write_save_service(&mut streams.out, svc, numeric)?;
         for d in dests {
             render::write_save_dest(&mut streams.out, svc, d, numeric)?;

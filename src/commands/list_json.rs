@@ -9,7 +9,7 @@ use std::io::BufReader;
 
 use super::{Streams, entries, list};
 use crate::cli::{ListRequest, ListView};
-use crate::client::Client;
+use crate::client::{Client, Counters};
 use crate::error::Result;
 use crate::json::JsonWriter;
 use crate::render::{self, json};
@@ -49,9 +49,12 @@ pub(super) fn list(
                 Some((svc, dests)) => {
                     json::write_service(&mut w, &svc, &dests)?
                 }
-                None => entries::each_entry(client, sort, |svc, dests| {
-                    Ok(json::write_service(&mut w, svc, dests)?)
-                })?,
+                None => entries::each_entry(
+                    client,
+                    sort,
+                    Counters::Read,
+                    |svc, dests| Ok(json::write_service(&mut w, svc, dests)?),
+                )?,
             }
             json::end_services(w)?;
         }

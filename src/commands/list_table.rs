@@ -5,7 +5,7 @@
 
 use super::{Streams, entries, list};
 use crate::cli::{ListRequest, ListView};
-use crate::client::Client;
+use crate::client::{Client, Counters};
 use crate::error::{Error, Result};
 use crate::render::{self, table};
 
@@ -42,10 +42,15 @@ pub(super) fn list(
                         &mut streams.out,
                         &client.info(),
                     )?;
-                    entries::each_entry(client, sort, |svc, dests| {
-                        rows.push(svc, dests);
-                        Ok(())
-                    })?;
+                    entries::each_entry(
+                        client,
+                        sort,
+                        Counters::Read,
+                        |svc, dests| {
+                            rows.push(svc, dests);
+                            Ok(())
+                        },
+                    )?;
                 }
             }
             rows.write(&mut streams.out)?;

@@ -148,8 +148,20 @@ pub fn service_from_attrs(a: &[ServiceAttr]) -> Result<Service, DecodeError> {
 /// [`service_from_attrs`] of a service nest still encoded (the value of
 /// `IPVS_CMD_ATTR_SERVICE`), read without collecting its attributes: the
 /// listing's decoder. It fails where parsing the nest would.
-pub fn service_from_nest(nest: &[u8]) -> Result<Service, DecodeError> {
-    read_nest::<ServiceFields>(nest)?.finish()
+pub fn service_from_nest(
+    nest: &[u8],
+    counters: Counters,
+) -> Result<Service, DecodeError> {
+    read_nest::<ServiceFields>(nest, counters)?.finish()
+}
+
+/// Whether the nest decoders read the counter nests (`*_ATTR_STATS` and
+/// `*_ATTR_STATS64`) or pass over them, unchecked, for views that show no
+/// counters; skipped counters read as 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counters {
+    Read,
+    Skip,
 }
 
 /// The attributes of an object's nest (a service or a destination), as
@@ -164,12 +176,20 @@ trait NestFields: Default {
 }
 
 /// Gathers the attributes of a nest still encoded, one at a time; the
-/// counter nests are read straight into [`Stats`].
-fn read_nest<F: NestFields>(nest: &[u8]) -> Result<F, DecodeError> {
+/// counter nests are read straight into [`Stats`], or skipped.
+fn read_nest<F: NestFields>(
+    nest: &[u8],
+    counters: Counters,
+) -> Result<F, DecodeError> {
     let mut fields = F::default();
     for nla in NlasIterator::new(nest) {
         let nla = nla?;
         let kind = nla.kind();
+        if counters == Counters::Skip
+            && (kind == F::STATS || kind == F::STATS64)
+        {
+            continue;
+        }
         if kind == F::STATS {
             *fields.counters().0 = Some(stats_from_nest(nla.value())?);
         } else if kind == F::STATS64 {
@@ -290,8 +310,9 @@ pub fn dest_from_attrs(
 pub fn dest_from_nest(
     nest: &[u8],
     service_family: AddressFamily,
+    counters: Counters,
 ) -> Result<Destination, DecodeError> {
-    read_nest::<DestFields>(nest)?.finish(service_family)
+    read_nest::<DestFields>(nest, counters)?.finish(service_family)
 }
 
 /// The attributes of a destination nest seen so far.

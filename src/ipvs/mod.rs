@@ -18,10 +18,10 @@ mod tests;
 pub use attr::IpvsAttr;
 pub use cmd::IpvsCmd;
 pub use convert::{
-    addr_from_raw, addr_to_raw, daemon_attrs, daemon_from_attrs, dest_attrs,
-    dest_from_attrs, dest_from_nest, info_from_attrs, service_attrs,
-    service_from_attrs, service_from_nest, service_key_attrs, timeouts_attrs,
-    timeouts_from_attrs,
+    Counters, addr_from_raw, addr_to_raw, daemon_attrs, daemon_from_attrs,
+    dest_attrs, dest_from_attrs, dest_from_nest, info_from_attrs,
+    service_attrs, service_from_attrs, service_from_nest, service_key_attrs,
+    timeouts_attrs, timeouts_from_attrs,
 };
 pub use daemon::DaemonAttr;
 pub use dest::DestAttr;
