@@ -23,7 +23,7 @@ extern "C" fn main(
     let argv0 = args.next().unwrap_or_else(|| b"ipvsadm".to_vec());
     let args: Vec<Vec<u8>> = args.collect();
     let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut out = BufWriter::with_capacity(16 * 1024, stdout.lock());
     let mut err = io::stderr();
     let status = {
         let mut streams = ipvsadm::commands::Streams {

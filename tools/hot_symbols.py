@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Reads the callgrind profiles of tools/hot-symbols.sh and prints the
+mangled names of the functions of our image that ran, those run by the most
+commands first (then in order of first appearance)."""
+import collections
+import glob
+import re
+import sys
+
+uses = collections.Counter()
+first = {}
+for path in sorted(glob.glob(sys.argv[1] + "/*.out"), key=lambda p: int(re.sub(r"\D", "", p.rsplit("/", 1)[1]))):
+    objects, names, current, seen = {}, {}, None, set()
+    for line in open(path, errors="replace"):
+        m = re.match(r"^(c?ob)=\((\d+)\)(?: (.*))?", line)
+        if m:
+            if m.group(3):
+                objects[m.group(2)] = m.group(3).strip()
+            if m.group(1) == "ob":
+                current = objects.get(m.group(2), "")
+            continue
+        m = re.match(r"^(c?fn)=\((\d+)\)(?: (.*))?", line)
+        if m:
+            if m.group(3):
+                names[m.group(2)] = m.group(3).strip()
+            if m.group(1) == "fn" and current.endswith("/ipvsadm"):
+                name = re.sub(r"'\d+$", "", names[m.group(2)])
+                if re.match(r"^(_ZN|_R)", name):
+                    seen.add(name)
+                    first.setdefault(name, len(first))
+    uses.update(seen)
+for name in sorted(uses, key=lambda n: (-uses[n], first[n])):
+    print(name)
