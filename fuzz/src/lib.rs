@@ -7,8 +7,9 @@ use std::io::BufReader;
 
 use ipvsadm::commands::LineReader;
 use ipvsadm::ipvs::{
-    IpvsAttr, IpvsMessage, daemon_from_attrs, dest_from_attrs, info_from_attrs,
-    service_from_attrs, timeouts_from_attrs,
+    Counters, IpvsAttr, IpvsMessage, RawMessage, daemon_from_attrs,
+    dest_from_attrs, dest_from_nest, info_from_attrs, service_from_attrs,
+    service_from_nest, timeouts_from_attrs,
 };
 use ipvsadm::model::AddressFamily;
 use ipvsadm::netlink::datagram_messages;
@@ -62,6 +63,7 @@ fn read_lines(data: &[u8], capacity: usize) -> Lines {
 /// reply and converted to the model as the client does; what decodes must
 /// also encode again.
 pub fn netlink_decode(data: &[u8]) {
+    direct_decoders(data);
     for item in datagram_messages::<GenlMessage<IpvsMessage>>(data) {
         let Ok((_, NetlinkPayload::InnerMessage(genl))) = item else {
             continue;
@@ -73,6 +75,22 @@ pub fn netlink_decode(data: &[u8]) {
         let mut buf = vec![0; msg.buffer_len()];
         msg.emit(&mut buf);
         msg.emit_kernel_style(&mut buf);
+    }
+}
+
+/// The listings' decoders, which read a reply's nests straight from its
+/// bytes, on `data` taken as one genl payload.
+fn direct_decoders(data: &[u8]) {
+    let Ok(m) = RawMessage::new(data) else {
+        return;
+    };
+    for counters in [Counters::Read, Counters::Skip] {
+        if let Ok(Some(nest)) = m.service_nest() {
+            let _ = service_from_nest(nest, counters);
+        }
+        if let Ok(Some(nest)) = m.dest_nest() {
+            let _ = dest_from_nest(nest, AddressFamily::Inet6, counters);
+        }
     }
 }
 
