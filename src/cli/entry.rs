@@ -153,12 +153,12 @@ impl Entry {
     pub fn apply(
         &mut self,
         spec: &OptSpec,
-        value: Option<Vec<u8>>,
+        value: Option<&[u8]>,
     ) -> Result<(), Error> {
         if let Some(col) = spec.column {
             self.mark(col)?;
         }
-        let text = value.as_deref().unwrap_or(b"");
+        let text = value.unwrap_or(b"");
         match spec.opt {
             Opt::TcpService => self.service(text, IPPROTO_TCP)?,
             Opt::UdpService => self.service(text, IPPROTO_UDP)?,
@@ -177,7 +177,7 @@ impl Entry {
             Opt::Scheduler => self.svc.sched_name = truncate(text, 15),
             Opt::Persistent => {
                 self.svc.flags |= ServiceFlags::PERSISTENT;
-                self.svc.timeout = match value.as_deref() {
+                self.svc.timeout = match value {
                     None => DEFAULT_PERSISTENCE,
                     Some(t) => timeout(t, 1)?,
                 };

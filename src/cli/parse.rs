@@ -3,9 +3,11 @@
 //! then `--set` values, leftovers, scheduler flags, the matrix and the
 //! remaining checks, and finally the typed [`Command`].
 
+use std::borrow::Cow;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 
+use super::args::ArgList;
 use super::beyond::Extras;
 use super::command::{ApplyRequest, Command, ListRequest, ListView, StatsView};
 use super::entry::{self, AF_INET6, CONN_F_DROUTE, CONN_F_TUNNEL, Entry};
@@ -25,7 +27,7 @@ use crate::model::{
 /// bytes (`String`s will do): a message echoes them as they were given.
 pub fn parse_command_line(
     argv0: &(impl AsRef<[u8]> + ?Sized),
-    args: &[impl AsRef<[u8]>],
+    args: &(impl ArgList + ?Sized),
 ) -> Result<Command, Error> {
     parse_with(argv0, args, posix_mode())
 }
@@ -44,15 +46,14 @@ pub(crate) fn posix_mode() -> bool {
 /// [`parse_command_line`] with the POSIX rule given explicitly.
 pub fn parse_with(
     argv0: &(impl AsRef<[u8]> + ?Sized),
-    args: &[impl AsRef<[u8]>],
+    args: &(impl ArgList + ?Sized),
     posix: bool,
 ) -> Result<Command, Error> {
-    if args.is_empty() {
+    if args.count() == 0 {
         return Ok(Command::List(ListRequest::default()));
     }
     let try_help = || Error::TryHelp(argv0.as_ref().into());
-    let args: Vec<&[u8]> = args.iter().map(AsRef::as_ref).collect();
-    let mut scan = Scanner::new(&args, posix);
+    let mut scan = Scanner::new(args, posix);
     // `--netns` (not in ipvsadm) may come before the command; alone, it
     // means the full listing, as a bare `ipvsadm` does.
     let mut leading = Extras::default();
@@ -89,7 +90,10 @@ pub fn parse_with(
             entry.daemon.state = daemon_state(value.as_deref())
                 .ok_or_else(|| invalid("illegal start_daemon specified"))?;
         }
-        Cmd::Apply => entry.extras.apply_file = value.unwrap_or_default(),
+        Cmd::Apply => {
+            entry.extras.apply_file =
+                value.map(Cow::into_owned).unwrap_or_default();
+        }
         _ => {}
     }
     loop {
@@ -106,7 +110,7 @@ pub fn parse_with(
                         b"'",
                     ])));
                 }
-                entry.apply(spec, value)?;
+                entry.apply(spec, value.as_deref())?;
             }
             Err(e) => {
                 return Err(Error::BadOption {
