@@ -18,7 +18,7 @@ use crate::Error;
 use crate::error::Text;
 use crate::model::{
     AddressFamily, DaemonConfig, DaemonState, Destination, ForwardMethod,
-    Protocol, Service, ServiceFlags, ServiceKey, Timeouts, TunnelType,
+    Protocol, Service, ServiceFlags, ServiceKey, Stats, Timeouts, TunnelType,
 };
 
 /// Parses one command line (`args` without argv[0]) as ipvsadm 1.31
@@ -254,14 +254,15 @@ fn service_key(entry: &Entry) -> ServiceKey {
 /// The complete service structure ipvsadm would send.
 fn service(entry: &Entry) -> Service {
     let svc = &entry.svc;
-    let mut service = Service::new(service_key(entry));
-    service.scheduler = model_text(&svc.sched_name);
-    service.flags = ServiceFlags(svc.flags);
-    service.timeout = svc.timeout;
-    service.netmask = svc.netmask;
-    service.pe_name =
-        (!svc.pe_name.is_empty()).then(|| model_text(&svc.pe_name));
-    service
+    Service {
+        key: service_key(entry),
+        scheduler: model_text(&svc.sched_name),
+        flags: ServiceFlags(svc.flags),
+        timeout: svc.timeout,
+        netmask: svc.netmask,
+        pe_name: (!svc.pe_name.is_empty()).then(|| model_text(&svc.pe_name)),
+        stats: Stats::default(),
+    }
 }
 
 /// A scheduler or persistence engine name as the model holds it (text).

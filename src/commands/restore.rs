@@ -115,7 +115,9 @@ impl Pending {
         if self.changes.is_empty() {
             return;
         }
-        let changes = std::mem::take(&mut self.changes);
+        // The next run is likely as long as this one: room for it at once.
+        let next = Vec::with_capacity(self.changes.len());
+        let changes = std::mem::replace(&mut self.changes, next);
         for outcome in client.apply_batch(changes) {
             *status = match outcome {
                 Ok(()) => 0,
