@@ -10,7 +10,9 @@ use std::os::unix::ffi::OsStringExt;
 use super::args::ArgList;
 use super::beyond::Extras;
 use super::command::{ApplyRequest, Command, ListRequest, ListView, StatsView};
-use super::entry::{self, AF_INET6, CONN_F_DROUTE, CONN_F_TUNNEL, Entry};
+use super::entry::{
+    self, AF_INET6, CONN_F_DROUTE, CONN_F_TUNNEL, CharArray, Entry,
+};
 use super::matrix;
 use super::scan::Scanner;
 use super::table::{Cmd, Column, Opt};
@@ -142,8 +144,8 @@ pub fn parse_with(
     }
     if !entry.sched_flags_arg.is_empty() {
         let bits = entry::parse_sched_flags(
-            &entry.svc.sched_name,
-            &entry.sched_flags_arg,
+            entry.svc.sched_name.as_bytes(),
+            entry.sched_flags_arg.as_bytes(),
         )?;
         entry.svc.flags = (entry.svc.flags & !ServiceFlags::SCHED_MASK) | bits;
     }
@@ -187,11 +189,11 @@ fn validate(entry: &mut Entry) -> Result<(), Error> {
             ));
         }
         if svc.sched_name.is_empty() {
-            svc.sched_name = b"wlc".to_vec();
+            svc.sched_name = CharArray::new(b"wlc");
         }
     }
     if cmd == Cmd::StartDaemon && entry.daemon.mcast_ifn.is_empty() {
-        entry.daemon.mcast_ifn = b"eth0".to_vec();
+        entry.daemon.mcast_ifn = CharArray::new(b"eth0");
     }
     let method = entry.dest.conn_flags & 7;
     if matches!(cmd, Cmd::AddServer | Cmd::EditServer) {
@@ -256,11 +258,12 @@ fn service(entry: &Entry) -> Service {
     let svc = &entry.svc;
     Service {
         key: service_key(entry),
-        scheduler: model_text(&svc.sched_name),
+        scheduler: model_text(svc.sched_name.as_bytes()),
         flags: ServiceFlags(svc.flags),
         timeout: svc.timeout,
         netmask: svc.netmask,
-        pe_name: (!svc.pe_name.is_empty()).then(|| model_text(&svc.pe_name)),
+        pe_name: (!svc.pe_name.is_empty())
+            .then(|| model_text(svc.pe_name.as_bytes())),
         stats: Stats::default(),
     }
 }
@@ -296,7 +299,7 @@ fn daemon(entry: &Entry) -> DaemonConfig {
     let d = &entry.daemon;
     DaemonConfig {
         state: d.state,
-        mcast_ifn: d.mcast_ifn.clone(),
+        mcast_ifn: d.mcast_ifn.as_bytes().to_vec(),
         sync_id: d.syncid,
         sync_maxlen: d.sync_maxlen,
         mcast_group: d.mcast_group,

@@ -106,8 +106,13 @@ fn pton_c<const N: usize>(af: c_int, text: &CStr) -> Option<[u8; N]> {
     (rc > 0).then_some(buf)
 }
 
-/// `inet_pton(AF_INET6, ...)`.
+/// `inet_pton(AF_INET6, ...)`. Every form it accepts has at least two
+/// colons (`::` at the least): other texts, such as the `host:port` of
+/// every IPv4 service, are refused without the call.
 pub fn parse_ipv6(text: &[u8]) -> Option<Ipv6Addr> {
+    if text.iter().filter(|&&b| b == b':').count() < 2 {
+        return None;
+    }
     pton::<16>(libc::AF_INET6, text).map(Ipv6Addr::from)
 }
 
@@ -140,5 +145,7 @@ mod tests {
         assert!(parse_ipv6(b"ff02::1").is_some());
         assert!(parse_ipv6(b"ff02::1x").is_none());
         assert!(parse_ipv6(b"::ffff:1.2.3.4").is_some());
+        assert_eq!(parse_ipv6(b"::"), Some(Ipv6Addr::UNSPECIFIED));
+        assert!(parse_ipv6(b"1:2").is_none());
     }
 }
