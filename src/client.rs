@@ -238,25 +238,21 @@ impl Change {
 
     /// The request ipvsadm sends for this change.
     pub fn into_message(self) -> IpvsMessage {
-        let svc = |s: &Service| IpvsAttr::Service(service_attrs(s));
+        let svc = |s: Service| IpvsAttr::Service(service_attrs(s));
+        let dest = |d: &Destination| IpvsAttr::Dest(dest_attrs(d));
         let (cmd, attrs) = match self {
-            Change::AddService(s) => (IpvsCmd::NewService, vec![svc(&s)]),
-            Change::EditService(s) => (IpvsCmd::SetService, vec![svc(&s)]),
-            Change::DeleteService(s) => (IpvsCmd::DelService, vec![svc(&s)]),
-            Change::AddDest(s, d) => (
-                IpvsCmd::NewDest,
-                vec![svc(&s), IpvsAttr::Dest(dest_attrs(&d))],
-            ),
-            Change::EditDest(s, d) => (
-                IpvsCmd::SetDest,
-                vec![svc(&s), IpvsAttr::Dest(dest_attrs(&d))],
-            ),
-            Change::DeleteDest(s, d) => (
-                IpvsCmd::DelDest,
-                vec![svc(&s), IpvsAttr::Dest(dest_attrs(&d))],
-            ),
+            Change::AddService(s) => (IpvsCmd::NewService, vec![svc(s)]),
+            Change::EditService(s) => (IpvsCmd::SetService, vec![svc(s)]),
+            Change::DeleteService(s) => (IpvsCmd::DelService, vec![svc(s)]),
+            Change::AddDest(s, d) => (IpvsCmd::NewDest, vec![svc(s), dest(&d)]),
+            Change::EditDest(s, d) => {
+                (IpvsCmd::SetDest, vec![svc(s), dest(&d)])
+            }
+            Change::DeleteDest(s, d) => {
+                (IpvsCmd::DelDest, vec![svc(s), dest(&d)])
+            }
             Change::Zero(None) => (IpvsCmd::Zero, vec![]),
-            Change::Zero(Some(s)) => (IpvsCmd::Zero, vec![svc(&s)]),
+            Change::Zero(Some(s)) => (IpvsCmd::Zero, vec![svc(s)]),
             Change::Flush => (IpvsCmd::Flush, vec![]),
             Change::SetTimeouts(t) => (IpvsCmd::SetConfig, timeouts_attrs(&t)),
             Change::StartDaemon(d) => {
@@ -353,7 +349,7 @@ fn service_query(key: &ServiceKey) -> IpvsMessage {
     svc.netmask = 0;
     IpvsMessage::new(
         IpvsCmd::GetService,
-        vec![IpvsAttr::Service(service_attrs(&svc))],
+        vec![IpvsAttr::Service(service_attrs(svc))],
     )
 }
 

@@ -52,7 +52,7 @@ fn read_lines(data: &[u8], capacity: usize) -> Lines {
     let mut lines = Vec::new();
     loop {
         match reader.next_line() {
-            Ok(Some(line)) => lines.push(Ok(line)),
+            Ok(Some(line)) => lines.push(Ok(line.to_vec())),
             Ok(None) => return lines,
             Err(e) => lines.push(Err(e.to_string())),
         }

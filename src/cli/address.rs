@@ -62,9 +62,9 @@ fn port_number(text: &[u8], protocol: u16) -> Option<u16> {
         return u16::try_from(n).ok();
     }
     let proto = match protocol {
-        IPPROTO_TCP => "tcp",
-        IPPROTO_UDP => "udp",
-        IPPROTO_SCTP => "sctp",
+        IPPROTO_TCP => c"tcp",
+        IPPROTO_UDP => c"udp",
+        IPPROTO_SCTP => c"sctp",
         _ => return None,
     };
     resolve::service_port(text, proto)

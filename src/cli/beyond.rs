@@ -4,6 +4,9 @@
 //! meaning. They sit outside ipvsadm's matrix: they are checked after it,
 //! so every ipvsadm message keeps its priority.
 
+use std::borrow::Cow;
+
+use super::args::ArgList;
 use super::command::OutputFormat;
 use super::scan::Scanner;
 use super::table::{Cmd, Opt};
@@ -107,18 +110,17 @@ fn invalid(message: impl Into<Text>) -> Error {
 /// (the namespace must be entered before IPVS is reached, and ipvsadm
 /// reaches IPVS before it parses). The scan stops at the first popt error;
 /// the full parse reports it later.
-pub fn netns_option(args: &[impl AsRef<[u8]>]) -> Option<Vec<u8>> {
+pub fn netns_option(args: &(impl ArgList + ?Sized)) -> Option<Vec<u8>> {
     // Long options match whole names only: without the name in any
     // argument there is nothing to scan (`-R` asks this of every line).
     let named = |a: &[u8]| a.windows(5).any(|w| w == b"netns");
-    if !args.iter().any(|a| named(a.as_ref())) {
+    if !args.iter_args().any(named) {
         return None;
     }
-    let args: Vec<&[u8]> = args.iter().map(AsRef::as_ref).collect();
-    let mut scan = Scanner::new(&args, super::parse::posix_mode());
+    let mut scan = Scanner::new(args, super::parse::posix_mode());
     while let Ok(Some((spec, value))) = scan.next_opt() {
         if spec.opt == Opt::Netns {
-            return value;
+            return value.map(Cow::into_owned);
         }
     }
     None

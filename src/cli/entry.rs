@@ -38,11 +38,11 @@ pub struct SvcEntry {
     pub addr: IpAddr,
     pub port: u16,
     pub fwmark: u32,
-    pub sched_name: Vec<u8>,
+    pub sched_name: CharArray<15>,
     pub flags: u32,
     pub timeout: u32,
     pub netmask: u32,
-    pub pe_name: Vec<u8>,
+    pub pe_name: CharArray<16>,
 }
 
 /// The real server as typed so far (`ipvs_dest_t`).
@@ -64,7 +64,7 @@ pub struct DestEntry {
 #[derive(Debug, Clone)]
 pub struct DaemonEntry {
     pub state: DaemonState,
-    pub mcast_ifn: Vec<u8>,
+    pub mcast_ifn: CharArray<15>,
     pub syncid: u32,
     pub sync_maxlen: u16,
     pub mcast_group: Option<IpAddr>,
@@ -82,7 +82,7 @@ pub struct Entry {
     /// Bits of the tracked options given ([`Column::bit`]).
     pub given: u64,
     /// The raw `-b` value, applied after the scan.
-    pub sched_flags_arg: Vec<u8>,
+    pub sched_flags_arg: CharArray<127>,
     /// The options ipvsadm does not have.
     pub extras: Extras,
 }
@@ -99,11 +99,11 @@ impl Entry {
                 addr: zero,
                 port: 0,
                 fwmark: 0,
-                sched_name: Vec::new(),
+                sched_name: CharArray::default(),
                 flags: 0,
                 timeout: 0,
                 netmask: 0xffff_ffff,
-                pe_name: Vec::new(),
+                pe_name: CharArray::default(),
             },
             dest: DestEntry {
                 af: AF_UNSPEC,
@@ -119,7 +119,7 @@ impl Entry {
             },
             daemon: DaemonEntry {
                 state: DaemonState::Other(0),
-                mcast_ifn: Vec::new(),
+                mcast_ifn: CharArray::default(),
                 syncid: 0,
                 sync_maxlen: 0,
                 mcast_group: None,
@@ -127,7 +127,7 @@ impl Entry {
                 mcast_ttl: 0,
             },
             given: 0,
-            sched_flags_arg: Vec::new(),
+            sched_flags_arg: CharArray::default(),
             extras: Extras::default(),
         }
     }
@@ -153,12 +153,12 @@ impl Entry {
     pub fn apply(
         &mut self,
         spec: &OptSpec,
-        value: Option<Vec<u8>>,
+        value: Option<&[u8]>,
     ) -> Result<(), Error> {
         if let Some(col) = spec.column {
             self.mark(col)?;
         }
-        let text = value.as_deref().unwrap_or(b"");
+        let text = value.unwrap_or(b"");
         match spec.opt {
             Opt::TcpService => self.service(text, IPPROTO_TCP)?,
             Opt::UdpService => self.service(text, IPPROTO_UDP)?,
@@ -174,10 +174,10 @@ impl Entry {
                     ]))
                 })?;
             }
-            Opt::Scheduler => self.svc.sched_name = truncate(text, 15),
+            Opt::Scheduler => self.svc.sched_name = CharArray::new(text),
             Opt::Persistent => {
                 self.svc.flags |= ServiceFlags::PERSISTENT;
-                self.svc.timeout = match value.as_deref() {
+                self.svc.timeout = match value {
                     None => DEFAULT_PERSISTENCE,
                     Some(t) => timeout(t, 1)?,
                 };
@@ -208,7 +208,7 @@ impl Entry {
                 )?;
             }
             Opt::McastInterface => {
-                self.daemon.mcast_ifn = truncate(text, 15);
+                self.daemon.mcast_ifn = CharArray::new(text);
             }
             Opt::Syncid => {
                 self.daemon.syncid = ranged(text, 0, 255, "illegal syncid")?;
@@ -221,8 +221,8 @@ impl Entry {
                 self.svc.netmask = 128;
             }
             Opt::Ops => self.svc.flags |= ServiceFlags::ONEPACKET,
-            Opt::Pe => self.svc.pe_name = truncate(text, 16),
-            Opt::SchedFlags => self.sched_flags_arg = truncate(text, 127),
+            Opt::Pe => self.svc.pe_name = CharArray::new(text),
+            Opt::SchedFlags => self.sched_flags_arg = CharArray::new(text),
             Opt::McastGroup => self.mcast_group(text)?,
             Opt::McastPort => {
                 self.daemon.mcast_port =
@@ -387,9 +387,35 @@ fn ranged<T: TryFrom<i64>>(
         .ok_or_else(|| invalid(format!("{what} specified")))
 }
 
-/// C `strncpy` into a fixed buffer: at most `max` bytes.
-fn truncate(text: &[u8], max: usize) -> Vec<u8> {
-    text[..text.len().min(max)].to_vec()
+/// A C `char` array filled by `strncpy`: at most `N` bytes of the text
+/// (a character may be cut in two), held in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CharArray<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> CharArray<N> {
+    pub fn new(text: &[u8]) -> Self {
+        let len = text.len().min(N);
+        let mut bytes = [0; N];
+        bytes[..len].copy_from_slice(&text[..len]);
+        CharArray { bytes, len }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl<const N: usize> Default for CharArray<N> {
+    fn default() -> Self {
+        CharArray::new(b"")
+    }
 }
 
 /// ipvsadm's `parse_sched_flags`: comma-separated words (empty words
@@ -431,12 +457,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn truncate_respects_limits() {
-        assert_eq!(truncate(b"abcdefghijklmnopqrstuvwxyz", 15).len(), 15);
-        assert_eq!(truncate(b"rr", 15), b"rr");
+    fn char_arrays_respect_limits() {
+        let cut = CharArray::<15>::new(b"abcdefghijklmnopqrstuvwxyz");
+        assert_eq!(cut.as_bytes(), b"abcdefghijklmno");
+        assert_eq!(CharArray::<15>::new(b"rr").as_bytes(), b"rr");
+        assert!(CharArray::<15>::new(b"").is_empty());
         // strncpy counts bytes: a character may be cut in two.
         assert_eq!(
-            truncate("aaaaaaaaaaaaaaé".as_bytes(), 15),
+            CharArray::<15>::new("aaaaaaaaaaaaaaé".as_bytes()).as_bytes(),
             b"aaaaaaaaaaaaaa\xc3"
         );
     }

@@ -3,6 +3,7 @@
 //! a typed [`Command`].
 
 mod address;
+mod args;
 mod beyond;
 mod clap_spec;
 mod command;
@@ -18,6 +19,7 @@ mod table;
 mod tests;
 mod value;
 
+pub use args::ArgList;
 pub use beyond::netns_option;
 pub use clap_spec::clap_command;
 pub use command::{

@@ -3,12 +3,16 @@
 //! then `--set` values, leftovers, scheduler flags, the matrix and the
 //! remaining checks, and finally the typed [`Command`].
 
+use std::borrow::Cow;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 
+use super::args::ArgList;
 use super::beyond::Extras;
 use super::command::{ApplyRequest, Command, ListRequest, ListView, StatsView};
-use super::entry::{self, AF_INET6, CONN_F_DROUTE, CONN_F_TUNNEL, Entry};
+use super::entry::{
+    self, AF_INET6, CONN_F_DROUTE, CONN_F_TUNNEL, CharArray, Entry,
+};
 use super::matrix;
 use super::scan::Scanner;
 use super::table::{Cmd, Column, Opt};
@@ -16,7 +20,7 @@ use crate::Error;
 use crate::error::Text;
 use crate::model::{
     AddressFamily, DaemonConfig, DaemonState, Destination, ForwardMethod,
-    Protocol, Service, ServiceFlags, ServiceKey, Timeouts, TunnelType,
+    Protocol, Service, ServiceFlags, ServiceKey, Stats, Timeouts, TunnelType,
 };
 
 /// Parses one command line (`args` without argv[0]) as ipvsadm 1.31
@@ -25,7 +29,7 @@ use crate::model::{
 /// bytes (`String`s will do): a message echoes them as they were given.
 pub fn parse_command_line(
     argv0: &(impl AsRef<[u8]> + ?Sized),
-    args: &[impl AsRef<[u8]>],
+    args: &(impl ArgList + ?Sized),
 ) -> Result<Command, Error> {
     parse_with(argv0, args, posix_mode())
 }
@@ -44,15 +48,14 @@ pub(crate) fn posix_mode() -> bool {
 /// [`parse_command_line`] with the POSIX rule given explicitly.
 pub fn parse_with(
     argv0: &(impl AsRef<[u8]> + ?Sized),
-    args: &[impl AsRef<[u8]>],
+    args: &(impl ArgList + ?Sized),
     posix: bool,
 ) -> Result<Command, Error> {
-    if args.is_empty() {
+    if args.count() == 0 {
         return Ok(Command::List(ListRequest::default()));
     }
     let try_help = || Error::TryHelp(argv0.as_ref().into());
-    let args: Vec<&[u8]> = args.iter().map(AsRef::as_ref).collect();
-    let mut scan = Scanner::new(&args, posix);
+    let mut scan = Scanner::new(args, posix);
     // `--netns` (not in ipvsadm) may come before the command; alone, it
     // means the full listing, as a bare `ipvsadm` does.
     let mut leading = Extras::default();
@@ -89,7 +92,10 @@ pub fn parse_with(
             entry.daemon.state = daemon_state(value.as_deref())
                 .ok_or_else(|| invalid("illegal start_daemon specified"))?;
         }
-        Cmd::Apply => entry.extras.apply_file = value.unwrap_or_default(),
+        Cmd::Apply => {
+            entry.extras.apply_file =
+                value.map(Cow::into_owned).unwrap_or_default();
+        }
         _ => {}
     }
     loop {
@@ -106,7 +112,7 @@ pub fn parse_with(
                         b"'",
                     ])));
                 }
-                entry.apply(spec, value)?;
+                entry.apply(spec, value.as_deref())?;
             }
             Err(e) => {
                 return Err(Error::BadOption {
@@ -138,8 +144,8 @@ pub fn parse_with(
     }
     if !entry.sched_flags_arg.is_empty() {
         let bits = entry::parse_sched_flags(
-            &entry.svc.sched_name,
-            &entry.sched_flags_arg,
+            entry.svc.sched_name.as_bytes(),
+            entry.sched_flags_arg.as_bytes(),
         )?;
         entry.svc.flags = (entry.svc.flags & !ServiceFlags::SCHED_MASK) | bits;
     }
@@ -183,11 +189,11 @@ fn validate(entry: &mut Entry) -> Result<(), Error> {
             ));
         }
         if svc.sched_name.is_empty() {
-            svc.sched_name = b"wlc".to_vec();
+            svc.sched_name = CharArray::new(b"wlc");
         }
     }
     if cmd == Cmd::StartDaemon && entry.daemon.mcast_ifn.is_empty() {
-        entry.daemon.mcast_ifn = b"eth0".to_vec();
+        entry.daemon.mcast_ifn = CharArray::new(b"eth0");
     }
     let method = entry.dest.conn_flags & 7;
     if matches!(cmd, Cmd::AddServer | Cmd::EditServer) {
@@ -250,14 +256,16 @@ fn service_key(entry: &Entry) -> ServiceKey {
 /// The complete service structure ipvsadm would send.
 fn service(entry: &Entry) -> Service {
     let svc = &entry.svc;
-    let mut service = Service::new(service_key(entry));
-    service.scheduler = model_text(&svc.sched_name);
-    service.flags = ServiceFlags(svc.flags);
-    service.timeout = svc.timeout;
-    service.netmask = svc.netmask;
-    service.pe_name =
-        (!svc.pe_name.is_empty()).then(|| model_text(&svc.pe_name));
-    service
+    Service {
+        key: service_key(entry),
+        scheduler: model_text(svc.sched_name.as_bytes()),
+        flags: ServiceFlags(svc.flags),
+        timeout: svc.timeout,
+        netmask: svc.netmask,
+        pe_name: (!svc.pe_name.is_empty())
+            .then(|| model_text(svc.pe_name.as_bytes())),
+        stats: Stats::default(),
+    }
 }
 
 /// A scheduler or persistence engine name as the model holds it (text).
@@ -291,7 +299,7 @@ fn daemon(entry: &Entry) -> DaemonConfig {
     let d = &entry.daemon;
     DaemonConfig {
         state: d.state,
-        mcast_ifn: d.mcast_ifn.clone(),
+        mcast_ifn: d.mcast_ifn.as_bytes().to_vec(),
         sync_id: d.syncid,
         sync_maxlen: d.sync_maxlen,
         mcast_group: d.mcast_group,

@@ -2,7 +2,7 @@
 //! does them: `gethostbyname` (IPv4 only, first address),
 //! `getservbyname` and `inet_pton`.
 
-use std::ffi::{CString, c_char, c_int, c_void};
+use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Mutex;
 
@@ -16,9 +16,29 @@ unsafe extern "C" {
     fn inet_pton(af: c_int, src: *const c_char, dst: *mut c_void) -> c_int;
 }
 
+/// `f` called with `text` as a C string; `None` when `text` holds a NUL
+/// (C would see a shorter string). Short texts, every address and most
+/// names, are made C strings on the stack.
+fn with_c_string<T>(
+    text: &[u8],
+    f: impl FnOnce(&CStr) -> Option<T>,
+) -> Option<T> {
+    const ON_STACK: usize = 64;
+    if text.len() < ON_STACK {
+        let mut buf = [0u8; ON_STACK];
+        buf[..text.len()].copy_from_slice(text);
+        f(CStr::from_bytes_with_nul(&buf[..=text.len()]).ok()?)
+    } else {
+        f(&CString::new(text).ok()?)
+    }
+}
+
 /// ipvsadm's `host_to_addr`: the first IPv4 address of a host name.
 pub fn host_to_ipv4(name: &[u8]) -> Option<Ipv4Addr> {
-    let name = CString::new(name).ok()?;
+    with_c_string(name, host_to_ipv4_c)
+}
+
+fn host_to_ipv4_c(name: &CStr) -> Option<Ipv4Addr> {
     let _lookup = LOOKUP.lock().unwrap_or_else(|e| e.into_inner());
     // SAFETY: `name` is a valid NUL-terminated string that outlives the
     // call; the returned pointer is either null or points to glibc's
@@ -54,9 +74,11 @@ pub fn host_to_ipv4(name: &[u8]) -> Option<Ipv4Addr> {
 
 /// ipvsadm's `service_to_port` for one protocol name (`"tcp"`, `"udp"`,
 /// `"sctp"`).
-pub fn service_port(name: &[u8], proto: &str) -> Option<u16> {
-    let name = CString::new(name).ok()?;
-    let proto = CString::new(proto).ok()?;
+pub fn service_port(name: &[u8], proto: &CStr) -> Option<u16> {
+    with_c_string(name, |name| service_port_c(name, proto))
+}
+
+fn service_port_c(name: &CStr, proto: &CStr) -> Option<u16> {
     let _lookup = LOOKUP.lock().unwrap_or_else(|e| e.into_inner());
     // SAFETY: both strings are valid and NUL-terminated for the call; the
     // result is null or glibc's static servent, read immediately.
@@ -71,7 +93,10 @@ pub fn service_port(name: &[u8], proto: &str) -> Option<u16> {
 }
 
 fn pton<const N: usize>(af: c_int, text: &[u8]) -> Option<[u8; N]> {
-    let text = CString::new(text).ok()?;
+    with_c_string(text, |text| pton_c(af, text))
+}
+
+fn pton_c<const N: usize>(af: c_int, text: &CStr) -> Option<[u8; N]> {
     let mut buf = [0u8; N];
     // SAFETY: `text` is NUL-terminated and `buf` is large enough for the
     // address family (4 bytes for AF_INET, 16 for AF_INET6).
@@ -81,8 +106,13 @@ fn pton<const N: usize>(af: c_int, text: &[u8]) -> Option<[u8; N]> {
     (rc > 0).then_some(buf)
 }
 
-/// `inet_pton(AF_INET6, ...)`.
+/// `inet_pton(AF_INET6, ...)`. Every form it accepts has at least two
+/// colons (`::` at the least): other texts, such as the `host:port` of
+/// every IPv4 service, are refused without the call.
 pub fn parse_ipv6(text: &[u8]) -> Option<Ipv6Addr> {
+    if text.iter().filter(|&&b| b == b':').count() < 2 {
+        return None;
+    }
     pton::<16>(libc::AF_INET6, text).map(Ipv6Addr::from)
 }
 
@@ -103,9 +133,9 @@ mod tests {
 
     #[test]
     fn services_resolve_by_protocol() {
-        assert_eq!(service_port(b"http", "tcp"), Some(80));
-        assert_eq!(service_port(b"domain", "udp"), Some(53));
-        assert_eq!(service_port(b"no-such-service-x", "tcp"), None);
+        assert_eq!(service_port(b"http", c"tcp"), Some(80));
+        assert_eq!(service_port(b"domain", c"udp"), Some(53));
+        assert_eq!(service_port(b"no-such-service-x", c"tcp"), None);
     }
 
     #[test]
@@ -115,5 +145,7 @@ mod tests {
         assert!(parse_ipv6(b"ff02::1").is_some());
         assert!(parse_ipv6(b"ff02::1x").is_none());
         assert!(parse_ipv6(b"::ffff:1.2.3.4").is_some());
+        assert_eq!(parse_ipv6(b"::"), Some(Ipv6Addr::UNSPECIFIED));
+        assert!(parse_ipv6(b"1:2").is_none());
     }
 }

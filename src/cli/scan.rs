@@ -4,6 +4,9 @@
 //! argument rule, `--`, plain arguments collected as leftovers,
 //! `POSIXLY_CORRECT`, and popt's `!#:+` next-argument substitution.
 
+use std::borrow::Cow;
+
+use super::args::ArgList;
 use super::table::{self, ArgKind, OptSpec};
 
 /// A popt error (`POPT_ERROR_*`).
@@ -30,9 +33,10 @@ impl ScanError {
 
 /// Scanning state over one argument vector (without argv[0]). Arguments
 /// are bytes, as the C library hands them over: nothing here needs them
-/// to be UTF-8.
-pub struct Scanner<'a> {
-    args: &'a [&'a [u8]],
+/// to be UTF-8. Values are borrowed from the arguments unless a `!#:+`
+/// substitution built them.
+pub struct Scanner<'a, A: ?Sized> {
+    args: &'a A,
     /// Index of the next element to look at (popt's `os->next`).
     next: usize,
     /// Pending short options: element index and byte offset.
@@ -41,7 +45,7 @@ pub struct Scanner<'a> {
     /// element is a plain argument.
     rest_leftover: bool,
     posix: bool,
-    /// Elements taken by a `!#:+` substitution.
+    /// Elements taken by a `!#:+` substitution (empty until one is).
     taken: Vec<bool>,
     leftovers: Vec<&'a [u8]>,
 }
@@ -49,15 +53,18 @@ pub struct Scanner<'a> {
 /// popt's next-argument mark in a value.
 const MARK: &[u8] = b"!#:+";
 
-impl<'a> Scanner<'a> {
-    pub fn new(args: &'a [&'a [u8]], posix: bool) -> Self {
+/// An option's value: `None` when an optional value was not given.
+pub type Value<'a> = Option<Cow<'a, [u8]>>;
+
+impl<'a, A: ArgList + ?Sized> Scanner<'a, A> {
+    pub fn new(args: &'a A, posix: bool) -> Self {
         Scanner {
             args,
             next: 0,
             cluster: None,
             rest_leftover: false,
             posix,
-            taken: vec![false; args.len()],
+            taken: Vec::new(),
             leftovers: Vec::new(),
         }
     }
@@ -65,10 +72,9 @@ impl<'a> Scanner<'a> {
     /// The argv element popt blames for the last option or error
     /// (`poptBadOption`): the last element consumed.
     pub fn bad_option(&self) -> &'a [u8] {
-        match self.next.checked_sub(1).and_then(|i| self.args.get(i)) {
-            Some(s) => s,
-            None => b"",
-        }
+        let args = self.args;
+        let last = self.next.checked_sub(1).and_then(|i| args.arg(i));
+        last.unwrap_or(b"")
     }
 
     /// Plain arguments seen so far, in order.
@@ -76,22 +82,21 @@ impl<'a> Scanner<'a> {
         &self.leftovers
     }
 
-    /// The next option and its value (`None` when an optional value was
-    /// not given), or `Ok(None)` at the end.
-    #[allow(clippy::type_complexity)]
+    /// The next option and its value, or `Ok(None)` at the end.
     pub fn next_opt(
         &mut self,
-    ) -> Result<Option<(&'static OptSpec, Option<Vec<u8>>)>, ScanError> {
+    ) -> Result<Option<(&'static OptSpec, Value<'a>)>, ScanError> {
+        let args = self.args;
         loop {
             let mut long_value: Option<&'a [u8]> = None;
             let found: &'static OptSpec;
             if self.cluster.is_none() {
-                let Some(&element) = self.args.get(self.next) else {
+                let Some(element) = args.arg(self.next) else {
                     return Ok(None);
                 };
                 let index = self.next;
                 self.next += 1;
-                if self.taken[index] {
+                if self.is_taken(index) {
                     continue;
                 }
                 if self.rest_leftover
@@ -142,7 +147,7 @@ impl<'a> Scanner<'a> {
         let Some((index, offset)) = self.cluster.take() else {
             return Err(ScanError::UnknownOption);
         };
-        let bytes = self.args[index];
+        let bytes = self.args.arg(index).unwrap_or_default();
         let c = bytes.get(offset).copied().unwrap_or(0);
         let found = table::find_short(c).ok_or(ScanError::UnknownOption)?;
         if offset + 1 < bytes.len() {
@@ -155,11 +160,12 @@ impl<'a> Scanner<'a> {
         &mut self,
         found: &'static OptSpec,
         long_value: Option<&'a [u8]>,
-    ) -> Result<(&'static OptSpec, Option<Vec<u8>>), ScanError> {
+    ) -> Result<(&'static OptSpec, Value<'a>), ScanError> {
+        let args = self.args;
         if found.arg == ArgKind::None {
-            let attached_eq = self
-                .cluster
-                .is_some_and(|(i, o)| self.args[i].get(o) == Some(&b'='));
+            let attached_eq = self.cluster.is_some_and(|(i, o)| {
+                args.arg(i).and_then(|a| a.get(o)) == Some(&b'=')
+            });
             if long_value.is_some() || attached_eq {
                 return Err(ScanError::UnwantedArgument);
             }
@@ -168,10 +174,11 @@ impl<'a> Scanner<'a> {
         let raw: Option<&'a [u8]> = if let Some(v) = long_value {
             Some(v)
         } else if let Some((index, offset)) = self.cluster.take() {
-            let rest = &self.args[index][offset..];
+            let rest = args.arg(index).and_then(|a| a.get(offset..));
+            let rest = rest.unwrap_or_default();
             Some(rest.strip_prefix(b"=").unwrap_or(rest))
         } else {
-            match self.args.get(self.next) {
+            match args.arg(self.next) {
                 None if found.arg == ArgKind::Optional => None,
                 None => return Err(ScanError::MissingArgument),
                 Some(next)
@@ -180,7 +187,7 @@ impl<'a> Scanner<'a> {
                 {
                     None
                 }
-                Some(&next) => {
+                Some(next) => {
                     self.next += 1;
                     Some(next)
                 }
@@ -194,7 +201,10 @@ impl<'a> Scanner<'a> {
     /// skipped by the scan. Without such an argument the text stays as
     /// it is (popt 1.19 loops forever when elements remain but none is
     /// plain; we keep the text instead).
-    fn expand(&mut self, value: &[u8]) -> Vec<u8> {
+    fn expand(&mut self, value: &'a [u8]) -> Cow<'a, [u8]> {
+        if find_mark(value).is_none() {
+            return Cow::Borrowed(value);
+        }
         let mut out = Vec::with_capacity(value.len());
         let mut substitute: Option<&'a [u8]> = None;
         let mut rest = value;
@@ -207,15 +217,26 @@ impl<'a> Scanner<'a> {
             rest = &rest[pos + MARK.len()..];
         }
         out.extend_from_slice(rest);
-        out
+        Cow::Owned(out)
     }
 
     fn take_next_plain(&mut self) -> Option<&'a [u8]> {
         let args = self.args;
-        let index = (self.next..args.len())
-            .find(|&i| !self.taken[i] && !args[i].starts_with(b"-"))?;
-        self.taken[index] = true;
-        Some(args[index])
+        let (index, plain) = (self.next..args.count())
+            .filter(|&i| !self.is_taken(i))
+            .filter_map(|i| Some((i, args.arg(i)?)))
+            .find(|(_, a)| !a.starts_with(b"-"))?;
+        if self.taken.is_empty() {
+            self.taken = vec![false; args.count()];
+        }
+        if let Some(taken) = self.taken.get_mut(index) {
+            *taken = true;
+        }
+        Some(plain)
+    }
+
+    fn is_taken(&self, index: usize) -> bool {
+        self.taken.get(index).copied().unwrap_or(false)
     }
 }
 

@@ -433,14 +433,46 @@ pub fn find_long(name: &str) -> Option<&'static OptSpec> {
 
 /// The first row with this short name.
 pub fn find_short(c: u8) -> Option<&'static OptSpec> {
-    OPTIONS
-        .iter()
-        .find(|o| o.short.is_some_and(|s| s.is_ascii() && s as u8 == c))
+    let row = *SHORT_ROWS.get(usize::from(c))?;
+    OPTIONS.get(usize::from(row))
+}
+
+/// For each ASCII byte, the first row of [`OPTIONS`] with it as short
+/// name (`NO_ROW` when none has it): options are looked up for every
+/// character of every cluster.
+const SHORT_ROWS: [u8; 128] = short_rows();
+
+const NO_ROW: u8 = u8::MAX;
+
+const fn short_rows() -> [u8; 128] {
+    assert!(OPTIONS.len() < NO_ROW as usize);
+    let mut rows = [NO_ROW; 128];
+    // Backwards, so that the first row with a name is the one kept.
+    let mut i = OPTIONS.len();
+    while i > 0 {
+        i -= 1;
+        if let Some(c) = OPTIONS[i].short {
+            if c.is_ascii() {
+                rows[c as usize] = i as u8;
+            }
+        }
+    }
+    rows
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_names_find_their_first_row() {
+        for c in 0..=u8::MAX {
+            let first = OPTIONS.iter().find(|o| o.short == Some(char::from(c)));
+            let found = find_short(c);
+            assert_eq!(found.map(|o| o.opt), first.map(|o| o.opt), "{c}");
+        }
+        assert_eq!(find_short(b'w').map(|o| o.opt), Some(Opt::Weight));
+    }
 
     #[test]
     fn every_column_has_an_option_and_its_index() {

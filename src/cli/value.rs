@@ -105,7 +105,9 @@ pub fn fwmark(s: &[u8]) -> Option<u32> {
 /// or hex (`0x`); the last part fills the remaining bytes. Anything after
 /// a whitespace character is ignored.
 pub fn inet_aton(b: &[u8]) -> Option<Ipv4Addr> {
-    let mut parts: Vec<u32> = Vec::with_capacity(4);
+    // The parts before the last, each a byte.
+    let mut parts = [0u32; 3];
+    let mut nparts = 0;
     let mut i = 0;
     let last = loop {
         if !b.get(i).is_some_and(u8::is_ascii_digit) {
@@ -114,10 +116,11 @@ pub fn inet_aton(b: &[u8]) -> Option<Ipv4Addr> {
         let (value, used) = c_strtoul_base0(&b[i..])?;
         i += used;
         if b.get(i) == Some(&b'.') {
-            if parts.len() > 2 || value > 0xff {
+            if nparts == parts.len() || value > 0xff {
                 return None;
             }
-            parts.push(value);
+            parts[nparts] = value;
+            nparts += 1;
             i += 1;
         } else {
             break value;
@@ -128,7 +131,7 @@ pub fn inet_aton(b: &[u8]) -> Option<Ipv4Addr> {
             return None;
         }
     }
-    let max: u32 = match parts.len() {
+    let max: u32 = match nparts {
         0 => u32::MAX,
         1 => 0xff_ffff,
         2 => 0xffff,
@@ -138,7 +141,7 @@ pub fn inet_aton(b: &[u8]) -> Option<Ipv4Addr> {
         return None;
     }
     let mut word = last;
-    for (k, p) in parts.iter().enumerate() {
+    for (k, p) in parts[..nparts].iter().enumerate() {
         word |= p << (24 - 8 * k);
     }
     Some(Ipv4Addr::from(word))

@@ -115,7 +115,9 @@ impl Pending {
         if self.changes.is_empty() {
             return;
         }
-        let changes = std::mem::take(&mut self.changes);
+        // The next run is likely as long as this one: room for it at once.
+        let next = Vec::with_capacity(self.changes.len());
+        let changes = std::mem::replace(&mut self.changes, next);
         for outcome in client.apply_batch(changes) {
             *status = match outcome {
                 Ok(()) => 0,
@@ -134,16 +136,25 @@ impl Pending {
 /// dropped, and a last line ending in two or more blanks without a newline
 /// is discarded. Memory is bounded: blanks are skipped as they are read,
 /// and a line whose tokens take more than [`MAX_LINE`] bytes is read to its
-/// end and refused.
+/// end and refused. The tokens of a line are read into buffers the reader
+/// keeps for the next line.
 pub struct LineReader<R> {
     input: R,
-    token: Vec<u8>,
+    /// The kept tokens of the current line, one after the other.
+    bytes: Vec<u8>,
+    /// Where each kept token ends in `bytes`.
+    ends: Vec<usize>,
 }
 
 /// Most bytes the tokens of one line may take (each token counts its
-/// length plus the size of a `Vec`). ipvsadm's arrays are unbounded; no
+/// length plus [`TOKEN_OVERHEAD`]). ipvsadm's arrays are unbounded; no
 /// meaningful command line comes near this.
 pub const MAX_LINE: usize = 1 << 20;
+
+/// What each token counts towards [`MAX_LINE`] besides its bytes: the size
+/// of a token held on its own (a `Vec`), as a caller copying the line
+/// holds it.
+const TOKEN_OVERHEAD: usize = std::mem::size_of::<Vec<u8>>();
 
 /// What the scanner found after a token or a run of blanks.
 enum Step {
@@ -155,18 +166,66 @@ enum Step {
     EndOfInput,
 }
 
+/// The tokens of one line, borrowed from the [`LineReader`] until it reads
+/// the next line. It is the argument vector of the line's command.
+#[derive(Debug, Clone, Copy)]
+pub struct Line<'a> {
+    bytes: &'a [u8],
+    ends: &'a [usize],
+}
+
+impl<'a> Line<'a> {
+    /// Whether the line has no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The tokens, in order.
+    pub fn tokens(self) -> impl Iterator<Item = &'a [u8]> {
+        let bytes = self.bytes;
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let token = bytes.get(start..end).unwrap_or_default();
+            start = end;
+            token
+        })
+    }
+
+    /// The tokens, copied.
+    pub fn to_vec(self) -> Vec<Vec<u8>> {
+        self.tokens().map(<[u8]>::to_vec).collect()
+    }
+}
+
+impl cli::ArgList for Line<'_> {
+    fn count(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn arg(&self, index: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(index)?;
+        let start = match index.checked_sub(1) {
+            Some(before) => *self.ends.get(before)?,
+            None => 0,
+        };
+        self.bytes.get(start..end)
+    }
+}
+
 impl<R: BufRead> LineReader<R> {
     pub fn new(input: R) -> Self {
         LineReader {
             input,
-            token: Vec::with_capacity(MAX_TOKEN),
+            bytes: Vec::new(),
+            ends: Vec::new(),
         }
     }
 
     /// The next line's tokens; `None` at the end of input. A line too long
     /// to hold is an [`Error::Invalid`].
-    pub fn next_line(&mut self) -> Result<Option<Vec<Vec<u8>>>> {
-        let mut tokens = Vec::new();
+    pub fn next_line(&mut self) -> Result<Option<Line<'_>>> {
+        self.bytes.clear();
+        self.ends.clear();
         let mut kept = 0usize;
         let mut too_long = false;
         let mut ntoken = 0usize;
@@ -176,35 +235,53 @@ impl<R: BufRead> LineReader<R> {
                 return if ntoken == 0 {
                     Ok(None)
                 } else {
-                    finish(tokens, too_long)
+                    self.finish(too_long)
                 };
             };
             let step = if is_blank(first) {
                 // A failed match: skip blanks up to a newline.
                 match self.skip_blanks()? {
                     Step::EndOfInput => return Ok(None),
-                    Step::EndOfLine => return finish(tokens, too_long),
+                    Step::EndOfLine => return self.finish(too_long),
                     Step::More => continue,
                 }
             } else {
                 self.read_token()?
             };
-            let text = c_string(&self.token);
-            if text != b"ipvsadm" {
+            // The token just read follows the kept ones.
+            let start = self.ends.last().copied().unwrap_or(0);
+            let len = c_string(&self.bytes[start..]).len();
+            self.bytes.truncate(start + len);
+            if self.bytes[start..] == *b"ipvsadm" {
+                self.bytes.truncate(start);
+            } else {
                 ntoken += 1;
-                kept += text.len() + std::mem::size_of::<Vec<u8>>();
-                if kept > MAX_LINE {
-                    too_long = true;
-                    tokens = Vec::new();
-                }
-                if !too_long {
-                    tokens.push(text.to_vec());
+                kept += len + TOKEN_OVERHEAD;
+                too_long |= kept > MAX_LINE;
+                if too_long {
+                    self.bytes.clear();
+                    self.ends.clear();
+                } else {
+                    self.ends.push(self.bytes.len());
                 }
             }
             if matches!(step, Step::EndOfLine) {
-                return finish(tokens, too_long);
+                return self.finish(too_long);
             }
         }
+    }
+
+    /// The tokens of a finished line, or the refusal of a too long one.
+    fn finish(&self, too_long: bool) -> Result<Option<Line<'_>>> {
+        if too_long {
+            return Err(Error::Invalid(
+                format!("restore line longer than {MAX_LINE} bytes").into(),
+            ));
+        }
+        Ok(Some(Line {
+            bytes: &self.bytes,
+            ends: &self.ends,
+        }))
     }
 
     /// The next byte without consuming it.
@@ -248,12 +325,12 @@ impl<R: BufRead> LineReader<R> {
         }
     }
 
-    /// Read up to [`MAX_TOKEN`] non-blanks into `self.token`, then at most
-    /// one blank after them (`%4096[^ \t\n\r]%1[ \t\n\r]`).
+    /// Append up to [`MAX_TOKEN`] non-blanks to `self.bytes`, then read
+    /// at most one blank after them (`%4096[^ \t\n\r]%1[ \t\n\r]`).
     fn read_token(&mut self) -> Result<Step> {
-        self.token.clear();
-        while self.token.len() < MAX_TOKEN {
-            let room = MAX_TOKEN - self.token.len();
+        let start = self.bytes.len();
+        while self.bytes.len() - start < MAX_TOKEN {
+            let room = MAX_TOKEN - (self.bytes.len() - start);
             let buf = match self.input.fill_buf() {
                 Ok(buf) => buf,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -267,7 +344,7 @@ impl<R: BufRead> LineReader<R> {
                 .iter()
                 .position(|b| is_blank(*b))
                 .unwrap_or(avail);
-            self.token.extend_from_slice(&buf[..run]);
+            self.bytes.extend_from_slice(&buf[..run]);
             self.input.consume(run);
             if run < avail {
                 break;
@@ -286,19 +363,6 @@ impl<R: BufRead> LineReader<R> {
             None => Ok(Step::EndOfInput),
         }
     }
-}
-
-/// The tokens of a finished line, or the refusal of a too long one.
-fn finish(
-    tokens: Vec<Vec<u8>>,
-    too_long: bool,
-) -> Result<Option<Vec<Vec<u8>>>> {
-    if too_long {
-        return Err(Error::Invalid(
-            format!("restore line longer than {MAX_LINE} bytes").into(),
-        ));
-    }
-    Ok(Some(tokens))
 }
 
 fn is_blank(b: u8) -> bool {
@@ -325,10 +389,16 @@ mod tests {
         out
     }
 
-    fn texts(line: Vec<Vec<u8>>) -> Vec<String> {
-        line.into_iter()
+    fn texts(line: Line) -> Vec<String> {
+        line.to_vec()
+            .into_iter()
             .map(|t| String::from_utf8(t).unwrap())
             .collect()
+    }
+
+    /// The next line's tokens, copied.
+    fn next<R: BufRead>(reader: &mut LineReader<R>) -> Option<Vec<Vec<u8>>> {
+        reader.next_line().unwrap().map(|l| l.to_vec())
     }
 
     /// `count` copies of `unit`, produced on the fly.
@@ -379,8 +449,8 @@ mod tests {
             Some(vec!["-A", "-t", "1.2.3.4:80", "-s", "rr"])
                 .map(|l| l.into_iter().map(String::from).collect())
         );
-        assert_eq!(reader.next_line().unwrap(), Some(vec![b"-C".to_vec()]));
-        assert_eq!(reader.next_line().unwrap(), None);
+        assert_eq!(next(&mut reader), Some(vec![b"-C".to_vec()]));
+        assert_eq!(next(&mut reader), None);
     }
 
     #[test]
@@ -400,8 +470,8 @@ mod tests {
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
-        assert_eq!(reader.next_line().unwrap(), Some(vec![b"-C".to_vec()]));
-        assert_eq!(reader.next_line().unwrap(), None);
+        assert_eq!(next(&mut reader), Some(vec![b"-C".to_vec()]));
+        assert_eq!(next(&mut reader), None);
     }
 
     #[test]

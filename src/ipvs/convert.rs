@@ -44,7 +44,16 @@ pub fn addr_from_raw(family: AddressFamily, raw: &[u8; 16]) -> IpAddr {
 /// then FWMARK or PROTOCOL+ADDR+PORT. This alone is the service nest of a
 /// `GET_DEST` dump.
 pub fn service_key_attrs(key: &ServiceKey) -> Vec<ServiceAttr> {
-    let mut attrs = vec![ServiceAttr::AddressFamily(key.family().raw())];
+    let mut attrs = Vec::with_capacity(KEY_ATTRS);
+    push_key_attrs(&mut attrs, key);
+    attrs
+}
+
+/// Most attributes [`push_key_attrs`] adds.
+const KEY_ATTRS: usize = 4;
+
+fn push_key_attrs(attrs: &mut Vec<ServiceAttr>, key: &ServiceKey) {
+    attrs.push(ServiceAttr::AddressFamily(key.family().raw()));
     match key {
         ServiceKey::Fwmark { mark, .. } => {
             attrs.push(ServiceAttr::Fwmark(*mark));
@@ -59,17 +68,17 @@ pub fn service_key_attrs(key: &ServiceKey) -> Vec<ServiceAttr> {
             attrs.push(ServiceAttr::Port(*port));
         }
     }
-    attrs
 }
 
 /// The full service nest, in ipvsadm's order: the key, SCHED_NAME,
 /// PE_NAME (only if set and non-empty), FLAGS (mask 0xffffffff), TIMEOUT,
-/// NETMASK. Statistics are never sent.
-pub fn service_attrs(svc: &Service) -> Vec<ServiceAttr> {
-    let mut attrs = service_key_attrs(&svc.key);
-    attrs.push(ServiceAttr::SchedName(svc.scheduler.clone()));
-    if let Some(pe) = svc.pe_name.as_ref().filter(|pe| !pe.is_empty()) {
-        attrs.push(ServiceAttr::PeName(pe.clone()));
+/// NETMASK. Statistics are never sent. The names move into the nest.
+pub fn service_attrs(svc: Service) -> Vec<ServiceAttr> {
+    let mut attrs = Vec::with_capacity(KEY_ATTRS + 5);
+    push_key_attrs(&mut attrs, &svc.key);
+    attrs.push(ServiceAttr::SchedName(svc.scheduler));
+    if let Some(pe) = svc.pe_name.filter(|pe| !pe.is_empty()) {
+        attrs.push(ServiceAttr::PeName(pe));
     }
     attrs.push(ServiceAttr::Flags {
         flags: svc.flags.0,

@@ -2,7 +2,8 @@
 //! strings, nested attribute lists and 16-byte `union nf_inet_addr`s.
 
 use netlink_packet_core::{
-    DecodeError, Emitable, Nla, NlaBuffer, NlasIterator, Parseable,
+    DecodeError, Emitable, NLA_ALIGNTO, NLA_F_NESTED, NLA_F_NET_BYTEORDER,
+    NLA_HEADER_SIZE, NLA_TYPE_MASK, Nla, NlaBuffer, NlasIterator, Parseable,
 };
 
 /// Length on the wire of a string attribute: the bytes plus one NUL, as
@@ -98,11 +99,39 @@ pub(crate) fn emit_nested<T: Nla>(buf: &mut [u8], attrs: &[T]) {
     }
 }
 
-/// Appends one attribute (header, value, padding) to `out`.
+/// Appends one attribute (header, value, padding) to `out`: the bytes
+/// [`Emitable::emit`] writes, with the value measured once.
 pub(crate) fn append_nla<T: Nla>(out: &mut Vec<u8>, attr: &T) {
-    let start = out.len();
-    out.resize(start + attr.buffer_len(), 0);
-    attr.emit(&mut out[start..]);
+    let value_len = attr.value_len();
+    // The length field leaves out the padding (and wraps as emit's does).
+    let length = (value_len as u16).wrapping_add(NLA_HEADER_SIZE as u16);
+    out.extend_from_slice(&length.to_ne_bytes());
+    out.extend_from_slice(&wire_kind(attr).to_ne_bytes());
+    let value_start = out.len();
+    out.resize(value_start + nla_align(value_len), 0);
+    // emit gives the value the room the length field claims.
+    let room = usize::from(length).saturating_sub(NLA_HEADER_SIZE);
+    attr.emit_value(&mut out[value_start..value_start + room.min(value_len)]);
+}
+
+/// The type field as [`Emitable::emit`] writes it: the kind without flag
+/// bits, then `NLA_F_NET_BYTEORDER` and `NLA_F_NESTED` as the attribute
+/// says, each set over the type read back without flags, so that a nest
+/// loses the byte-order flag.
+fn wire_kind<T: Nla>(attr: &T) -> u16 {
+    let bare = attr.kind() & NLA_TYPE_MASK;
+    if attr.is_nested() {
+        bare | NLA_F_NESTED
+    } else if attr.is_network_byteorder() {
+        bare | NLA_F_NET_BYTEORDER
+    } else {
+        bare
+    }
+}
+
+/// A value's length rounded up to netlink's 4-byte alignment.
+fn nla_align(len: usize) -> usize {
+    (len + NLA_ALIGNTO - 1) & !(NLA_ALIGNTO - 1)
 }
 
 /// Appends `nest`, whose children are `children`, writing each child once
@@ -138,4 +167,36 @@ pub(crate) fn emit_bytes(buf: &mut [u8], bytes: &[u8]) {
     let n = bytes.len().min(buf.len());
     buf[..n].copy_from_slice(&bytes[..n]);
     buf[n..].fill(0);
+}
+
+#[cfg(test)]
+mod tests {
+    use netlink_packet_core::DefaultNla;
+
+    use super::*;
+
+    /// The one-pass writer gives [`Emitable::emit`]'s bytes for every
+    /// combination of flags and padding.
+    #[test]
+    fn appended_attributes_are_emitted_ones() {
+        let flags = [0, NLA_F_NESTED, NLA_F_NET_BYTEORDER];
+        for kind in flags
+            .map(|f| 7 | f)
+            .into_iter()
+            .chain([7 | flags[1] | flags[2]])
+        {
+            for len in 0..9 {
+                let attr = DefaultNla::new(kind, (1..=len).collect());
+                let mut emitted = vec![0xaa; attr.buffer_len()];
+                attr.emit(&mut emitted);
+                let mut appended = vec![0xbb];
+                append_nla(&mut appended, &attr);
+                assert_eq!(
+                    appended[1..],
+                    emitted,
+                    "kind {kind:#x}, {len} bytes"
+                );
+            }
+        }
+    }
 }
