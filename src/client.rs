@@ -188,11 +188,17 @@ impl Client {
             .map_err(kernel(op))
     }
 
-    /// Apply many changes pipelined; one outcome per change, in order.
-    pub fn apply_batch(&mut self, changes: Vec<Change>) -> Vec<Result<()>> {
+    /// Apply many changes pipelined, emptying `changes` but keeping its
+    /// room for the next batch (a batch of changes is too big for the
+    /// allocator to keep when freed: each one cost a heap shrink and the
+    /// page faults of growing it again); one outcome per change, in order.
+    pub fn apply_batch(
+        &mut self,
+        changes: &mut Vec<Change>,
+    ) -> Vec<Result<()>> {
         let ops: Vec<Operation> =
             changes.iter().map(Change::operation).collect();
-        let msgs = changes.into_iter().map(Change::into_message).collect();
+        let msgs = changes.drain(..).map(Change::into_message).collect();
         self.socket
             .execute_batch(msgs)
             .into_iter()

@@ -115,10 +115,7 @@ impl Pending {
         if self.changes.is_empty() {
             return;
         }
-        // The next run is likely as long as this one: room for it at once.
-        let next = Vec::with_capacity(self.changes.len());
-        let changes = std::mem::replace(&mut self.changes, next);
-        for outcome in client.apply_batch(changes) {
+        for outcome in client.apply_batch(&mut self.changes) {
             *status = match outcome {
                 Ok(()) => 0,
                 Err(e) => {
