@@ -6,10 +6,10 @@ use std::process::Command as Process;
 use crate::error::{Error, Operation, Result};
 pub use crate::ipvs::Counters;
 use crate::ipvs::{
-    DaemonAttr, IpvsAttr, IpvsCmd, IpvsMessage, RawMessage, ServiceAttr,
-    daemon_attrs, daemon_from_attrs, dest_attrs, dest_from_nest,
-    info_from_attrs, service_attrs, service_from_attrs, service_from_nest,
-    service_key_attrs, timeouts_attrs, timeouts_from_attrs,
+    DaemonAttr, IpvsAttr, IpvsCmd, IpvsMessage, RawMessage, daemon_attrs,
+    daemon_from_attrs, dest_attrs, dest_from_nest, info_from_attrs,
+    service_attrs, service_from_nest, service_key_attrs, timeouts_attrs,
+    timeouts_from_attrs,
 };
 use crate::model::{
     DaemonConfig, Destination, Info, Service, ServiceKey, Timeouts,
@@ -95,9 +95,12 @@ impl Client {
         let family = key.family();
         let (answer, mut dests) = self
             .socket
-            .query_then_dump(service_query(key), dests_query(key), |m| {
-                dest_in(m, family, Counters::Read)
-            })
+            .query_then_dump(
+                service_query(key),
+                dests_query(key),
+                |m| service_in(m, Counters::Read),
+                |m| dest_in(m, family, Counters::Read),
+            )
             .map_err(kernel(Operation::GetDests))?;
         let reply = match answer {
             Ok(reply) => reply,
@@ -106,9 +109,8 @@ impl Client {
                 return Err(Error::kernel(Operation::GetService, e.errno()));
             }
         };
-        let svc = match reply.first() {
-            Some(m) => service_of(m).map_err(kernel(Operation::GetService))?,
-            None => return Ok(None),
+        let Some(svc) = reply.into_iter().next() else {
+            return Ok(None);
         };
         // Most services have few real servers: keep no spare room.
         dests.shrink_to_fit();
@@ -280,20 +282,6 @@ fn stop_daemon_attrs(d: &DaemonConfig) -> Vec<DaemonAttr> {
         DaemonAttr::McastIfn(Vec::new()),
         DaemonAttr::SyncId(d.sync_id),
     ]
-}
-
-fn service_of(m: &IpvsMessage) -> std::result::Result<Service, NetlinkError> {
-    m.attributes
-        .iter()
-        .find_map(|a| match a {
-            IpvsAttr::Service(s) => Some(s.as_slice()),
-            _ => None,
-        })
-        .ok_or(NetlinkError::Kernel(libc::EINVAL))
-        .and_then(|s: &[ServiceAttr]| {
-            service_from_attrs(s)
-                .map_err(|_| NetlinkError::Kernel(libc::EINVAL))
-        })
 }
 
 /// Run `/sbin/modprobe -- ip_vs` as ipvsadm does, letting its output

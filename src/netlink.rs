@@ -255,15 +255,17 @@ impl IpvsSocket {
     }
 
     /// Ask for one object and dump its children in a single `sendmsg`: the
-    /// answer to `query` (its messages, or the kernel's error) and the
-    /// messages of `dump`, read with the same system calls. Used to read a
-    /// service and its real servers at one instant.
-    pub fn query_then_dump<T>(
+    /// answer to `query` (its messages mapped by `map_query`, or the
+    /// kernel's error or the first failed mapping) and the messages of
+    /// `dump` mapped by `map_dump`, read with the same system calls. Used
+    /// to read a service and its real servers at one instant.
+    pub fn query_then_dump<Q, T>(
         &mut self,
         query: IpvsMessage,
         dump: IpvsMessage,
-        mut map: impl FnMut(RawMessage<'_>) -> NlResult<T>,
-    ) -> NlResult<(NlResult<Vec<IpvsMessage>>, Vec<T>)> {
+        mut map_query: impl FnMut(RawMessage<'_>) -> NlResult<Q>,
+        mut map_dump: impl FnMut(RawMessage<'_>) -> NlResult<T>,
+    ) -> NlResult<(NlResult<Vec<Q>>, Vec<T>)> {
         let first = self.next_seq();
         let second = self.next_seq();
         self.tx.clear();
@@ -271,8 +273,8 @@ impl IpvsSocket {
         append_ipvs_request(&mut self.tx, &query, id, first, NLM_F_ACK);
         append_ipvs_request(&mut self.tx, &dump, id, second, NLM_F_DUMP);
         self.send_tx()?;
-        let mut answer: Option<NlResult<Vec<IpvsMessage>>> = None;
-        let mut replies = Vec::new();
+        let mut answer: Option<NlResult<Vec<Q>>> = None;
+        let mut replies: NlResult<Vec<Q>> = Ok(Vec::new());
         let mut children = Vec::new();
         let mut dump_done = false;
         while answer.is_none() || !dump_done {
@@ -282,17 +284,22 @@ impl IpvsSocket {
                 let seq = frame.header.sequence_number;
                 if frame.is_data() {
                     if seq == first {
-                        replies
-                            .push(frame.ipvs()?.parse().map_err(decode_error)?);
+                        let reply = map_query(frame.ipvs()?);
+                        replies = replies.and_then(|mut list| {
+                            list.push(reply?);
+                            Ok(list)
+                        });
                     } else if seq == second {
-                        children.push(map(frame.ipvs()?)?);
+                        children.push(map_dump(frame.ipvs()?)?);
                     }
                     continue;
                 }
                 match frame.control()? {
                     NetlinkPayload::Error(e) if seq == first => {
                         answer = Some(match e.code {
-                            None => Ok(std::mem::take(&mut replies)),
+                            None => {
+                                std::mem::replace(&mut replies, Ok(Vec::new()))
+                            }
                             Some(code) => {
                                 Err(NetlinkError::Kernel(-code.get()))
                             }
@@ -311,7 +318,7 @@ impl IpvsSocket {
                 }
             }
         }
-        Ok((answer.unwrap_or(Ok(replies)), children))
+        Ok((answer.unwrap_or(replies), children))
     }
 
     /// Send many requests with few system calls and return one outcome per

@@ -63,9 +63,9 @@ pub(crate) fn parse_nested<T>(payload: &[u8]) -> Result<Vec<T>, DecodeError>
 where
     T: for<'a> Parseable<NlaBuffer<&'a [u8]>>,
 {
-    NlasIterator::new(payload)
-        .map(|nla| nla.and_then(|nla| T::parse(&nla)))
-        .collect()
+    let mut attrs = Vec::new();
+    for_each_in_nest(payload, |a| attrs.push(a))?;
+    Ok(attrs)
 }
 
 /// Parses the attributes of a nest one by one, handing each to `each`,
