@@ -6,10 +6,10 @@ use std::process::Command as Process;
 use crate::error::{Error, Operation, Result};
 pub use crate::ipvs::Counters;
 use crate::ipvs::{
-    DaemonAttr, IpvsAttr, IpvsCmd, IpvsMessage, RawMessage, daemon_attrs,
-    daemon_from_attrs, dest_attrs, dest_from_nest, info_from_attrs,
-    service_attrs, service_from_nest, service_key_attrs, timeouts_attrs,
-    timeouts_from_attrs,
+    DaemonAttr, IpvsAttr, IpvsCmd, IpvsMessage, IpvsRequest, RawMessage,
+    append_dest_nest, append_service_nest, daemon_attrs, daemon_from_attrs,
+    dest_attrs, dest_from_nest, info_from_attrs, service_attrs, service_fits,
+    service_from_nest, service_key_attrs, timeouts_attrs, timeouts_from_attrs,
 };
 use crate::model::{
     DaemonConfig, Destination, Info, Service, ServiceKey, Timeouts,
@@ -53,7 +53,7 @@ impl Client {
             Err(_) => return Err(sockopt_probe_errno()),
         };
         let reply = socket
-            .query(IpvsMessage::new(IpvsCmd::GetInfo, vec![]))
+            .query(&IpvsMessage::new(IpvsCmd::GetInfo, vec![]))
             .map_err(|e| e.errno())?;
         let info = reply
             .first()
@@ -130,7 +130,7 @@ impl Client {
         if !dests.is_empty() {
             return Ok(Some(dests));
         }
-        match self.socket.query(service_query(&svc.key)) {
+        match self.socket.query(&service_query(&svc.key)) {
             Ok(_) => Ok(Some(dests)),
             Err(NetlinkError::Kernel(libc::ESRCH)) => Ok(None),
             Err(e) => Err(Error::kernel(Operation::GetService, e.errno())),
@@ -157,7 +157,7 @@ impl Client {
     pub fn timeouts(&mut self) -> Result<Timeouts> {
         let reply = self
             .socket
-            .query(IpvsMessage::new(IpvsCmd::GetConfig, vec![]))
+            .query(&IpvsMessage::new(IpvsCmd::GetConfig, vec![]))
             .map_err(kernel(Operation::GetTimeouts))?;
         Ok(reply
             .first()
@@ -185,9 +185,7 @@ impl Client {
     /// Apply one change and wait for the kernel's answer.
     pub fn apply(&mut self, change: Change) -> Result<()> {
         let op = change.operation();
-        self.socket
-            .execute(change.into_message())
-            .map_err(kernel(op))
+        self.socket.execute(&change).map_err(kernel(op))
     }
 
     /// Apply many changes pipelined, emptying `changes` but keeping its
@@ -198,15 +196,14 @@ impl Client {
         &mut self,
         changes: &mut Vec<Change>,
     ) -> Vec<Result<()>> {
-        let ops: Vec<Operation> =
-            changes.iter().map(Change::operation).collect();
-        let msgs = changes.drain(..).map(Change::into_message).collect();
-        self.socket
-            .execute_batch(msgs)
+        let outcomes = self.socket.execute_batch(changes);
+        let outcomes = outcomes
             .into_iter()
-            .zip(ops)
-            .map(|(r, op)| r.map_err(kernel(op)))
-            .collect()
+            .zip(changes.iter())
+            .map(|(r, change)| r.map_err(kernel(change.operation())))
+            .collect();
+        changes.clear();
+        outcomes
     }
 }
 
@@ -246,32 +243,68 @@ impl Change {
 
     /// The request ipvsadm sends for this change.
     pub fn into_message(self) -> IpvsMessage {
+        let cmd = self.cmd();
         let svc = |s: Service| IpvsAttr::Service(service_attrs(s));
         let dest = |d: &Destination| IpvsAttr::Dest(dest_attrs(d));
-        let (cmd, attrs) = match self {
-            Change::AddService(s) => (IpvsCmd::NewService, vec![svc(s)]),
-            Change::EditService(s) => (IpvsCmd::SetService, vec![svc(s)]),
-            Change::DeleteService(s) => (IpvsCmd::DelService, vec![svc(s)]),
-            Change::AddDest(s, d) => (IpvsCmd::NewDest, vec![svc(s), dest(&d)]),
-            Change::EditDest(s, d) => {
-                (IpvsCmd::SetDest, vec![svc(s), dest(&d)])
+        let attrs = match self {
+            Change::AddService(s)
+            | Change::EditService(s)
+            | Change::DeleteService(s)
+            | Change::Zero(Some(s)) => vec![svc(s)],
+            Change::AddDest(s, d)
+            | Change::EditDest(s, d)
+            | Change::DeleteDest(s, d) => vec![svc(s), dest(&d)],
+            Change::Zero(None) | Change::Flush => vec![],
+            Change::SetTimeouts(t) => timeouts_attrs(&t),
+            Change::StartDaemon(d) => vec![IpvsAttr::Daemon(daemon_attrs(&d))],
+            Change::StopDaemon(d) => {
+                vec![IpvsAttr::Daemon(stop_daemon_attrs(&d))]
             }
-            Change::DeleteDest(s, d) => {
-                (IpvsCmd::DelDest, vec![svc(s), dest(&d)])
-            }
-            Change::Zero(None) => (IpvsCmd::Zero, vec![]),
-            Change::Zero(Some(s)) => (IpvsCmd::Zero, vec![svc(s)]),
-            Change::Flush => (IpvsCmd::Flush, vec![]),
-            Change::SetTimeouts(t) => (IpvsCmd::SetConfig, timeouts_attrs(&t)),
-            Change::StartDaemon(d) => {
-                (IpvsCmd::NewDaemon, vec![IpvsAttr::Daemon(daemon_attrs(&d))])
-            }
-            Change::StopDaemon(d) => (
-                IpvsCmd::DelDaemon,
-                vec![IpvsAttr::Daemon(stop_daemon_attrs(&d))],
-            ),
         };
         IpvsMessage::new(cmd, attrs)
+    }
+}
+
+/// A change is sent as [`Change::into_message`] would encode; services and
+/// real servers are written straight from the model.
+impl IpvsRequest for Change {
+    fn cmd(&self) -> IpvsCmd {
+        match self {
+            Change::AddService(_) => IpvsCmd::NewService,
+            Change::EditService(_) => IpvsCmd::SetService,
+            Change::DeleteService(_) => IpvsCmd::DelService,
+            Change::AddDest(..) => IpvsCmd::NewDest,
+            Change::EditDest(..) => IpvsCmd::SetDest,
+            Change::DeleteDest(..) => IpvsCmd::DelDest,
+            Change::Zero(_) => IpvsCmd::Zero,
+            Change::Flush => IpvsCmd::Flush,
+            Change::SetTimeouts(_) => IpvsCmd::SetConfig,
+            Change::StartDaemon(_) => IpvsCmd::NewDaemon,
+            Change::StopDaemon(_) => IpvsCmd::DelDaemon,
+        }
+    }
+
+    fn append_attributes(&self, out: &mut Vec<u8>) {
+        match self {
+            Change::AddService(s)
+            | Change::EditService(s)
+            | Change::DeleteService(s)
+            | Change::Zero(Some(s))
+                if service_fits(s) =>
+            {
+                append_service_nest(out, s)
+            }
+            Change::AddDest(s, d)
+            | Change::EditDest(s, d)
+            | Change::DeleteDest(s, d)
+                if service_fits(s) =>
+            {
+                append_service_nest(out, s);
+                append_dest_nest(out, d);
+            }
+            Change::Zero(None) | Change::Flush => {}
+            _ => self.clone().into_message().append_attributes(out),
+        }
     }
 }
 
@@ -375,3 +408,7 @@ fn dest_in(
     nest.and_then(|n| dest_from_nest(n, family, counters).ok())
         .ok_or(NetlinkError::Kernel(libc::EINVAL))
 }
+
+#[cfg(test)]
+#[path = "client_tests.rs"]
+mod tests;

@@ -21,7 +21,7 @@ use netlink_packet_generic::{
 };
 use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_GENERIC};
 
-use crate::ipvs::{IpvsMessage, RawMessage};
+use crate::ipvs::{IPVS_GENL_VERSION, IpvsMessage, IpvsRequest, RawMessage};
 
 /// Socket receive buffer asked for, so that a pipelined window of
 /// acknowledgements is never dropped.
@@ -202,16 +202,19 @@ impl IpvsSocket {
     }
 
     /// Send one request and wait for its acknowledgement.
-    pub fn execute(&mut self, msg: IpvsMessage) -> NlResult<()> {
+    pub fn execute(&mut self, msg: &impl IpvsRequest) -> NlResult<()> {
         self.query(msg).map(|_| ())
     }
 
     /// Send one non-dump request and collect the messages it answers with.
-    pub fn query(&mut self, msg: IpvsMessage) -> NlResult<Vec<IpvsMessage>> {
+    pub fn query(
+        &mut self,
+        msg: &impl IpvsRequest,
+    ) -> NlResult<Vec<IpvsMessage>> {
         let seq = self.next_seq();
         self.tx.clear();
         let id = self.family_id;
-        append_ipvs_request(&mut self.tx, &msg, id, seq, NLM_F_ACK);
+        append_ipvs_request(&mut self.tx, msg, id, seq, NLM_F_ACK);
         self.send_tx()?;
         let mut out = Vec::new();
         self.receive(seq, |reply| {
@@ -330,12 +333,12 @@ impl IpvsSocket {
     /// acknowledged every request without an error report succeeded.
     pub fn execute_batch(
         &mut self,
-        msgs: Vec<IpvsMessage>,
+        msgs: &[impl IpvsRequest],
     ) -> Vec<NlResult<()>> {
         let window = self.window;
         let mut outcomes: Vec<Option<NlResult<()>>> =
             Vec::with_capacity(msgs.len());
-        let mut iter = msgs.into_iter().peekable();
+        let mut iter = msgs.iter().peekable();
         while iter.peek().is_some() {
             self.tx.clear();
             let first = self.seq.wrapping_add(1);
@@ -346,7 +349,7 @@ impl IpvsSocket {
                 let flags = if last { NLM_F_ACK } else { 0 };
                 let seq = self.next_seq();
                 let id = self.family_id;
-                append_ipvs_request(&mut self.tx, &msg, id, seq, flags);
+                append_ipvs_request(&mut self.tx, msg, id, seq, flags);
                 if last {
                     break;
                 }
@@ -488,7 +491,7 @@ enum Reply<'a> {
 /// attributes in one pass.
 fn append_ipvs_request(
     tx: &mut Vec<u8>,
-    msg: &IpvsMessage,
+    msg: &impl IpvsRequest,
     family_id: u16,
     seq: u32,
     flags: u16,
@@ -499,7 +502,7 @@ fn append_ipvs_request(
     tx.extend_from_slice(&(NLM_F_REQUEST | flags).to_ne_bytes());
     tx.extend_from_slice(&seq.to_ne_bytes());
     tx.extend_from_slice(&0u32.to_ne_bytes()); // port id: the kernel's own
-    tx.extend_from_slice(&[u8::from(msg.cmd), msg.version(), 0, 0]);
+    tx.extend_from_slice(&[u8::from(msg.cmd()), IPVS_GENL_VERSION, 0, 0]);
     msg.append_attributes(tx);
     let len = (tx.len() - start) as u32;
     tx[start..start + 4].copy_from_slice(&len.to_ne_bytes());

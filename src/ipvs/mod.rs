@@ -9,6 +9,7 @@ mod daemon;
 mod dest;
 mod message;
 mod nla;
+mod request;
 mod service;
 mod stats;
 
@@ -26,6 +27,9 @@ pub use convert::{
 pub use daemon::DaemonAttr;
 pub use dest::DestAttr;
 pub use message::{IPVS_GENL_NAME, IPVS_GENL_VERSION, IpvsMessage, RawMessage};
+pub use request::{
+    IpvsRequest, append_dest_nest, append_service_nest, service_fits,
+};
 pub use service::ServiceAttr;
 pub use stats::{
     Stats64Attr, StatsAttr, stats_from_attrs, stats64_attrs, stats64_from_attrs,

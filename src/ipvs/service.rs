@@ -12,17 +12,17 @@ use super::nla::{
 };
 use super::stats::{Stats64Attr, StatsAttr};
 
-const IPVS_SVC_ATTR_AF: u16 = 1;
-const IPVS_SVC_ATTR_PROTOCOL: u16 = 2;
-const IPVS_SVC_ATTR_ADDR: u16 = 3;
-const IPVS_SVC_ATTR_PORT: u16 = 4;
-const IPVS_SVC_ATTR_FWMARK: u16 = 5;
-const IPVS_SVC_ATTR_SCHED_NAME: u16 = 6;
-const IPVS_SVC_ATTR_FLAGS: u16 = 7;
-const IPVS_SVC_ATTR_TIMEOUT: u16 = 8;
-const IPVS_SVC_ATTR_NETMASK: u16 = 9;
+pub(super) const IPVS_SVC_ATTR_AF: u16 = 1;
+pub(super) const IPVS_SVC_ATTR_PROTOCOL: u16 = 2;
+pub(super) const IPVS_SVC_ATTR_ADDR: u16 = 3;
+pub(super) const IPVS_SVC_ATTR_PORT: u16 = 4;
+pub(super) const IPVS_SVC_ATTR_FWMARK: u16 = 5;
+pub(super) const IPVS_SVC_ATTR_SCHED_NAME: u16 = 6;
+pub(super) const IPVS_SVC_ATTR_FLAGS: u16 = 7;
+pub(super) const IPVS_SVC_ATTR_TIMEOUT: u16 = 8;
+pub(super) const IPVS_SVC_ATTR_NETMASK: u16 = 9;
 pub(crate) const IPVS_SVC_ATTR_STATS: u16 = 10;
-const IPVS_SVC_ATTR_PE_NAME: u16 = 11;
+pub(super) const IPVS_SVC_ATTR_PE_NAME: u16 = 11;
 pub(crate) const IPVS_SVC_ATTR_STATS64: u16 = 12;
 
 /// An attribute of a service.
