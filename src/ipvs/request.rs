@@ -129,12 +129,15 @@ fn end_nest(out: &mut [u8], start: usize) {
     out[start..start + 2].copy_from_slice(&len.to_ne_bytes());
 }
 
-/// Appends an attribute of a fixed-size value and its padding.
+/// Appends an attribute of a fixed-size value (at most 16 bytes) and its
+/// padding, in one copy of a constant length.
+#[inline(always)]
 fn put<const N: usize>(out: &mut Vec<u8>, kind: u16, value: [u8; N]) {
-    out.extend_from_slice(&((4 + N) as u16).to_ne_bytes());
-    out.extend_from_slice(&kind.to_ne_bytes());
-    out.extend_from_slice(&value);
-    out.extend_from_slice(&[0; 3][..(4 - N % 4) % 4]);
+    let mut attr = [0u8; 20];
+    attr[..2].copy_from_slice(&((4 + N) as u16).to_ne_bytes());
+    attr[2..4].copy_from_slice(&kind.to_ne_bytes());
+    attr[4..4 + N].copy_from_slice(&value);
+    out.extend_from_slice(&attr[..4 + N.next_multiple_of(4)]);
 }
 
 /// Appends a string attribute: the bytes, a NUL, padding.
