@@ -497,12 +497,15 @@ fn append_ipvs_request(
     flags: u16,
 ) {
     let start = tx.len();
-    tx.extend_from_slice(&[0; 4]); // length, patched below
-    tx.extend_from_slice(&family_id.to_ne_bytes());
-    tx.extend_from_slice(&(NLM_F_REQUEST | flags).to_ne_bytes());
-    tx.extend_from_slice(&seq.to_ne_bytes());
-    tx.extend_from_slice(&0u32.to_ne_bytes()); // port id: the kernel's own
-    tx.extend_from_slice(&[u8::from(msg.cmd()), IPVS_GENL_VERSION, 0, 0]);
+    let mut header = [0u8; 20];
+    // The length (patched below), the type, the flags, the sequence
+    // number, the port id (0: the kernel's own), then the genl header.
+    header[4..6].copy_from_slice(&family_id.to_ne_bytes());
+    header[6..8].copy_from_slice(&(NLM_F_REQUEST | flags).to_ne_bytes());
+    header[8..12].copy_from_slice(&seq.to_ne_bytes());
+    header[16] = u8::from(msg.cmd());
+    header[17] = IPVS_GENL_VERSION;
+    tx.extend_from_slice(&header);
     msg.append_attributes(tx);
     let len = (tx.len() - start) as u32;
     tx[start..start + 4].copy_from_slice(&len.to_ne_bytes());
