@@ -6,10 +6,11 @@ use std::process::Command as Process;
 use crate::error::{Error, Operation, Result};
 pub use crate::ipvs::Counters;
 use crate::ipvs::{
-    DaemonAttr, IpvsAttr, IpvsCmd, IpvsMessage, IpvsRequest, RawMessage,
-    append_dest_nest, append_service_nest, daemon_attrs, daemon_from_attrs,
-    dest_attrs, dest_from_nest, info_from_attrs, service_attrs, service_fits,
-    service_from_nest, service_key_attrs, timeouts_attrs, timeouts_from_attrs,
+    DaemonAttr, DestsOf, IpvsAttr, IpvsCmd, IpvsMessage, IpvsRequest,
+    RawMessage, append_dest_nest, append_service_nest, daemon_attrs,
+    daemon_from_attrs, dest_attrs, dest_from_nest, info_from_attrs,
+    service_attrs, service_fits, service_from_nest, timeouts_attrs,
+    timeouts_from_attrs,
 };
 use crate::model::{
     DaemonConfig, Destination, Info, Service, ServiceKey, Timeouts,
@@ -96,8 +97,8 @@ impl Client {
         let (answer, mut dests) = self
             .socket
             .query_then_dump(
-                service_query(key),
-                dests_query(key),
+                &service_query(key),
+                &DestsOf(key),
                 |m| service_in(m, Counters::Read),
                 |m| dest_in(m, family, Counters::Read),
             )
@@ -118,21 +119,23 @@ impl Client {
     }
 
     /// The real servers of a service that may have been deleted since it
-    /// was listed: `None` when it no longer exists. The kernel answers a
-    /// real-server dump of a missing service with an empty list, so only
-    /// an empty answer needs the service asked for as well.
+    /// was listed, into `dests` (emptied first): false when the service no
+    /// longer exists. The kernel answers a real-server dump of a missing
+    /// service with an empty list, so only an empty answer needs the
+    /// service asked for as well.
     pub fn dests_if_present(
         &mut self,
         svc: &Service,
         counters: Counters,
-    ) -> Result<Option<Vec<Destination>>> {
-        let dests = self.dests(svc, counters)?;
+        dests: &mut Vec<Destination>,
+    ) -> Result<bool> {
+        self.dests_into(svc, counters, dests)?;
         if !dests.is_empty() {
-            return Ok(Some(dests));
+            return Ok(true);
         }
         match self.socket.query(&service_query(&svc.key)) {
-            Ok(_) => Ok(Some(dests)),
-            Err(NetlinkError::Kernel(libc::ESRCH)) => Ok(None),
+            Ok(_) => Ok(true),
+            Err(NetlinkError::Kernel(libc::ESRCH)) => Ok(false),
             Err(e) => Err(Error::kernel(Operation::GetService, e.errno())),
         }
     }
@@ -143,13 +146,26 @@ impl Client {
         svc: &Service,
         counters: Counters,
     ) -> Result<Vec<Destination>> {
+        let mut dests = Vec::new();
+        self.dests_into(svc, counters, &mut dests)?;
+        // Most services have few real servers: keep no spare room.
+        dests.shrink_to_fit();
+        Ok(dests)
+    }
+
+    /// The real servers of a service, in kernel order, into `dests`
+    /// (emptied first).
+    fn dests_into(
+        &mut self,
+        svc: &Service,
+        counters: Counters,
+        dests: &mut Vec<Destination>,
+    ) -> Result<()> {
         let family = svc.key.family();
+        dests.clear();
         self.socket
-            .dump(&dests_query(&svc.key), |m| dest_in(m, family, counters))
-            .map(|mut dests: Vec<Destination>| {
-                // Most services have few real servers: keep no spare room.
-                dests.shrink_to_fit();
-                dests
+            .dump_into(&DestsOf(&svc.key), dests, Vec::clear, |m| {
+                dest_in(m, family, counters)
             })
             .map_err(kernel(Operation::GetDests))
     }
@@ -377,14 +393,6 @@ fn service_query(key: &ServiceKey) -> IpvsMessage {
     IpvsMessage::new(
         IpvsCmd::GetService,
         vec![IpvsAttr::Service(service_attrs(svc))],
-    )
-}
-
-/// GET_DEST dump of one service's real servers.
-fn dests_query(key: &ServiceKey) -> IpvsMessage {
-    IpvsMessage::new(
-        IpvsCmd::GetDest,
-        vec![IpvsAttr::Service(service_key_attrs(key))],
     )
 }
 

@@ -172,3 +172,21 @@ fn daemon() -> DaemonConfig {
         mcast_ttl: 2,
     }
 }
+
+#[test]
+fn real_server_dumps_are_written_as_their_lists_encode() {
+    let mut g = Gen(0x2545_f491_4f6c_dd1d);
+    for _ in 0..5_000 {
+        let key = g.service().key;
+        let mut direct = Vec::new();
+        DestsOf(&key).append_attributes(&mut direct);
+        let msg = IpvsMessage::new(
+            IpvsCmd::GetDest,
+            vec![IpvsAttr::Service(crate::ipvs::service_key_attrs(&key))],
+        );
+        let mut listed = Vec::new();
+        msg.append_attributes(&mut listed);
+        assert_eq!(DestsOf(&key).cmd(), msg.cmd);
+        assert_eq!(direct, listed, "{key:?}");
+    }
+}

@@ -232,16 +232,32 @@ impl IpvsSocket {
     /// always one consistent snapshot.
     pub fn dump<T, C: Default + Extend<T>>(
         &mut self,
-        msg: &IpvsMessage,
-        mut map: impl FnMut(RawMessage<'_>) -> NlResult<T>,
+        msg: &impl IpvsRequest,
+        map: impl FnMut(RawMessage<'_>) -> NlResult<T>,
     ) -> NlResult<C> {
-        for _ in 0..DUMP_RETRIES {
+        let mut out = C::default();
+        self.dump_into(msg, &mut out, |c| *c = C::default(), map)?;
+        Ok(out)
+    }
+
+    /// [`IpvsSocket::dump`] into `out`, which `restart` empties before a
+    /// restarted dump (a listing reuses one vector for every service).
+    pub fn dump_into<T, C: Extend<T>>(
+        &mut self,
+        msg: &impl IpvsRequest,
+        out: &mut C,
+        restart: impl Fn(&mut C),
+        mut map: impl FnMut(RawMessage<'_>) -> NlResult<T>,
+    ) -> NlResult<()> {
+        for attempt in 0..DUMP_RETRIES {
+            if attempt > 0 {
+                restart(out);
+            }
             let seq = self.next_seq();
             self.tx.clear();
             let id = self.family_id;
             append_ipvs_request(&mut self.tx, msg, id, seq, NLM_F_DUMP);
             self.send_tx()?;
-            let mut out = C::default();
             let mut interrupted = false;
             self.receive(seq, |reply| {
                 match reply {
@@ -251,7 +267,7 @@ impl IpvsSocket {
                 Ok(())
             })?;
             if !interrupted {
-                return Ok(out);
+                return Ok(());
             }
         }
         Err(NetlinkError::Kernel(libc::EINTR))
@@ -264,8 +280,8 @@ impl IpvsSocket {
     /// to read a service and its real servers at one instant.
     pub fn query_then_dump<Q, T>(
         &mut self,
-        query: IpvsMessage,
-        dump: IpvsMessage,
+        query: &impl IpvsRequest,
+        dump: &impl IpvsRequest,
         mut map_query: impl FnMut(RawMessage<'_>) -> NlResult<Q>,
         mut map_dump: impl FnMut(RawMessage<'_>) -> NlResult<T>,
     ) -> NlResult<(NlResult<Vec<Q>>, Vec<T>)> {
@@ -273,8 +289,8 @@ impl IpvsSocket {
         let second = self.next_seq();
         self.tx.clear();
         let id = self.family_id;
-        append_ipvs_request(&mut self.tx, &query, id, first, NLM_F_ACK);
-        append_ipvs_request(&mut self.tx, &dump, id, second, NLM_F_DUMP);
+        append_ipvs_request(&mut self.tx, query, id, first, NLM_F_ACK);
+        append_ipvs_request(&mut self.tx, dump, id, second, NLM_F_DUMP);
         self.send_tx()?;
         let mut answer: Option<NlResult<Vec<Q>>> = None;
         let mut replies: NlResult<Vec<Q>> = Ok(Vec::new());

@@ -3,7 +3,9 @@
 
 use crate::client::{Client, Counters};
 use crate::error::Result;
-use crate::model::{Destination, Service};
+use std::net::IpAddr;
+
+use crate::model::{Destination, Protocol, Service, ServiceKey};
 use crate::render;
 
 /// Every service and its real servers, in ipvsadm's order when `sort`,
@@ -23,9 +25,10 @@ pub(super) fn each_entry(
     mut entry: impl FnMut(&Service, &[Destination]) -> Result<()>,
 ) -> Result<()> {
     let services: Blocks<Service> = client.services(counters)?;
+    let mut dests = Vec::new();
     for i in listing_order(&services, sort) {
         let svc = services.get(i as usize);
-        if let Some(mut dests) = client.dests_if_present(svc, counters)? {
+        if client.dests_if_present(svc, counters, &mut dests)? {
             if sort {
                 render::sort_dests(&mut dests);
             }
@@ -50,19 +53,75 @@ fn listing_order(services: &Blocks<Service>, sort: bool) -> Vec<u32> {
 }
 
 /// For each service, whether an earlier one in the dump has its key.
-/// Found by sorting indices (a total order on keys, so equal keys are
-/// neighbours): no set of keys is built, which matters for big tables.
+/// Found with an open-addressing table of indices (4 bytes a slot, half
+/// of them free), hashed on the packed key: no copy of the keys is made,
+/// which matters for big tables.
 fn repeated_keys(services: &Blocks<Service>) -> Vec<bool> {
-    let key = |i: u32| services.get(i as usize).key;
-    let mut by_key: Vec<u32> = (0..services.len() as u32).collect();
-    by_key.sort_unstable_by_key(|&i| (key(i), i));
-    let mut repeated = vec![false; services.len()];
-    for pair in by_key.windows(2) {
-        if key(pair[0]) == key(pair[1]) {
-            repeated[pair[1] as usize] = true;
+    let key = |i: usize| packed_key(&services.get(i).key);
+    let n = services.len();
+    let slots = (2 * n).next_power_of_two().max(2);
+    let mask = slots - 1;
+    let mut table = vec![u32::MAX; slots];
+    let mut repeated = vec![false; n];
+    for (i, seen) in repeated.iter_mut().enumerate() {
+        let k = key(i);
+        let mut slot = key_hash(k) as usize & mask;
+        loop {
+            match table[slot] {
+                u32::MAX => {
+                    table[slot] = i as u32;
+                    break;
+                }
+                j if key(j as usize) == k => {
+                    *seen = true;
+                    break;
+                }
+                _ => slot = (slot + 1) & mask,
+            }
         }
     }
     repeated
+}
+
+/// A hash of a packed key: the halves folded and mixed by a multiply
+/// (Fibonacci hashing), the high bits kept.
+fn key_hash((high, low): (u128, u64)) -> u64 {
+    let folded = (high as u64)
+        ^ ((high >> 64) as u64).rotate_left(17)
+        ^ low.rotate_left(41);
+    folded.wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(32)
+}
+
+/// A service key as two integers, equal exactly when the keys are: cheap
+/// to compare, as sorting a big table's keys needs.
+fn packed_key(key: &ServiceKey) -> (u128, u64) {
+    match *key {
+        ServiceKey::Inet {
+            protocol,
+            addr,
+            port,
+        } => {
+            let (addr, v6) = match addr {
+                IpAddr::V4(a) => (u128::from(u32::from(a)), 0),
+                IpAddr::V6(a) => (u128::from(a), 1),
+            };
+            let tag = match protocol {
+                Protocol::Tcp => 0,
+                Protocol::Udp => 1,
+                Protocol::Sctp => 2,
+                Protocol::Other(_) => 3,
+            };
+            let low = 1 << 60
+                | v6 << 59
+                | tag << 48
+                | u64::from(protocol.raw()) << 16
+                | u64::from(port);
+            (addr, low)
+        }
+        ServiceKey::Fwmark { family, mark } => {
+            (u128::from(mark), 2 << 60 | u64::from(family.raw()) << 16)
+        }
+    }
 }
 
 /// A sequence kept in blocks of fixed capacity. A big table read into
@@ -135,6 +194,67 @@ mod tests {
         assert_eq!(repeated_keys(&dump), [false, false, true, false, true]);
         assert_eq!(listing_order(&dump, false), [0, 1, 3]);
         assert_eq!(listing_order(&dump, true), [1, 3, 0]);
+    }
+
+    /// Keys that share numbers across kinds, families and protocols.
+    fn tricky_keys() -> Vec<ServiceKey> {
+        use crate::model::AddressFamily;
+        let mut keys = Vec::new();
+        for addr in ["0.0.0.80", "10.0.0.1", "::50", "::10.0.0.1", "::a00:1"] {
+            for protocol in [
+                Protocol::Tcp,
+                Protocol::Udp,
+                Protocol::Sctp,
+                Protocol::Other(6),
+                Protocol::Other(80),
+            ] {
+                for port in [0, 6, 80] {
+                    keys.push(ServiceKey::Inet {
+                        protocol,
+                        addr: addr.parse().unwrap(),
+                        port,
+                    });
+                }
+            }
+        }
+        for family in [AddressFamily::Inet, AddressFamily::Inet6] {
+            for mark in [0, 6, 80, 0x0a00_0001, u32::MAX] {
+                keys.push(ServiceKey::Fwmark { family, mark });
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn packed_keys_are_equal_exactly_when_keys_are() {
+        let keys = tricky_keys();
+        for a in &keys {
+            for b in &keys {
+                assert_eq!(
+                    packed_key(a) == packed_key(b),
+                    a == b,
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn repeats_are_found_in_tables_of_every_size() {
+        let keys = tricky_keys();
+        for n in [0, 1, 2, 3, 63, 64, 65, 700, 1500] {
+            let mut dump = Blocks::default();
+            // Every key several times, in a scrambled order.
+            dump.extend(
+                (0..n).map(|i| {
+                    Service::new(keys[(i * 7919 + i / 3) % keys.len()])
+                }),
+            );
+            let mut seen = std::collections::HashSet::new();
+            let expected: Vec<bool> =
+                (0..n).map(|i| !seen.insert(dump.get(i).key)).collect();
+            assert_eq!(repeated_keys(&dump), expected, "{n} services");
+        }
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub use daemon::DaemonAttr;
 pub use dest::DestAttr;
 pub use message::{IPVS_GENL_NAME, IPVS_GENL_VERSION, IpvsMessage, RawMessage};
 pub use request::{
-    IpvsRequest, append_dest_nest, append_service_nest, service_fits,
+    DestsOf, IpvsRequest, append_dest_nest, append_service_nest, service_fits,
 };
 pub use service::ServiceAttr;
 pub use stats::{

@@ -83,6 +83,34 @@ where
     Ok(())
 }
 
+/// Walks an encoded attribute list as [`NlasIterator`] does (the same
+/// checks on each header; the first malformed one is an error and ends
+/// the walk), handing `each` the type without flags and the value; for
+/// lists read in bulk, where the iterator's general buffers cost more
+/// than the values.
+#[inline]
+pub(crate) fn for_each_value(
+    list: &[u8],
+    mut each: impl FnMut(u16, &[u8]) -> Result<(), DecodeError>,
+) -> Result<(), DecodeError> {
+    let mut rest = list;
+    while !rest.is_empty() {
+        let (Some(len), Some(kind)) = (
+            rest.get(..2)
+                .map(|b| usize::from(u16::from_ne_bytes([b[0], b[1]]))),
+            rest.get(2..4).map(|b| u16::from_ne_bytes([b[0], b[1]])),
+        ) else {
+            return Err(DecodeError::from("attribute header cut short"));
+        };
+        if len < NLA_HEADER_SIZE || len > rest.len() {
+            return Err(DecodeError::from("invalid attribute length"));
+        }
+        each(kind & NLA_TYPE_MASK, &rest[NLA_HEADER_SIZE..len])?;
+        rest = rest.get(nla_align(len)..).unwrap_or_default();
+    }
+    Ok(())
+}
+
 /// Total wire length of a nested list.
 pub(crate) fn nested_len<T: Nla>(attrs: &[T]) -> usize {
     attrs.buffer_len()

@@ -22,7 +22,7 @@ use super::service::{
     IPVS_SVC_ATTR_TIMEOUT,
 };
 #[cfg(doc)]
-use super::{dest_attrs, service_attrs};
+use super::{dest_attrs, service_attrs, service_key_attrs};
 use crate::model::{AddressFamily, Destination, Service, ServiceKey};
 
 /// One request: its command and its encoded top-level attributes.
@@ -62,8 +62,24 @@ pub fn service_fits(svc: &Service) -> bool {
 /// full mask, TIMEOUT, NETMASK. The caller checks [`service_fits`].
 pub fn append_service_nest(out: &mut Vec<u8>, svc: &Service) {
     let nest = begin_nest(out, IPVS_CMD_ATTR_SERVICE);
-    put(out, IPVS_SVC_ATTR_AF, svc.key.family().raw().to_ne_bytes());
-    match &svc.key {
+    append_service_key(out, &svc.key);
+    put_str(out, IPVS_SVC_ATTR_SCHED_NAME, svc.scheduler.as_bytes());
+    if let Some(pe) = svc.pe_name.as_deref().filter(|p| !p.is_empty()) {
+        put_str(out, IPVS_SVC_ATTR_PE_NAME, pe.as_bytes());
+    }
+    let mut flags = [0xff; 8];
+    flags[..4].copy_from_slice(&svc.flags.0.to_ne_bytes());
+    put(out, IPVS_SVC_ATTR_FLAGS, flags);
+    put(out, IPVS_SVC_ATTR_TIMEOUT, svc.timeout.to_ne_bytes());
+    put(out, IPVS_SVC_ATTR_NETMASK, svc.netmask.to_ne_bytes());
+    end_nest(out, nest);
+}
+
+/// The service's identifying attributes, as [`service_key_attrs`] lists
+/// them: AF, then FWMARK or PROTOCOL, ADDR, PORT.
+fn append_service_key(out: &mut Vec<u8>, key: &ServiceKey) {
+    put(out, IPVS_SVC_ATTR_AF, key.family().raw().to_ne_bytes());
+    match key {
         ServiceKey::Fwmark { mark, .. } => {
             put(out, IPVS_SVC_ATTR_FWMARK, mark.to_ne_bytes())
         }
@@ -77,16 +93,23 @@ pub fn append_service_nest(out: &mut Vec<u8>, svc: &Service) {
             put(out, IPVS_SVC_ATTR_PORT, port.to_be_bytes());
         }
     }
-    put_str(out, IPVS_SVC_ATTR_SCHED_NAME, svc.scheduler.as_bytes());
-    if let Some(pe) = svc.pe_name.as_deref().filter(|p| !p.is_empty()) {
-        put_str(out, IPVS_SVC_ATTR_PE_NAME, pe.as_bytes());
+}
+
+/// The `GET_DEST` dump of one service's real servers: a service nest of
+/// its key alone, as ipvsadm asks.
+#[derive(Debug, Clone, Copy)]
+pub struct DestsOf<'a>(pub &'a ServiceKey);
+
+impl IpvsRequest for DestsOf<'_> {
+    fn cmd(&self) -> IpvsCmd {
+        IpvsCmd::GetDest
     }
-    let mut flags = [0xff; 8];
-    flags[..4].copy_from_slice(&svc.flags.0.to_ne_bytes());
-    put(out, IPVS_SVC_ATTR_FLAGS, flags);
-    put(out, IPVS_SVC_ATTR_TIMEOUT, svc.timeout.to_ne_bytes());
-    put(out, IPVS_SVC_ATTR_NETMASK, svc.netmask.to_ne_bytes());
-    end_nest(out, nest);
+
+    fn append_attributes(&self, out: &mut Vec<u8>) {
+        let nest = begin_nest(out, IPVS_CMD_ATTR_SERVICE);
+        append_service_key(out, self.0);
+        end_nest(out, nest);
+    }
 }
 
 /// Appends `IPVS_CMD_ATTR_DEST` for `d` as [`dest_attrs`] lists it.

@@ -167,7 +167,7 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for ServiceAttr {
 }
 
 /// `struct ip_vs_flags { u32 flags; u32 mask; }`.
-fn parse_flags(p: &[u8]) -> Result<(u32, u32), DecodeError> {
+pub(super) fn parse_flags(p: &[u8]) -> Result<(u32, u32), DecodeError> {
     if p.len() != 8 {
         return Err(DecodeError::invalid_number(8, p.len()));
     }

@@ -9,6 +9,7 @@ use crate::model::{
     ServiceFlags, ServiceKey, TUN_FLAG_CSUM, TUN_FLAG_REMCSUM, TunnelType,
 };
 
+use super::digits::{write_right, write_signed_left};
 use super::names::{push_addr_port, truncate_bytes};
 use super::{fwmark_display, write_left, write_number};
 
@@ -287,43 +288,69 @@ pub fn write_dest(
             out.write_all(b"\n")
         }
         StatsView::Rate => {
-            write!(out, " {:>8} {:>8} {:>8}", s.cps, s.inpps, s.outpps)?;
+            for v in [s.cps, s.inpps, s.outpps] {
+                out.write_all(b" ")?;
+                write_right(out, v, 8)?;
+            }
             write_number(out, s.inbps, exact)?;
             write_number(out, s.outbps, exact)?;
             out.write_all(b"\n")
         }
-        StatsView::Thresholds => writeln!(
+        StatsView::Thresholds => write_cells(
             out,
-            " {:<10} {:<10} {:<10} {:<10}",
-            dest.u_threshold,
-            dest.l_threshold,
-            dest.active_conns,
-            dest.inactive_conns
+            &[
+                Cell::Number(dest.u_threshold.into(), 10),
+                Cell::Number(dest.l_threshold.into(), 10),
+                Cell::Number(dest.active_conns.into(), 10),
+                Cell::Number(dest.inactive_conns.into(), 10),
+            ],
         ),
-        StatsView::PersistentConn => writeln!(
+        StatsView::PersistentConn => write_cells(
             out,
-            " {:<9} {:<11} {:<10} {:<10}",
-            dest.weight as u32,
-            dest.persist_conns,
-            dest.active_conns,
-            dest.inactive_conns
+            &[
+                Cell::Number(i64::from(dest.weight as u32), 9),
+                Cell::Number(dest.persist_conns.into(), 11),
+                Cell::Number(dest.active_conns.into(), 10),
+                Cell::Number(dest.inactive_conns.into(), 10),
+            ],
         ),
-        StatsView::TunInfo => writeln!(
+        StatsView::TunInfo => write_cells(
             out,
-            " {:<7} {:<13} {:<6} {:<10} {:<10}",
-            forward_name(dest.forward),
-            tunnel_info(dest),
-            dest.weight,
-            dest.active_conns,
-            dest.inactive_conns
+            &[
+                Cell::Text(forward_name(dest.forward).as_bytes(), 7),
+                Cell::Text(tunnel_info(dest).as_bytes(), 13),
+                Cell::Number(dest.weight.into(), 6),
+                Cell::Number(dest.active_conns.into(), 10),
+                Cell::Number(dest.inactive_conns.into(), 10),
+            ],
         ),
-        StatsView::Default => writeln!(
+        StatsView::Default => write_cells(
             out,
-            " {:<7} {:<6} {:<10} {:<10}",
-            forward_name(dest.forward),
-            dest.weight,
-            dest.active_conns,
-            dest.inactive_conns
+            &[
+                Cell::Text(forward_name(dest.forward).as_bytes(), 7),
+                Cell::Number(dest.weight.into(), 6),
+                Cell::Number(dest.active_conns.into(), 10),
+                Cell::Number(dest.inactive_conns.into(), 10),
+            ],
         ),
     }
+}
+
+/// A column of a real-server line: a value left-aligned in a width.
+enum Cell<'a> {
+    Text(&'a [u8], usize),
+    Number(i64, usize),
+}
+
+/// The cells of a line, each led by a space, then the newline
+/// (`printf(" %-7s %-6d ...\n")`).
+fn write_cells(out: &mut impl Write, cells: &[Cell]) -> io::Result<()> {
+    for cell in cells {
+        out.write_all(b" ")?;
+        match *cell {
+            Cell::Text(text, width) => write_left(out, text, width)?,
+            Cell::Number(v, width) => write_signed_left(out, v, width)?,
+        }
+    }
+    out.write_all(b"\n")
 }

@@ -6,6 +6,7 @@
 //! and writes whole lines.
 
 pub mod connections;
+mod digits;
 pub mod json;
 pub mod list;
 pub mod names;
@@ -16,6 +17,7 @@ pub mod table;
 use std::io::{self, Write};
 
 use crate::model::{DaemonConfig, DaemonState, Timeouts};
+use digits::{Decimal, write_right};
 
 pub use connections::{CONN_PROC_FILE, write_connections};
 pub use list::{write_dest, write_service, write_titles, write_version_header};
@@ -56,23 +58,24 @@ pub fn write_number(
     v: u64,
     exact: bool,
 ) -> io::Result<()> {
-    if exact {
-        if v >= 100_000_000 {
-            write!(out, " {v}")
-        } else {
-            write!(out, "{v:>9}")
-        }
-    } else if v < 100_000_000 {
-        write!(out, "{v:>9}")
-    } else if v < 1_000_000_000 {
-        write!(out, "{:>8}K", v / 1_000)
-    } else if v < 100_000_000_000 {
-        write!(out, "{:>8}M", v / 1_000_000)
-    } else if v < 100_000_000_000_000 {
-        write!(out, "{:>8}G", v / 1_000_000_000)
-    } else {
-        write!(out, "{:>8}T", v / 1_000_000_000_000)
+    if v < 100_000_000 {
+        return write_right(out, v, 9);
     }
+    if exact {
+        out.write_all(b" ")?;
+        return out.write_all(Decimal::new(v).bytes());
+    }
+    let (shown, unit) = if v < 1_000_000_000 {
+        (v / 1_000, b"K")
+    } else if v < 100_000_000_000 {
+        (v / 1_000_000, b"M")
+    } else if v < 100_000_000_000_000 {
+        (v / 1_000_000_000, b"G")
+    } else {
+        (v / 1_000_000_000_000, b"T")
+    };
+    write_right(out, shown, 8)?;
+    out.write_all(unit)
 }
 
 /// `-L --timeout`.

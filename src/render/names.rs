@@ -7,6 +7,7 @@ use std::ffi::{CStr, c_char, c_int, c_void};
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use super::digits::{push_decimal, push_ipv4};
 use crate::model::Protocol;
 
 /// ipvsadm composes `addr:port` in a 60-byte buffer with `snprintf`, so the
@@ -59,9 +60,7 @@ pub fn push_addr_port(
     };
     match service {
         Some(name) => buf.push_str(&name),
-        None => {
-            let _ = write!(buf, "{port}");
-        }
+        None => push_decimal(buf, u64::from(port)),
     }
     truncate_bytes(buf, start + ADDR_PORT_MAX);
 }
@@ -80,9 +79,7 @@ pub(crate) fn truncate_bytes(s: &mut String, max: usize) {
 /// The address as glibc's `inet_ntop` writes it.
 pub fn push_numeric_addr(buf: &mut String, addr: &IpAddr) {
     match addr {
-        IpAddr::V4(a) => {
-            let _ = write!(buf, "{a}");
-        }
+        IpAddr::V4(a) => push_ipv4(buf, a),
         IpAddr::V6(a) => push_inet_ntop6(buf, a),
     }
 }

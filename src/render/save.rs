@@ -7,6 +7,7 @@ use crate::model::{
     TUN_FLAG_CSUM, TUN_FLAG_REMCSUM, TunnelType,
 };
 
+use super::digits::write_signed;
 use super::fwmark_display;
 use super::list::{
     pe_name, persistence_mask, sched_flag_list, service_protocol,
@@ -113,7 +114,10 @@ pub fn write_save_dest(
     out.write_all(service_identity(svc, numeric).as_bytes())?;
     out.write_all(b" -r ")?;
     out.write_all(name.as_bytes())?;
-    write!(out, " {} -w {}", forward_switch(dest.forward), dest.weight)?;
+    out.write_all(b" ")?;
+    out.write_all(forward_switch(dest.forward).as_bytes())?;
+    out.write_all(b" -w ")?;
+    write_signed(out, dest.weight.into())?;
     if dest.forward == ForwardMethod::Tunnel {
         match dest.tun_type {
             TunnelType::Ipip => out.write_all(b" --tun-type ipip")?,

@@ -147,6 +147,9 @@ pub fn service_order<'a>(
 
 /// Sorts one service's destinations in ipvsadm's listing order.
 pub fn sort_dests(v: &mut [Destination]) {
+    if v.len() < 2 {
+        return;
+    }
     let keys: Vec<DestSortKey> = v.iter().map(DestSortKey::of).collect();
     let order = merge_sort_order(keys.len(), &|a, b| keys[a].cmp(&keys[b]));
     apply_order(v, &order);
