@@ -495,7 +495,7 @@ impl Runs {
                     start: self.start,
                     end: at,
                 };
-                if !is_ipvsadm(bytes, span) {
+                if len != 7 || !is_ipvsadm(bytes, span) {
                     let Some(slot) = slots.get_mut(self.len) else {
                         return Some(Scanned::Full(self.start));
                     };
