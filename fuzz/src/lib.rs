@@ -3,7 +3,7 @@
 //! fuzzer ever found through them. Each must return normally for any
 //! input: no panic, no hang, bounded memory.
 
-use std::io::BufReader;
+use std::io::Read;
 
 use ipvsadm::commands::LineReader;
 use ipvsadm::ipvs::{
@@ -28,27 +28,57 @@ pub fn cli_parse(data: &[u8]) {
     }
 }
 
-/// The `-R` line reader. The same input read through buffers of different
-/// sizes (the first byte chooses the small one) must give the same lines;
-/// every line then goes through the parser as the restore does.
+/// The `-R` line reader. The same input read whole and read a few bytes
+/// at a time into a small buffer (the first byte chooses both sizes) must
+/// give the same lines, and every token must be what ipvsadm's reader
+/// makes: no blank, no NUL, at most 4096 bytes and not `ipvsadm`. Every
+/// line then goes through the parser as the restore does.
 pub fn restore_reader(data: &[u8]) {
-    let Some((size, rest)) = data.split_first() else {
+    let Some((sizes, rest)) = data.split_first() else {
         return;
     };
-    let whole = read_lines(rest, rest.len().max(1));
-    let small = read_lines(rest, usize::from(*size % 16) + 1);
-    assert_eq!(whole, small, "the buffer size changed the lines");
+    let whole = read_lines(LineReader::new(rest));
+    let trickle = Trickle {
+        data: rest,
+        size: usize::from(sizes % 16) + 1,
+    };
+    let capacity = usize::from(sizes / 16) + 1;
+    let small = read_lines(LineReader::with_capacity(trickle, capacity));
+    assert_eq!(whole, small, "the way of reading changed the lines");
     for line in whole.into_iter().flatten() {
+        for token in &line {
+            assert!(token.len() <= 4096, "a token longer than ipvsadm's");
+            assert!(
+                !token.iter().any(|b| b" \t\r\n\0".contains(b)),
+                "a token with a blank or NUL: {token:?}"
+            );
+            assert_ne!(token, b"ipvsadm", "an ipvsadm token kept");
+        }
         if !line.is_empty() {
             let _ = ipvsadm::cli::parse_with("ipvsadm", &line, false);
         }
     }
 }
 
+/// Gives at most `size` bytes of `data` a read.
+struct Trickle<'a> {
+    data: &'a [u8],
+    size: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.size.min(buf.len()).min(self.data.len());
+        let (now, later) = self.data.split_at(n);
+        buf[..n].copy_from_slice(now);
+        self.data = later;
+        Ok(n)
+    }
+}
+
 type Lines = Vec<Result<Vec<Vec<u8>>, String>>;
 
-fn read_lines(data: &[u8], capacity: usize) -> Lines {
-    let mut reader = LineReader::new(BufReader::with_capacity(capacity, data));
+fn read_lines<R: Read>(mut reader: LineReader<R>) -> Lines {
     let mut lines = Vec::new();
     loop {
         match reader.next_line() {

@@ -8,8 +8,11 @@ use crate::cli::{self, Command};
 use crate::client::{Change, Client};
 use crate::error::{Error, Result};
 
-/// Longest token ipvsadm's reader takes; longer runs are split.
-const MAX_TOKEN: usize = 4096;
+mod reader;
+
+#[cfg(test)]
+use reader::{Line, MAX_TOKEN, tests::Trickle};
+pub use reader::{LineReader, MAX_LINE};
 
 /// How many changes are sent to the kernel together: one pipelined window
 /// (see `netlink`), so that few parsed changes are held in memory.
@@ -127,251 +130,6 @@ impl Pending {
     }
 }
 
-/// ipvsadm's line reader (`config_stream_read`), streaming: tokens are
-/// runs of non-blanks of at most [`MAX_TOKEN`] bytes (longer runs are
-/// split), each cut at its first NUL as a C string is, `ipvsadm` tokens are
-/// dropped, and a last line ending in two or more blanks without a newline
-/// is discarded. Memory is bounded: blanks are skipped as they are read,
-/// and a line whose tokens take more than [`MAX_LINE`] bytes is read to its
-/// end and refused. The tokens of a line are read into buffers the reader
-/// keeps for the next line.
-pub struct LineReader<R> {
-    input: R,
-    /// The kept tokens of the current line, one after the other.
-    bytes: Vec<u8>,
-    /// Where each kept token ends in `bytes`.
-    ends: Vec<usize>,
-}
-
-/// Most bytes the tokens of one line may take (each token counts its
-/// length plus [`TOKEN_OVERHEAD`]). ipvsadm's arrays are unbounded; no
-/// meaningful command line comes near this.
-pub const MAX_LINE: usize = 1 << 20;
-
-/// What each token counts towards [`MAX_LINE`] besides its bytes: the size
-/// of a token held on its own (a `Vec`), as a caller copying the line
-/// holds it.
-const TOKEN_OVERHEAD: usize = std::mem::size_of::<Vec<u8>>();
-
-/// What the scanner found after a token or a run of blanks.
-enum Step {
-    /// More of the line follows.
-    More,
-    /// The line ended with a newline.
-    EndOfLine,
-    /// The input ended.
-    EndOfInput,
-}
-
-/// The tokens of one line, borrowed from the [`LineReader`] until it reads
-/// the next line. It is the argument vector of the line's command.
-#[derive(Debug, Clone, Copy)]
-pub struct Line<'a> {
-    bytes: &'a [u8],
-    ends: &'a [usize],
-}
-
-impl<'a> Line<'a> {
-    /// Whether the line has no tokens.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// The tokens, in order.
-    pub fn tokens(self) -> impl Iterator<Item = &'a [u8]> {
-        let bytes = self.bytes;
-        let mut start = 0;
-        self.ends.iter().map(move |&end| {
-            let token = bytes.get(start..end).unwrap_or_default();
-            start = end;
-            token
-        })
-    }
-
-    /// The tokens, copied.
-    pub fn to_vec(self) -> Vec<Vec<u8>> {
-        self.tokens().map(<[u8]>::to_vec).collect()
-    }
-}
-
-impl cli::ArgList for Line<'_> {
-    fn count(&self) -> usize {
-        self.ends.len()
-    }
-
-    fn arg(&self, index: usize) -> Option<&[u8]> {
-        let end = *self.ends.get(index)?;
-        let start = match index.checked_sub(1) {
-            Some(before) => *self.ends.get(before)?,
-            None => 0,
-        };
-        self.bytes.get(start..end)
-    }
-}
-
-impl<R: BufRead> LineReader<R> {
-    pub fn new(input: R) -> Self {
-        LineReader {
-            input,
-            bytes: Vec::new(),
-            ends: Vec::new(),
-        }
-    }
-
-    /// The next line's tokens; `None` at the end of input. A line too long
-    /// to hold is an [`Error::Invalid`].
-    pub fn next_line(&mut self) -> Result<Option<Line<'_>>> {
-        self.bytes.clear();
-        self.ends.clear();
-        let mut kept = 0usize;
-        let mut too_long = false;
-        let mut ntoken = 0usize;
-        loop {
-            let Some(first) = self.peek()? else {
-                // fscanf meets the end before a conversion.
-                return if ntoken == 0 {
-                    Ok(None)
-                } else {
-                    self.finish(too_long)
-                };
-            };
-            let step = if is_blank(first) {
-                // A failed match: skip blanks up to a newline.
-                match self.skip_blanks()? {
-                    Step::EndOfInput => return Ok(None),
-                    Step::EndOfLine => return self.finish(too_long),
-                    Step::More => continue,
-                }
-            } else {
-                self.read_token()?
-            };
-            // The token just read follows the kept ones.
-            let start = self.ends.last().copied().unwrap_or(0);
-            let len = c_string(&self.bytes[start..]).len();
-            self.bytes.truncate(start + len);
-            if self.bytes[start..] == *b"ipvsadm" {
-                self.bytes.truncate(start);
-            } else {
-                ntoken += 1;
-                kept += len + TOKEN_OVERHEAD;
-                too_long |= kept > MAX_LINE;
-                if too_long {
-                    self.bytes.clear();
-                    self.ends.clear();
-                } else {
-                    self.ends.push(self.bytes.len());
-                }
-            }
-            if matches!(step, Step::EndOfLine) {
-                return self.finish(too_long);
-            }
-        }
-    }
-
-    /// The tokens of a finished line, or the refusal of a too long one.
-    fn finish(&self, too_long: bool) -> Result<Option<Line<'_>>> {
-        if too_long {
-            return Err(Error::Invalid(
-                format!("restore line longer than {MAX_LINE} bytes").into(),
-            ));
-        }
-        Ok(Some(Line {
-            bytes: &self.bytes,
-            ends: &self.ends,
-        }))
-    }
-
-    /// The next byte without consuming it.
-    fn peek(&mut self) -> Result<Option<u8>> {
-        loop {
-            match self.input.fill_buf() {
-                Ok(buf) => return Ok(buf.first().copied()),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-
-    /// Consume blanks; stop before a non-blank, after a newline or at the
-    /// end of input.
-    fn skip_blanks(&mut self) -> Result<Step> {
-        loop {
-            let buf = match self.input.fill_buf() {
-                Ok(buf) => buf,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e.into()),
-            };
-            if buf.is_empty() {
-                return Ok(Step::EndOfInput);
-            }
-            let end = buf.iter().position(|b| !is_blank(*b) || *b == b'\n');
-            match end {
-                Some(i) if buf[i] == b'\n' => {
-                    self.input.consume(i + 1);
-                    return Ok(Step::EndOfLine);
-                }
-                Some(i) => {
-                    self.input.consume(i);
-                    return Ok(Step::More);
-                }
-                None => {
-                    let n = buf.len();
-                    self.input.consume(n);
-                }
-            }
-        }
-    }
-
-    /// Append up to [`MAX_TOKEN`] non-blanks to `self.bytes`, then read
-    /// at most one blank after them (`%4096[^ \t\n\r]%1[ \t\n\r]`).
-    fn read_token(&mut self) -> Result<Step> {
-        let start = self.bytes.len();
-        while self.bytes.len() - start < MAX_TOKEN {
-            let room = MAX_TOKEN - (self.bytes.len() - start);
-            let buf = match self.input.fill_buf() {
-                Ok(buf) => buf,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e.into()),
-            };
-            if buf.is_empty() {
-                return Ok(Step::EndOfInput);
-            }
-            let avail = buf.len().min(room);
-            let run = buf[..avail]
-                .iter()
-                .position(|b| is_blank(*b))
-                .unwrap_or(avail);
-            self.bytes.extend_from_slice(&buf[..run]);
-            self.input.consume(run);
-            if run < avail {
-                break;
-            }
-        }
-        match self.peek()? {
-            Some(b) if is_blank(b) => {
-                self.input.consume(1);
-                Ok(if b == b'\n' {
-                    Step::EndOfLine
-                } else {
-                    Step::More
-                })
-            }
-            Some(_) => Ok(Step::More),
-            None => Ok(Step::EndOfInput),
-        }
-    }
-}
-
-fn is_blank(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-}
-
-/// A token as C sees it: up to its first NUL; its bytes stay as they are.
-fn c_string(token: &[u8]) -> &[u8] {
-    let end = token.iter().position(|b| *b == 0).unwrap_or(token.len());
-    &token[..end]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,7 +152,7 @@ mod tests {
     }
 
     /// The next line's tokens, copied.
-    fn next<R: BufRead>(reader: &mut LineReader<R>) -> Option<Vec<Vec<u8>>> {
+    fn next<R: io::Read>(reader: &mut LineReader<R>) -> Option<Vec<Vec<u8>>> {
         reader.next_line().unwrap().map(|l| l.to_vec())
     }
 
@@ -439,8 +197,8 @@ mod tests {
     #[test]
     fn tokens_split_across_reads_are_whole() {
         let input = "-A   -t\t1.2.3.4:80 -s rr\n-C";
-        let mut reader =
-            LineReader::new(io::BufReader::with_capacity(1, input.as_bytes()));
+        let one_by_one = Trickle::new(input.as_bytes(), &[1]);
+        let mut reader = LineReader::with_capacity(one_by_one, 1);
         assert_eq!(
             reader.next_line().unwrap().map(texts),
             Some(vec!["-A", "-t", "1.2.3.4:80", "-s", "rr"])
