@@ -2,7 +2,7 @@
 //! address (`host[:port]`, `[v6]:port`, bare IPv6) turned into an address
 //! and an optional port, with its quirks kept.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 
 use super::resolve;
 use super::value;
@@ -35,25 +35,37 @@ pub fn parse_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
         bracket_port = Some(inner[close + 1..].strip_prefix(b":")?);
         host = &inner[..close];
     }
-    let (addr, port_text) = match resolve::parse_ipv6(host) {
-        Some(v6) => (IpAddr::V6(v6), bracket_port),
-        None => {
-            // With brackets the port is already cut off and lost here;
-            // only a colon inside the brackets would be found.
-            let (name, port) = match host.iter().rposition(|&b| b == b':') {
-                Some(colon) => (&host[..colon], Some(&host[colon + 1..])),
-                None => (host, None),
-            };
-            let v4 = value::inet_aton(name)
-                .or_else(|| resolve::host_to_ipv4(name))?;
-            (IpAddr::V4(v4), port)
-        }
+    // With brackets the port is already cut off and lost here; only a
+    // colon inside the brackets would be found.
+    let colon = host.iter().rposition(|&b| b == b':');
+    let (name, port) = match colon {
+        Some(c) => (&host[..c], Some(&host[c + 1..])),
+        None => (host, None),
+    };
+    // IPv6 is tried first, but needs two colons: a host with one only
+    // in front of the port (no other, as in a dotted quad) is IPv4.
+    let (addr, port_text) = match value::dotted_quad(name) {
+        Some(v4) => (IpAddr::V4(v4), port),
+        None => match ipv6_host(host, name) {
+            Some(v6) => (IpAddr::V6(v6), bracket_port),
+            None => {
+                let v4 = value::inet_aton(name)
+                    .or_else(|| resolve::host_to_ipv4(name))?;
+                (IpAddr::V4(v4), port)
+            }
+        },
     };
     let port = match port_text {
         None => None,
         Some(p) => Some(port_number(p, protocol)?),
     };
     Some(Endpoint { addr, port })
+}
+
+/// `host` as an IPv6 address; `name` is `host` up to its last colon, so
+/// without a colon in `name` there are fewer than the two IPv6 needs.
+fn ipv6_host(host: &[u8], name: &[u8]) -> Option<Ipv6Addr> {
+    name.contains(&b':').then(|| resolve::parse_ipv6(host))?
 }
 
 /// A port number 0..65535 or a service name for the protocol.
