@@ -115,7 +115,14 @@ pub fn tunnel_name(tun_type: u8) -> &'static str {
 /// ipvsadm's `tunnel_opt_check` over tun-port, tun-nocsum, tun-csum and
 /// tun-remcsum.
 pub fn check_tunnel(tun_type: u8, given: u64) -> Result<(), Error> {
-    if Rules::of(tunnel_cells(tun_type), &TUNNEL_COLUMNS).allow(given) {
+    const RULES: [Rules; 3] = [
+        Rules::of(tunnel_cells(0), &TUNNEL_COLUMNS),
+        Rules::of(tunnel_cells(1), &TUNNEL_COLUMNS),
+        Rules::of(tunnel_cells(2), &TUNNEL_COLUMNS),
+    ];
+    // Types above 2 have the row of type 0 (ipip).
+    let rules = RULES.get(usize::from(tun_type)).unwrap_or(&RULES[0]);
+    if rules.allow(given) {
         return Ok(());
     }
     walk_tunnel(tun_type, given)

@@ -166,6 +166,7 @@ impl<'a, A: ArgList + ?Sized> Scanner<'a, A> {
         Ok(found)
     }
 
+    #[inline(always)]
     fn value_for(
         &mut self,
         found: &'static OptSpec,

@@ -129,13 +129,18 @@ pub fn inet_aton(b: &[u8]) -> Option<Ipv4Addr> {
 /// digits without a leading zero, none above 255, and nothing else. `None`
 /// leaves the text to the general reading, which gives the same address
 /// for every text this accepts.
-pub fn dotted_quad(b: &[u8]) -> Option<Ipv4Addr> {
+fn dotted_quad(b: &[u8]) -> Option<Ipv4Addr> {
+    let (addr, rest) = dotted_quad_prefix(b)?;
+    rest.is_empty().then_some(addr)
+}
+
+/// A [`dotted_quad`] at the start of `b`, and the text after it.
+pub fn dotted_quad_prefix(b: &[u8]) -> Option<(Ipv4Addr, &[u8])> {
     let (first, rest) = decimal_octet(b)?;
     let (second, rest) = decimal_octet(rest.strip_prefix(b".")?)?;
     let (third, rest) = decimal_octet(rest.strip_prefix(b".")?)?;
     let (fourth, rest) = decimal_octet(rest.strip_prefix(b".")?)?;
-    rest.is_empty()
-        .then_some(Ipv4Addr::new(first, second, third, fourth))
+    Some((Ipv4Addr::new(first, second, third, fourth), rest))
 }
 
 /// One part of a [`dotted_quad`] and the text after it.
@@ -224,7 +229,7 @@ fn c_strtoul_base0(b: &[u8]) -> Option<(u32, usize)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use std::ffi::{CString, c_char, c_int};
 
@@ -311,7 +316,7 @@ mod tests {
 
     /// Dotted texts: every one of up to four parts, from parts near the
     /// edges of what a part may be.
-    fn dotted() -> Vec<Vec<u8>> {
+    pub fn dotted() -> Vec<Vec<u8>> {
         const PARTS: &[&[u8]] = &[
             b"", b"0", b"00", b"01", b"08", b"1", b"9", b"10", b"99", b"172",
             b"255", b"256", b"999", b"0377", b"0x1", b"0xff", b"1000",
