@@ -114,9 +114,7 @@ pub fn netns_option(args: &(impl ArgList + ?Sized)) -> Option<Vec<u8>> {
     // Long options match whole names only, so the option is an argument
     // `--netns` or `--netns=...`: without one there is nothing to scan
     // (`-R` asks this of every line).
-    let named = (0..args.count())
-        .any(|i| args.arg(i).is_some_and(|a| a.starts_with(b"--netns")));
-    if !named {
+    if !args.iter_args().any(|a| a.starts_with(b"--netns")) {
         return None;
     }
     let mut scan = Scanner::new(args, super::parse::posix_mode());
