@@ -2,7 +2,7 @@
 //! address (`host[:port]`, `[v6]:port`, bare IPv6) turned into an address
 //! and an optional port, with its quirks kept.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 
 use super::resolve;
 use super::value;
@@ -25,6 +25,39 @@ pub const IPPROTO_SCTP: u16 = 132;
 /// number at this moment (0 before any service option), used to look up
 /// a port given by name. `None` means "illegal address[:port]".
 pub fn parse_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
+    usual_endpoint(text).or_else(|| any_endpoint(text, protocol))
+}
+
+/// The usual spelling, read in one pass: a dotted quad as
+/// [`value::dotted_quad`] takes it, then nothing or a colon and one to
+/// five digits up to 65535. `None` leaves the text to [`any_endpoint`],
+/// which reads every text this takes the same way.
+fn usual_endpoint(text: &[u8]) -> Option<Endpoint> {
+    let (addr, rest) = value::dotted_quad_prefix(text)?;
+    let port = match rest {
+        [] => None,
+        [b':', digits @ ..] if (1..=5).contains(&digits.len()) => {
+            let mut port: u32 = 0;
+            for &c in digits {
+                let d = c.wrapping_sub(b'0');
+                if d > 9 {
+                    return None;
+                }
+                port = port * 10 + u32::from(d);
+            }
+            Some(u16::try_from(port).ok()?)
+        }
+        _ => return None,
+    };
+    Some(Endpoint {
+        addr: IpAddr::V4(addr),
+        port,
+    })
+}
+
+/// Every spelling, in ipvsadm's order: IPv6 first, then `inet_aton` and a
+/// host name before the last colon.
+fn any_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
     if text.iter().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -35,15 +68,16 @@ pub fn parse_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
         bracket_port = Some(inner[close + 1..].strip_prefix(b":")?);
         host = &inner[..close];
     }
-    let (addr, port_text) = match resolve::parse_ipv6(host) {
+    // With brackets the port is already cut off and lost here; only a
+    // colon inside the brackets would be found.
+    let colon = host.iter().rposition(|&b| b == b':');
+    let (name, port) = match colon {
+        Some(c) => (&host[..c], Some(&host[c + 1..])),
+        None => (host, None),
+    };
+    let (addr, port_text) = match ipv6_host(host, name) {
         Some(v6) => (IpAddr::V6(v6), bracket_port),
         None => {
-            // With brackets the port is already cut off and lost here;
-            // only a colon inside the brackets would be found.
-            let (name, port) = match host.iter().rposition(|&b| b == b':') {
-                Some(colon) => (&host[..colon], Some(&host[colon + 1..])),
-                None => (host, None),
-            };
             let v4 = value::inet_aton(name)
                 .or_else(|| resolve::host_to_ipv4(name))?;
             (IpAddr::V4(v4), port)
@@ -54,6 +88,12 @@ pub fn parse_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
         Some(p) => Some(port_number(p, protocol)?),
     };
     Some(Endpoint { addr, port })
+}
+
+/// `host` as an IPv6 address; `name` is `host` up to its last colon, so
+/// without a colon in `name` there are fewer than the two IPv6 needs.
+fn ipv6_host(host: &[u8], name: &[u8]) -> Option<Ipv6Addr> {
+    name.contains(&b':').then(|| resolve::parse_ipv6(host))?
 }
 
 /// A port number 0..65535 or a service name for the protocol.
@@ -81,6 +121,43 @@ mod tests {
 
     fn some(addr: &str, port: Option<u16>) -> Option<(String, Option<u16>)> {
         Some((addr.to_string(), port))
+    }
+
+    /// Endpoints: dotted texts (see `value`) with ports of every kind.
+    #[test]
+    fn usual_endpoints_read_as_any_endpoint_does() {
+        const PORTS: &[&[u8]] = &[
+            b"",
+            b":",
+            b":0",
+            b":80",
+            b":0080",
+            b":65535",
+            b":65536",
+            b":99999",
+            b":123456",
+            b":000065535",
+            b":-1",
+            b":+80",
+            b": 80",
+            b":http",
+            b"::80",
+            b":8x",
+            b":80 ",
+            b"x",
+        ];
+        let mut usual = 0;
+        for host in crate::cli::value::tests::dotted().iter().step_by(5) {
+            for port in PORTS {
+                let text = [host.as_slice(), port].concat();
+                if let Some(ep) = usual_endpoint(&text) {
+                    let any = any_endpoint(&text, IPPROTO_TCP);
+                    assert_eq!(Some(ep), any, "{text:?}");
+                    usual += 1;
+                }
+            }
+        }
+        assert!(usual > 2_000, "{usual}");
     }
 
     #[test]

@@ -111,10 +111,10 @@ fn invalid(message: impl Into<Text>) -> Error {
 /// reaches IPVS before it parses). The scan stops at the first popt error;
 /// the full parse reports it later.
 pub fn netns_option(args: &(impl ArgList + ?Sized)) -> Option<Vec<u8>> {
-    // Long options match whole names only: without the name in any
-    // argument there is nothing to scan (`-R` asks this of every line).
-    let named = |a: &[u8]| a.windows(5).any(|w| w == b"netns");
-    if !args.iter_args().any(named) {
+    // Long options match whole names only, so the option is an argument
+    // `--netns` or `--netns=...`: without one there is nothing to scan
+    // (`-R` asks this of every line).
+    if !args.iter_args().any(|a| a.starts_with(b"--netns")) {
         return None;
     }
     let mut scan = Scanner::new(args, super::parse::posix_mode());

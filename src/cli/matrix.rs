@@ -8,7 +8,7 @@ use crate::Error;
 /// `+` compulsory, `x` illegal, `1` at most one of the `1` options,
 /// `.` optional.
 #[rustfmt::skip]
-fn row(cmd: Cmd) -> &'static [u8; 34] {
+const fn row(cmd: Cmd) -> &'static [u8; 34] {
     match cmd {
         //                       n c svc s p M r fwd w x y mc ... tunnel
         Cmd::AddService =>    b"xx+...xxxxxxxxxxxxxxx...xxxxxxxxxx",
@@ -35,15 +35,73 @@ pub fn cell(cmd: Cmd, col: Column) -> u8 {
 }
 
 /// ipvsadm's `generic_opt_check`: walk the columns in order; the first
-/// violation is the error.
+/// violation is the error. Options that break no rule of the row, as on
+/// nearly every line, need no walk.
 pub fn check_command(cmd: Cmd, given: u64) -> Result<(), Error> {
-    check(
+    if COMMAND_RULES[cmd.index()].allow(given) {
+        return Ok(());
+    }
+    walk_command(cmd, given)
+}
+
+fn walk_command(cmd: Cmd, given: u64) -> Result<(), Error> {
+    walk(
         Column::ALL.iter().map(|&c| (c, cell(cmd, c))),
         given,
         cmd.name(),
         "command",
     )
 }
+
+/// The cells of one row as sets of columns.
+#[derive(Debug, Clone, Copy)]
+struct Rules {
+    /// `+` cells.
+    required: u64,
+    /// `x` cells.
+    illegal: u64,
+    /// `1` cells.
+    exclusive: u64,
+}
+
+impl Rules {
+    const fn of(cells: &[u8], columns: &[Column]) -> Rules {
+        let mut rules = Rules {
+            required: 0,
+            illegal: 0,
+            exclusive: 0,
+        };
+        let mut i = 0;
+        while i < cells.len() && i < columns.len() {
+            let bit = columns[i].bit();
+            match cells[i] {
+                b'+' => rules.required |= bit,
+                b'x' => rules.illegal |= bit,
+                b'1' => rules.exclusive |= bit,
+                _ => {}
+            }
+            i += 1;
+        }
+        rules
+    }
+
+    /// Whether the walk over these cells finds nothing wrong with `given`.
+    fn allow(self, given: u64) -> bool {
+        given & self.illegal == 0
+            && given & self.required == self.required
+            && (given & self.exclusive).count_ones() <= 1
+    }
+}
+
+const COMMAND_RULES: [Rules; Cmd::ALL.len()] = {
+    let mut rules = [Rules::of(b"", &[]); Cmd::ALL.len()];
+    let mut i = 0;
+    while i < rules.len() {
+        rules[i] = Rules::of(row(Cmd::ALL[i]), &Column::ALL);
+        i += 1;
+    }
+    rules
+};
 
 /// Tunnel types as ipvsadm numbers them (`IP_VS_CONN_F_TUNNEL_TYPE_*`).
 pub fn tunnel_name(tun_type: u8) -> &'static str {
@@ -57,26 +115,48 @@ pub fn tunnel_name(tun_type: u8) -> &'static str {
 /// ipvsadm's `tunnel_opt_check` over tun-port, tun-nocsum, tun-csum and
 /// tun-remcsum.
 pub fn check_tunnel(tun_type: u8, given: u64) -> Result<(), Error> {
-    const COLUMNS: [Column; 4] = [
-        Column::TunPort,
-        Column::TunNocsum,
-        Column::TunCsum,
-        Column::TunRemcsum,
+    const RULES: [Rules; 3] = [
+        Rules::of(tunnel_cells(0), &TUNNEL_COLUMNS),
+        Rules::of(tunnel_cells(1), &TUNNEL_COLUMNS),
+        Rules::of(tunnel_cells(2), &TUNNEL_COLUMNS),
     ];
-    let cells: &[u8; 4] = match tun_type {
+    // Types above 2 have the row of type 0 (ipip).
+    let rules = RULES.get(usize::from(tun_type)).unwrap_or(&RULES[0]);
+    if rules.allow(given) {
+        return Ok(());
+    }
+    walk_tunnel(tun_type, given)
+}
+
+const TUNNEL_COLUMNS: [Column; 4] = [
+    Column::TunPort,
+    Column::TunNocsum,
+    Column::TunCsum,
+    Column::TunRemcsum,
+];
+
+/// The tunnel matrix row of a tunnel type, over [`TUNNEL_COLUMNS`].
+const fn tunnel_cells(tun_type: u8) -> &'static [u8; 4] {
+    match tun_type {
         1 => b"+111",
         2 => b"x11x",
         _ => b"xxxx",
-    };
-    check(
-        COLUMNS.iter().copied().zip(cells.iter().copied()),
+    }
+}
+
+fn walk_tunnel(tun_type: u8, given: u64) -> Result<(), Error> {
+    walk(
+        TUNNEL_COLUMNS
+            .iter()
+            .copied()
+            .zip(tunnel_cells(tun_type).iter().copied()),
         given,
         tunnel_name(tun_type),
         "tunnel type",
     )
 }
 
-fn check(
+fn walk(
     cells: impl Iterator<Item = (Column, u8)>,
     given: u64,
     what: &str,
@@ -152,6 +232,48 @@ mod tests {
             "The option 'daemon' conflicts with the 'timeout' option in the \
              'list' command"
         );
+    }
+
+    /// Sets of given options: none, every one, two and three of them,
+    /// and a spread of larger ones.
+    fn given_sets() -> impl Iterator<Item = u64> {
+        let n = Column::ALL.len();
+        let bit = |i: usize| 1u64 << i;
+        let small = (0..n).flat_map(move |i| {
+            (i..n).flat_map(move |j| {
+                (j..n).map(move |k| bit(i) | bit(j) | bit(k))
+            })
+        });
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let spread = std::iter::repeat_with(move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x & x.rotate_left(11) & ((1 << n) - 1)
+        });
+        std::iter::once(0).chain(small).chain(spread.take(20_000))
+    }
+
+    #[test]
+    fn rules_allow_exactly_what_the_walk_allows() {
+        for cmd in Cmd::ALL {
+            for given in given_sets() {
+                assert_eq!(
+                    check_command(cmd, given).is_ok(),
+                    walk_command(cmd, given).is_ok(),
+                    "{cmd:?} {given:#x}"
+                );
+            }
+        }
+        for tun_type in 0..=3 {
+            for given in given_sets() {
+                assert_eq!(
+                    check_tunnel(tun_type, given).is_ok(),
+                    walk_tunnel(tun_type, given).is_ok(),
+                    "{tun_type} {given:#x}"
+                );
+            }
+        }
     }
 
     #[test]

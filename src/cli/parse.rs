@@ -273,6 +273,9 @@ fn service(entry: &Entry) -> Service {
 /// by its length (more than 15 bytes) or as unknown, so each byte that is
 /// not UTF-8 becomes one `?`: the kernel answers as it would to the bytes.
 fn model_text(name: &[u8]) -> String {
+    if let Ok(text) = std::str::from_utf8(name) {
+        return text.to_owned();
+    }
     let mut text = String::with_capacity(name.len());
     for chunk in name.utf8_chunks() {
         text.push_str(chunk.valid());

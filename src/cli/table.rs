@@ -35,6 +35,29 @@ pub enum Cmd {
 }
 
 impl Cmd {
+    /// Every command, in table order (`ALL[cmd.index()] == cmd`).
+    pub const ALL: [Cmd; 15] = [
+        Cmd::AddService,
+        Cmd::EditService,
+        Cmd::DeleteService,
+        Cmd::Flush,
+        Cmd::List,
+        Cmd::AddServer,
+        Cmd::DeleteServer,
+        Cmd::EditServer,
+        Cmd::SetTimeouts,
+        Cmd::StartDaemon,
+        Cmd::StopDaemon,
+        Cmd::Restore,
+        Cmd::Save,
+        Cmd::Zero,
+        Cmd::Apply,
+    ];
+
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// The name used in matrix messages.
     pub fn name(self) -> &'static str {
         match self {
@@ -137,12 +160,12 @@ impl Column {
         Column::TunRemcsum,
     ];
 
-    pub fn index(self) -> usize {
+    pub const fn index(self) -> usize {
         self as usize
     }
 
     /// The bit of this option in a set of given options.
-    pub fn bit(self) -> u64 {
+    pub const fn bit(self) -> u64 {
         1 << self.index()
     }
 
@@ -472,6 +495,13 @@ mod tests {
             assert_eq!(found.map(|o| o.opt), first.map(|o| o.opt), "{c}");
         }
         assert_eq!(find_short(b'w').map(|o| o.opt), Some(Opt::Weight));
+    }
+
+    #[test]
+    fn every_command_has_its_index() {
+        for (i, cmd) in Cmd::ALL.iter().enumerate() {
+            assert_eq!(cmd.index(), i);
+        }
     }
 
     #[test]

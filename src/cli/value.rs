@@ -21,59 +21,76 @@ struct Strtol {
 
 fn strtol(b: &[u8]) -> Strtol {
     let mut i = 0;
-    while i < b.len() && is_c_space(b[i]) {
+    while b.get(i).copied().is_some_and(is_c_space) {
         i += 1;
     }
-    let negative = match b.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let negative = b.get(i) == Some(&b'-');
+    if negative || b.get(i) == Some(&b'+') {
+        i += 1;
+    }
     let digits_start = i;
-    let mut magnitude: i128 = 0;
-    let mut overflow = false;
-    while i < b.len() && b[i].is_ascii_digit() {
-        if !overflow {
-            magnitude = magnitude * 10 + i128::from(b[i] - b'0');
-            if magnitude > i128::from(i64::MAX) + 1 {
-                overflow = true;
-            }
-        }
-        i += 1;
-    }
-    if i == digits_start {
+    let (magnitude, end) = accumulate::<10>(b, i, u64::MAX);
+    if end == digits_start {
         return Strtol {
             value: 0,
             overflow: false,
             end: 0,
         };
     }
-    let signed = if negative { -magnitude } else { magnitude };
-    let value = if overflow || signed > i128::from(i64::MAX) {
-        overflow = true;
-        i64::MAX
-    } else if signed < i128::from(i64::MIN) {
-        overflow = true;
-        i64::MIN
+    // The magnitude is clamped to u64::MAX, beyond either limit.
+    let limit = if negative { 1 << 63 } else { i64::MAX as u64 };
+    if magnitude > limit {
+        let value = if negative { i64::MIN } else { i64::MAX };
+        return Strtol {
+            value,
+            overflow: true,
+            end,
+        };
+    }
+    // 2^63 itself, negated, wraps to i64::MIN, as it should.
+    let value = if negative {
+        (magnitude as i64).wrapping_neg()
     } else {
-        signed as i64
-    };
-    let value = if overflow && negative {
-        i64::MIN
-    } else {
-        value
+        magnitude as i64
     };
     Strtol {
         value,
-        overflow,
-        end: i,
+        overflow: false,
+        end,
     }
+}
+
+/// The digits of base `RADIX` (at most 16, either case) from `b[start..]`:
+/// their value, clamped to `cap`, and where they end.
+fn accumulate<const RADIX: u32>(
+    b: &[u8],
+    start: usize,
+    cap: u64,
+) -> (u64, usize) {
+    let mut value: u64 = 0;
+    let mut i = start;
+    while let Some(d) = b.get(i).and_then(|&c| digit::<RADIX>(c)) {
+        value = value
+            .saturating_mul(u64::from(RADIX))
+            .saturating_add(u64::from(d))
+            .min(cap);
+        i += 1;
+    }
+    (value, i)
+}
+
+/// The value of one digit of base `RADIX`, if `c` is one.
+fn digit<const RADIX: u32>(c: u8) -> Option<u32> {
+    let d = match c {
+        // Every byte below `0` wraps to a value above 15.
+        _ if RADIX <= 10 => c.wrapping_sub(b'0'),
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        b'A'..=b'F' => c - b'A' + 10,
+        _ => return None,
+    };
+    let d = u32::from(d);
+    (d < RADIX).then_some(d)
 }
 
 /// strtol over the whole string: `None` for an empty string, no digits,
@@ -105,6 +122,53 @@ pub fn fwmark(s: &[u8]) -> Option<u32> {
 /// or hex (`0x`); the last part fills the remaining bytes. Anything after
 /// a whitespace character is ignored.
 pub fn inet_aton(b: &[u8]) -> Option<Ipv4Addr> {
+    dotted_quad(b).or_else(|| inet_aton_parts(b))
+}
+
+/// The usual spelling: four decimal parts, each `0` or one to three
+/// digits without a leading zero, none above 255, and nothing else. `None`
+/// leaves the text to the general reading, which gives the same address
+/// for every text this accepts.
+fn dotted_quad(b: &[u8]) -> Option<Ipv4Addr> {
+    let (addr, rest) = dotted_quad_prefix(b)?;
+    rest.is_empty().then_some(addr)
+}
+
+/// A [`dotted_quad`] at the start of `b`, and the text after it.
+pub fn dotted_quad_prefix(b: &[u8]) -> Option<(Ipv4Addr, &[u8])> {
+    let (first, rest) = decimal_octet(b)?;
+    let (second, rest) = decimal_octet(rest.strip_prefix(b".")?)?;
+    let (third, rest) = decimal_octet(rest.strip_prefix(b".")?)?;
+    let (fourth, rest) = decimal_octet(rest.strip_prefix(b".")?)?;
+    Some((Ipv4Addr::new(first, second, third, fourth), rest))
+}
+
+/// One part of a [`dotted_quad`] and the text after it.
+fn decimal_octet(b: &[u8]) -> Option<(u8, &[u8])> {
+    let digit = |i: usize| {
+        let d = b.get(i)?.wrapping_sub(b'0');
+        (d < 10).then_some(d)
+    };
+    let first = digit(0)?;
+    let Some(second) = digit(1) else {
+        return Some((first, b.get(1..)?));
+    };
+    if first == 0 {
+        return None;
+    }
+    let Some(third) = digit(2) else {
+        return Some((first * 10 + second, b.get(2..)?));
+    };
+    if digit(3).is_some() {
+        return None;
+    }
+    let value = u16::from(first) * 100 + u16::from(second) * 10;
+    let value = u8::try_from(value + u16::from(third)).ok()?;
+    Some((value, b.get(3..)?))
+}
+
+/// glibc's reading of every spelling `inet_aton` accepts.
+fn inet_aton_parts(b: &[u8]) -> Option<Ipv4Addr> {
     // The parts before the last, each a byte.
     let mut parts = [0u32; 3];
     let mut nparts = 0;
@@ -150,32 +214,197 @@ pub fn inet_aton(b: &[u8]) -> Option<Ipv4Addr> {
 /// `strtoul(s, &end, 0)` on text starting with a digit: returns the value
 /// (rejecting anything above 32 bits) and the bytes used.
 fn c_strtoul_base0(b: &[u8]) -> Option<(u32, usize)> {
-    let (radix, start) = if b.len() >= 3
-        && b[0] == b'0'
-        && (b[1] == b'x' || b[1] == b'X')
-        && b[2].is_ascii_hexdigit()
-    {
-        (16, 2)
-    } else if b[0] == b'0' {
-        (8, 0)
-    } else {
-        (10, 0)
+    // Clamped above 32 bits: the exact value no longer matters there.
+    const CAP: u64 = 1 << 40;
+    let hex = b.first() == Some(&b'0')
+        && matches!(b.get(1), Some(b'x' | b'X'))
+        && b.get(2).is_some_and(u8::is_ascii_hexdigit);
+    let (value, used) = match b.first() {
+        _ if hex => accumulate::<16>(b, 2, CAP),
+        Some(b'0') => accumulate::<8>(b, 0, CAP),
+        _ => accumulate::<10>(b, 0, CAP),
     };
-    let mut value: u64 = 0;
-    let mut i = start;
-    while let Some(d) = b.get(i).and_then(|&c| (c as char).to_digit(radix)) {
-        value = value
-            .saturating_mul(u64::from(radix))
-            .saturating_add(u64::from(d));
-        i += 1;
-    }
     let value = u32::try_from(value).ok()?;
-    Some((value, i))
+    Some((value, used))
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+    use std::ffi::{CString, c_char, c_int};
+
+    unsafe extern "C" {
+        #[link_name = "inet_aton"]
+        fn glibc_inet_aton(cp: *const c_char, inp: *mut libc::in_addr)
+        -> c_int;
+    }
+
+    /// Texts made of the pieces that matter to C's number readers: every
+    /// text of up to three pieces, and a spread of longer ones. No NUL:
+    /// a C string ends there, and no argument or restore token holds one.
+    fn spellings() -> Vec<Vec<u8>> {
+        const PIECES: &[&[u8]] = &[
+            b"",
+            b"0",
+            b"1",
+            b"7",
+            b"8",
+            b"9",
+            b"00",
+            b"01",
+            b"08",
+            b"0x",
+            b"0X",
+            b"0xff",
+            b"0x1F",
+            b"f",
+            b"G",
+            b"10",
+            b"172",
+            b"255",
+            b"256",
+            b"999",
+            b"1000",
+            b"65535",
+            b"65536",
+            b"16777215",
+            b"16777216",
+            b"4294967295",
+            b"4294967296",
+            b"9223372036854775807",
+            b"9223372036854775808",
+            b"18446744073709551615",
+            b"18446744073709551616",
+            b"99999999999999999999999",
+            b".",
+            b"..",
+            b" ",
+            b"\t",
+            b"\n",
+            b"\x0b",
+            b"-",
+            b"+",
+            b"x",
+            b"a",
+            b":",
+            b"\xff",
+            b"\xc3\xa9",
+        ];
+        let mut out: Vec<Vec<u8>> = Vec::new();
+        for a in PIECES {
+            for b in PIECES {
+                for c in PIECES {
+                    out.push([*a, *b, *c].concat());
+                }
+            }
+        }
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        for _ in 0..100_000 {
+            let pieces = 4 + next(5);
+            let text = (0..pieces).map(|_| PIECES[next(PIECES.len())]);
+            out.push(text.collect::<Vec<_>>().concat());
+        }
+        out.extend(dotted());
+        out
+    }
+
+    /// Dotted texts: every one of up to four parts, from parts near the
+    /// edges of what a part may be.
+    pub fn dotted() -> Vec<Vec<u8>> {
+        const PARTS: &[&[u8]] = &[
+            b"", b"0", b"00", b"01", b"08", b"1", b"9", b"10", b"99", b"172",
+            b"255", b"256", b"999", b"0377", b"0x1", b"0xff", b"1000",
+            b"65536", b"1 ", b"1x", b"-1",
+        ];
+        let mut out: Vec<Vec<u8>> = Vec::new();
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        for parts in 1..=4 {
+            texts = texts
+                .iter()
+                .flat_map(|t| {
+                    PARTS.iter().map(move |p| {
+                        let dot: &[u8] = if parts == 1 { b"" } else { b"." };
+                        [t.as_slice(), dot, p].concat()
+                    })
+                })
+                .collect();
+            out.extend(texts.iter().cloned());
+        }
+        out
+    }
+
+    /// What glibc's `inet_aton` makes of a text.
+    fn c_inet_aton(text: &[u8]) -> Option<Ipv4Addr> {
+        let text = CString::new(text).ok()?;
+        let mut addr = libc::in_addr { s_addr: 0 };
+        // SAFETY: `text` is NUL-terminated and `addr` is a valid in_addr.
+        let ok = unsafe { glibc_inet_aton(text.as_ptr(), &mut addr) };
+        (ok != 0).then(|| Ipv4Addr::from(u32::from_be(addr.s_addr)))
+    }
+
+    /// What glibc's `strtol(text, &end, 10)` makes of a text.
+    fn c_strtol(text: &[u8]) -> (i64, bool, usize) {
+        let c = CString::new(text).expect("no NUL");
+        let mut end: *mut c_char = std::ptr::null_mut();
+        // SAFETY: errno is this thread's; `c` is NUL-terminated and `end`
+        // receives a pointer into it.
+        let (value, errno) = unsafe {
+            *libc::__errno_location() = 0;
+            let value = libc::strtol(c.as_ptr(), &mut end, 10);
+            (value, *libc::__errno_location())
+        };
+        // SAFETY: strtol points `end` into `c` or at its start.
+        let used = unsafe { end.offset_from(c.as_ptr()) };
+        (value, errno == libc::ERANGE, used as usize)
+    }
+
+    #[test]
+    fn inet_aton_matches_the_c_library() {
+        for text in spellings() {
+            assert_eq!(inet_aton(&text), c_inet_aton(&text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn dotted_quad_reads_as_the_general_reading_does() {
+        let mut fast = 0;
+        for text in dotted() {
+            if let Some(addr) = dotted_quad(&text) {
+                assert_eq!(Some(addr), inet_aton_parts(&text), "{text:?}");
+                fast += 1;
+            }
+        }
+        assert!(fast > 0);
+        for octet in 0..=255u8 {
+            for text in [
+                format!("{octet}.0.0.1"),
+                format!("10.{octet}.1.{octet}"),
+                format!("1.2.3.{octet}"),
+            ] {
+                assert_eq!(
+                    dotted_quad(text.as_bytes()),
+                    inet_aton_parts(text.as_bytes()),
+                    "{text}"
+                );
+                assert!(dotted_quad(text.as_bytes()).is_some(), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn strtol_matches_the_c_library() {
+        for text in spellings() {
+            let r = strtol(&text);
+            let (value, overflow, end) = c_strtol(&text);
+            assert_eq!((r.value, r.overflow, r.end), (value, overflow, end));
+        }
+    }
 
     #[test]
     fn strtol_accepts_space_and_sign() {

@@ -129,6 +129,12 @@ fn netns_is_found_before_parsing() {
     );
     assert_eq!(find(&["-L", "-n"]), None);
     assert_eq!(find(&["-L", "--bogus", "--netns", "lb"]), None);
+    // Only an argument starting with `--netns` can be the option: a value
+    // or a plain argument holding the name is not.
+    assert_eq!(find(&["-A", "-s", "--netns", "-t", "1.2.3.4:80"]), None);
+    assert_eq!(find(&["-C", "-s", "netns"]), None);
+    assert_eq!(find(&["-C", "--", "--netns", "x"]), None);
+    assert_eq!(find(&["-C", "--netnsx", "x"]), None);
 }
 
 #[test]
