@@ -29,8 +29,8 @@ pub fn parse_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
 }
 
 /// The usual spelling, read in one pass: a dotted quad as
-/// [`value::dotted_quad`] takes it, then nothing or a colon and one to
-/// five digits up to 65535. `None` leaves the text to [`any_endpoint`],
+/// [`value::dotted_quad_prefix`] takes it, then nothing or a colon and
+/// one to five digits up to 65535. `None` leaves the text to [`any_endpoint`],
 /// which reads every text this takes the same way.
 fn usual_endpoint(text: &[u8]) -> Option<Endpoint> {
     let (addr, rest) = value::dotted_quad_prefix(text)?;
