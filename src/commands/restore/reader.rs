@@ -695,7 +695,7 @@ pub(super) mod tests {
         let mut random = Random(0x9e37_79b9_7f4a_7c15);
         let reads: [&[usize]; 4] =
             [&[1], &[7], &[1, 2, 3, 4, 5, 6, 7], &[4096]];
-        for _ in 0..600 {
+        for _ in 0..300 {
             let input = generated(&mut random);
             let want = model(&input);
             assert_eq!(read(LineReader::new(&input[..])), want, "{input:?}");
@@ -740,6 +740,29 @@ pub(super) mod tests {
             let (head, tail) = input.split_at(split);
             let chained = io::Read::chain(head, tail);
             assert_eq!(read(LineReader::with_capacity(chained, 3)), want);
+        }
+    }
+
+    /// A line whose tokens take exactly [`MAX_LINE`] is read, one byte
+    /// more is refused, whether the line is read in one piece or many.
+    #[test]
+    fn the_bound_is_exact_however_the_line_is_read() {
+        let whole = MAX_LINE / (MAX_TOKEN + TOKEN_OVERHEAD);
+        let left = MAX_LINE - whole * (MAX_TOKEN + TOKEN_OVERHEAD);
+        for last in [left - TOKEN_OVERHEAD, left - TOKEN_OVERHEAD + 1] {
+            let mut input = Vec::new();
+            for _ in 0..whole {
+                input.extend([b'x'; MAX_TOKEN]);
+                input.push(b' ');
+            }
+            input.extend(vec![b'y'; last]);
+            input.extend(b"\n-C\n");
+            let want = model(&input);
+            assert_eq!(want[0].is_some(), last == left - TOKEN_OVERHEAD);
+            for capacity in [BLOCK, 4 * MAX_LINE] {
+                let reader = LineReader::with_capacity(&input[..], capacity);
+                assert_eq!(read(reader), want, "into {capacity}");
+            }
         }
     }
 
