@@ -7,6 +7,7 @@
 
 fn main() {
     println!("cargo:rerun-if-changed=tools/hot-symbols.txt");
+    println!("cargo:rerun-if-changed=tools/startup-sections.ld");
     println!("cargo:rerun-if-env-changed=IPVSADM_NO_SYMBOL_ORDER");
     let release = std::env::var("PROFILE").is_ok_and(|p| p == "release");
     let lld_default =
@@ -24,4 +25,8 @@ fn main() {
     }
     println!("cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={order}");
     println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+    let sections = format!("{dir}/tools/startup-sections.ld");
+    if std::path::Path::new(&sections).exists() {
+        println!("cargo:rustc-link-arg-bins=-Wl,-T,{sections}");
+    }
 }
