@@ -254,41 +254,10 @@ impl<'a, A: ArgList + ?Sized> Scanner<'a, A> {
 /// Where the first `!#:+` starts.
 fn find_mark(value: &[u8]) -> Option<usize> {
     // Most values have no `!` at all.
-    if !holds(value, MARK[0]) {
+    if !value.contains(&MARK[0]) {
         return None;
     }
     value.windows(MARK.len()).position(|w| w == MARK)
-}
-
-/// Whether `hay` holds `needle`, looked for eight bytes at a time (every
-/// value is looked through for the mark).
-fn holds(hay: &[u8], needle: u8) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // A zero byte in `word ^ splat` is a needle: the classic test for a
-    // zero byte in a word, exact as to whether there is one.
-    let splat = ONES * u64::from(needle);
-    let any_in = |bytes: &[u8]| {
-        let word = u64::from_ne_bytes(bytes.try_into().unwrap_or([!needle; 8]));
-        let x = word ^ splat;
-        x.wrapping_sub(ONES) & !x & HIGHS != 0
-    };
-    if hay.len() < 8 {
-        // Too short for a word: a byte at a time, without the set-up of
-        // a general search.
-        for &b in hay {
-            if b == needle {
-                return true;
-            }
-        }
-        return false;
-    }
-    let mut chunks = hay.chunks_exact(8);
-    if chunks.any(any_in) {
-        return true;
-    }
-    // The last eight bytes cover the rest.
-    hay.get(hay.len() - 8..).is_some_and(any_in)
 }
 
 #[cfg(test)]
@@ -313,32 +282,6 @@ mod tests {
                 )),
                 Ok(None) => return (out, None),
                 Err(e) => return (out, Some(e)),
-            }
-        }
-    }
-
-    #[test]
-    fn holds_finds_every_byte_anywhere() {
-        for len in 0..=40 {
-            for at in 0..=len {
-                for needle in [b'!', 0x00, 0x01, 0x80, 0xa1, 0xff] {
-                    let mut hay = vec![needle ^ 0x20; len];
-                    if at < len {
-                        hay[at] = needle;
-                    }
-                    assert_eq!(holds(&hay, needle), at < len, "{len} {at}");
-                    // Bytes one above and below the needle are not it.
-                    let near: Vec<u8> = (0..len)
-                        .map(|i| {
-                            needle.wrapping_add(if i % 2 == 0 {
-                                1
-                            } else {
-                                255
-                            })
-                        })
-                        .collect();
-                    assert!(!holds(&near, needle), "{len} {needle}");
-                }
             }
         }
     }

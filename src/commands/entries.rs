@@ -93,7 +93,7 @@ fn key_hash((high, low): (u128, u64)) -> u64 {
 }
 
 /// A service key as two integers, equal exactly when the keys are: cheap
-/// to compare, as sorting a big table's keys needs.
+/// to hash and compare, as finding the repeats of a big table needs.
 fn packed_key(key: &ServiceKey) -> (u128, u64) {
     match *key {
         ServiceKey::Inet {

@@ -36,12 +36,14 @@ impl Decimal {
     }
 }
 
-/// `{v}` for a signed number.
-pub(crate) fn write_signed(out: &mut impl Write, v: i64) -> io::Result<()> {
+/// `{v}` for a signed number; how many bytes that took.
+pub(crate) fn write_signed(out: &mut impl Write, v: i64) -> io::Result<usize> {
+    let digits = Decimal::new(v.unsigned_abs());
     if v < 0 {
         out.write_all(b"-")?;
     }
-    out.write_all(Decimal::new(v.unsigned_abs()).bytes())
+    out.write_all(digits.bytes())?;
+    Ok(digits.bytes().len() + usize::from(v < 0))
 }
 
 /// `{v:<width}` for a signed number: left-aligned, padded with spaces.
@@ -50,9 +52,7 @@ pub(crate) fn write_signed_left(
     v: i64,
     width: usize,
 ) -> io::Result<()> {
-    let digits = Decimal::new(v.unsigned_abs());
-    let len = digits.bytes().len() + usize::from(v < 0);
-    write_signed(out, v)?;
+    let len = write_signed(out, v)?;
     super::write_spaces(out, width.saturating_sub(len))
 }
 
@@ -133,7 +133,7 @@ mod tests {
                     format!("{u:>width$}")
                 );
             }
-            assert_eq!(text(|o| write_signed(o, v)), v.to_string());
+            assert_eq!(text(|o| write_signed(o, v).map(drop)), v.to_string());
             let mut s = String::from("x");
             push_decimal(&mut s, u);
             assert_eq!(s, format!("x{u}"));
