@@ -15,8 +15,6 @@ use crate::client::{Change, Client, Counters};
 use crate::error::Result;
 
 /// Runs `--apply`; the status is 0 when every change was made.
-// Kept out of its caller, which every command runs (tools/hot-symbols.sh).
-#[inline(never)]
 pub(super) fn apply(
     argv0: &[u8],
     client: &mut Client,

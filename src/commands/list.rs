@@ -91,8 +91,6 @@ fn write_entry<W: Write>(
     Ok(())
 }
 
-// Kept out of `list`, which a plain listing runs (tools/hot-symbols.sh).
-#[inline(never)]
 fn list_connections(req: &ListRequest, streams: &mut Streams) -> Result<()> {
     let file = File::open(render::CONN_PROC_FILE)
         .map_err(|_| render::connections::open_error())?;

@@ -29,7 +29,6 @@ pub fn namespace_path(value: &[u8]) -> PathBuf {
 /// is single-threaded and before any socket is opened: `setns` moves the
 /// calling thread, which is then the whole process, and `/proc/net` (which
 /// follows the thread) shows the new namespace.
-#[inline(never)]
 pub fn enter(value: &[u8]) -> Result<()> {
     let path = namespace_path(value);
     let fail = |e: std::io::Error| Error::Message {

@@ -19,9 +19,6 @@ pub use reader::{LineReader, MAX_LINE};
 const BATCH: usize = 512;
 
 /// Restore from stdin. The status is that of the last executed line.
-// Kept out of its caller, so that the code a plain listing runs stays
-// compact (see tools/hot-symbols.sh).
-#[inline(never)]
 pub(super) fn restore(
     argv0: &[u8],
     client: &mut Client,
