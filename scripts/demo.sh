@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# The main job, shown: our ipvsadm managing a real IPVS table.
+# A demonstration: this ipvsadm managing a real IPVS table.
 #
-# If the running kernel has IPVS, print its table (`ipvsadm -Ln`) with our
-# binary. Otherwise (this project's machines have no IPVS) boot Debian's
-# kernel in QEMU and run the seed walk-through there with our binary: a
-# round-robin service with two NAT real servers, the table it built, and the
-# alternating answers a client gets.
+# If the running kernel has IPVS, print its table (`ipvsadm -Ln`) with this
+# binary. Otherwise boot Debian's kernel in QEMU and run
+# scripts/demo-guest.sh there: a round-robin service with two NAT real
+# servers in their own network namespace (reached with --netns), the
+# answers a client gets, a drained server, the --format table view, and a
+# desired table brought in with --apply (its --dry-run plan first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/deps.sh
 source scripts/deps.sh
 
-# IPVSADM_OURS runs another ipvsadm instead (e.g. /usr/sbin/ipvsadm, to
-# check the demo itself).
+# IPVSADM_OURS runs another build of this ipvsadm instead (for example
+# target/debug/ipvsadm, which spares the release build).
 if [ -n "${IPVSADM_OURS:-}" ]; then
     ours=$IPVSADM_OURS
 else
@@ -30,7 +31,11 @@ vng=$(find_vng)
 # vng runs its helpers (virtme-run, ...) from its own directory.
 PATH="$(dirname "$vng"):$PATH"
 kernel=$(newest_kernel)
-shared="$PWD/target/tmp/demo"
-mkdir -p "$shared"
-exec "$vng" --run "$kernel" --user root --disable-kvm --cpus 2 --memory 2G \
-    --rwdir "$shared" -- "sh '$PWD/scripts/demo-guest.sh' '$ours'"
+# QEMU writes the guest's output to the files behind our stdout and stderr
+# from offset 0: redirected to a file, the output lost its first lines and
+# gained NUL bytes. Through pipes (vng's stdout to fd 3 and on to one `cat`,
+# its stderr to another) it arrives whole and in order.
+{
+    "$vng" --run "$kernel" --user root --disable-kvm --cpus 2 --memory 2G \
+        -- "sh '$PWD/scripts/demo-guest.sh' '$ours'" 2>&1 1>&3 | cat >&2
+} 3>&1 | cat
