@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod client;
 pub mod commands;
+pub mod conntable;
 pub mod error;
 pub mod ipvs;
 pub mod json;
@@ -16,5 +17,6 @@ pub mod json_value;
 pub mod model;
 pub mod netlink;
 pub mod render;
+pub mod resolver;
 
 pub use error::{Error, Result};
