@@ -28,7 +28,7 @@ pub fn open() -> Result<ConnectionReader<BufReader<File>>, Error> {
 }
 
 /// The error ipvsadm reports when the file cannot be opened (status 1).
-pub fn open_error() -> Error {
+fn open_error() -> Error {
     Error::Message {
         message: format!("cannot open file {CONN_PROC_FILE}"),
         status: 1,

@@ -82,14 +82,38 @@ unsafe extern "C" {
 /// Largest scratch buffer tried for the reentrant lookups.
 const MAX_LOOKUP_BUF: usize = 1 << 20;
 
+/// Runs a reentrant lookup with scratch buffers of growing size while it
+/// answers `ERANGE`. `call` gets the buffer and returns the C library's
+/// return code and the name it found: null, or a NUL-terminated string
+/// inside that buffer.
+fn lookup_with_scratch(
+    mut call: impl FnMut(&mut [c_char]) -> (c_int, *const c_char),
+) -> Option<String> {
+    let mut size = 1024;
+    while size <= MAX_LOOKUP_BUF {
+        let mut buf = vec![0 as c_char; size];
+        let (rc, name) = call(&mut buf);
+        if rc == libc::ERANGE {
+            size *= 4;
+            continue;
+        }
+        if rc != 0 || name.is_null() {
+            return None;
+        }
+        // SAFETY: by `call`'s contract a non-null name on success is a
+        // NUL-terminated string inside `buf`, which is still alive.
+        let name = unsafe { CStr::from_ptr(name) };
+        return Some(name.to_string_lossy().into_owned());
+    }
+    None
+}
+
 fn lookup_host(addr: &IpAddr) -> Option<String> {
     let (bytes, family): (Vec<u8>, c_int) = match addr {
         IpAddr::V4(a) => (a.octets().to_vec(), libc::AF_INET),
         IpAddr::V6(a) => (a.octets().to_vec(), libc::AF_INET6),
     };
-    let mut size = 1024;
-    while size <= MAX_LOOKUP_BUF {
-        let mut buf = vec![0 as c_char; size];
+    lookup_with_scratch(|buf| {
         // SAFETY: hostent is a plain C struct for which all-zero (null
         // pointers) is a valid value.
         let mut host: libc::hostent = unsafe { std::mem::zeroed() };
@@ -110,25 +134,18 @@ fn lookup_host(addr: &IpAddr) -> Option<String> {
                 &mut herr,
             )
         };
-        if rc == libc::ERANGE {
-            size *= 4;
-            continue;
-        }
-        if rc != 0 || result.is_null() || host.h_name.is_null() {
-            return None;
-        }
-        // SAFETY: on success h_name points to a NUL-terminated string
-        // inside `buf`, which is still alive.
-        let name = unsafe { CStr::from_ptr(host.h_name) };
-        return Some(name.to_string_lossy().into_owned());
-    }
-    None
+        // On success h_name points into `buf`.
+        let name = if result.is_null() {
+            std::ptr::null()
+        } else {
+            host.h_name.cast_const()
+        };
+        (rc, name)
+    })
 }
 
 fn lookup_service(port: u16, proto: &CStr) -> Option<String> {
-    let mut size = 1024;
-    while size <= MAX_LOOKUP_BUF {
-        let mut buf = vec![0 as c_char; size];
+    lookup_with_scratch(|buf| {
         // SAFETY: servent is a plain C struct for which all-zero (null
         // pointers) is a valid value.
         let mut serv: libc::servent = unsafe { std::mem::zeroed() };
@@ -146,17 +163,12 @@ fn lookup_service(port: u16, proto: &CStr) -> Option<String> {
                 &mut result,
             )
         };
-        if rc == libc::ERANGE {
-            size *= 4;
-            continue;
-        }
-        if rc != 0 || result.is_null() || serv.s_name.is_null() {
-            return None;
-        }
-        // SAFETY: on success s_name points to a NUL-terminated string
-        // inside `buf`, which is still alive.
-        let name = unsafe { CStr::from_ptr(serv.s_name) };
-        return Some(name.to_string_lossy().into_owned());
-    }
-    None
+        // On success s_name points into `buf`.
+        let name = if result.is_null() {
+            std::ptr::null()
+        } else {
+            serv.s_name.cast_const()
+        };
+        (rc, name)
+    })
 }
