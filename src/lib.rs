@@ -5,6 +5,9 @@
 //! socket), [`client`] (operations on the kernel's table in terms of the
 //! [`model`]), [`cli`] (ipvsadm's command line), [`render`] (ipvsadm's
 //! output formats) and [`commands`] (executing a parsed command line).
+//! Beside them, [`resolver`] makes the C library's name-service lookups for
+//! `cli` and `render`, and [`conntable`] reads the kernel's connection
+//! table file for `-L -c`.
 
 pub mod cli;
 pub mod client;

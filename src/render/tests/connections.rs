@@ -1,4 +1,4 @@
-//! `-L -c` lines from kernel-format input.
+//! `-L -c` lines, and its JSON view, from kernel-format input.
 
 use crate::conntable::ConnectionReader;
 use crate::error::Error;
@@ -114,4 +114,38 @@ fn long_lines_are_split_in_255_byte_pieces() {
     assert_eq!(e.exit_status(), 1);
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains(&"A".repeat(255)));
+}
+
+#[test]
+fn json_view_of_entries() {
+    let input = format!(
+        "{HEADER}\
+TCP C0A80164 C350 0A000001 0050 0A010101 0050 ESTABLISHED     899\n\
+UDP C0A80164 13C4 0A000001 13C4 0A010101 13C4 UDP             179 sip abc@x\n"
+    );
+    let entries = ConnectionReader::new(input.as_bytes())
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let mut out = Vec::new();
+    crate::render::json::write_connections(&mut out, &entries).unwrap();
+    // Addresses numeric, persistence-engine fields null where the kernel
+    // printed none.
+    let want = concat!(
+        r#"{"connections":["#,
+        r#"{"protocol":"TCP","#,
+        r#""client":{"address":"192.168.1.100","port":50000},"#,
+        r#""virtual":{"address":"10.0.0.1","port":80},"#,
+        r#""destination":{"address":"10.1.1.1","port":80},"#,
+        r#""state":"ESTABLISHED","expires":899,"#,
+        r#""pe_name":null,"pe_data":null},"#,
+        r#"{"protocol":"UDP","#,
+        r#""client":{"address":"192.168.1.100","port":5060},"#,
+        r#""virtual":{"address":"10.0.0.1","port":5060},"#,
+        r#""destination":{"address":"10.1.1.1","port":5060},"#,
+        r#""state":"UDP","expires":179,"#,
+        r#""pe_name":"sip","pe_data":"abc@x"}"#,
+        "]}\n"
+    );
+    assert_eq!(String::from_utf8(out).unwrap(), want);
 }
