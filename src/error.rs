@@ -241,19 +241,35 @@ pub fn kernel_message(op: Operation, errno: i32) -> String {
     }
 }
 
-/// The C library's English text for an errno, without Rust's
-/// " (os error N)" suffix.
+/// The C library's text for an errno (`strerror_r`), as ipvsadm prints it
+/// through `strerror`: glibc's "Unknown error N" for a number it does not
+/// know.
 pub fn strerror(errno: i32) -> String {
-    let text = io::Error::from_raw_os_error(errno).to_string();
-    match text.rfind(" (os error ") {
-        Some(cut) => text[..cut].to_string(),
-        None => text,
+    // glibc's longest message is well under 100 bytes; a longer one is
+    // cut, still NUL-terminated.
+    let mut buf = [0u8; 256];
+    // SAFETY: `buf` is writable for `buf.len()` bytes for the duration of
+    // the call; the XSI `strerror_r` (glibc's `__xpg_strerror_r`, which the
+    // libc crate binds) writes at most that many bytes, NUL included, and
+    // keeps no pointer to it.
+    unsafe {
+        libc::strerror_r(errno, buf.as_mut_ptr().cast(), buf.len());
     }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).into_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strerror_is_the_c_librarys_text() {
+        assert_eq!(strerror(libc::ENOENT), "No such file or directory");
+        assert_eq!(strerror(libc::EPERM), "Operation not permitted");
+        assert_eq!(strerror(4242), "Unknown error 4242");
+        assert_eq!(strerror(-1), "Unknown error -1");
+    }
 
     #[test]
     fn messages_follow_the_operation() {

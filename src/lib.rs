@@ -5,10 +5,14 @@
 //! socket), [`client`] (operations on the kernel's table in terms of the
 //! [`model`]), [`cli`] (ipvsadm's command line), [`render`] (ipvsadm's
 //! output formats) and [`commands`] (executing a parsed command line).
+//! Beside them, [`resolver`] makes the C library's name-service lookups for
+//! `cli` and `render`, and [`conntable`] reads the kernel's connection
+//! table file for `-L -c`.
 
 pub mod cli;
 pub mod client;
 pub mod commands;
+pub mod conntable;
 pub mod error;
 pub mod ipvs;
 pub mod json;
@@ -16,5 +20,6 @@ pub mod json_value;
 pub mod model;
 pub mod netlink;
 pub mod render;
+pub mod resolver;
 
 pub use error::{Error, Result};

@@ -4,8 +4,8 @@
 
 use std::net::{IpAddr, Ipv6Addr};
 
-use super::resolve;
 use super::value;
+use crate::resolver;
 
 /// A parsed `host[:port]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +79,7 @@ fn any_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
         Some(v6) => (IpAddr::V6(v6), bracket_port),
         None => {
             let v4 = value::inet_aton(name)
-                .or_else(|| resolve::host_to_ipv4(name))?;
+                .or_else(|| resolver::host_to_ipv4(name))?;
             (IpAddr::V4(v4), port)
         }
     };
@@ -93,7 +93,7 @@ fn any_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
 /// `host` as an IPv6 address; `name` is `host` up to its last colon, so
 /// without a colon in `name` there are fewer than the two IPv6 needs.
 fn ipv6_host(host: &[u8], name: &[u8]) -> Option<Ipv6Addr> {
-    name.contains(&b':').then(|| resolve::parse_ipv6(host))?
+    name.contains(&b':').then(|| resolver::parse_ipv6(host))?
 }
 
 /// A port number 0..65535 or a service name for the protocol.
@@ -107,7 +107,7 @@ fn port_number(text: &[u8], protocol: u16) -> Option<u16> {
         IPPROTO_SCTP => c"sctp",
         _ => return None,
     };
-    resolve::service_port(text, proto)
+    resolver::service_port(text, proto)
 }
 
 #[cfg(test)]

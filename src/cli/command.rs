@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::model::{DaemonConfig, Destination, Service, ServiceKey, Timeouts};
+pub use crate::render::{ListView, StatsView};
 
 /// One ipvsadm invocation (or one `-R` line), ready to execute.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,31 +63,6 @@ pub struct ApplyRequest {
     pub file: PathBuf,
     pub dry_run: bool,
     pub atomic: bool,
-}
-
-/// Which listing `-L` produces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListView {
-    /// Services and their real servers.
-    Services,
-    /// `-c`: the connection table.
-    Connections,
-    /// `--timeout`.
-    Timeouts,
-    /// `--daemon`.
-    Daemons,
-}
-
-/// The column set of a service listing, by ipvsadm's priority
-/// stats > rate > thresholds > persistent-conn > tun-info > default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatsView {
-    Default,
-    Stats,
-    Rate,
-    Thresholds,
-    PersistentConn,
-    TunInfo,
 }
 
 /// Options of a listing.

@@ -7,7 +7,6 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use super::address::{self, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP};
 use super::beyond::Extras;
-use super::resolve;
 use super::table::{Cmd, Column, Opt, OptSpec};
 use super::value;
 use crate::Error;
@@ -15,6 +14,7 @@ use crate::error::Text;
 use crate::model::{
     DaemonState, ServiceFlags, TUN_FLAG_CSUM, TUN_FLAG_REMCSUM,
 };
+use crate::resolver;
 
 pub const AF_UNSPEC: u16 = 0;
 pub const AF_INET: u16 = 2;
@@ -312,7 +312,7 @@ impl Entry {
     fn netmask(&mut self, text: &[u8]) -> Result<(), Error> {
         if self.svc.af != AF_INET6 {
             let mask = value::inet_aton(text)
-                .or_else(|| resolve::host_to_ipv4(text))
+                .or_else(|| resolver::host_to_ipv4(text))
                 .ok_or_else(|| {
                     invalid("illegal virtual server persistent mask specified")
                 })?;
@@ -330,7 +330,7 @@ impl Entry {
     /// `--mcast-group`: a multicast address, IPv6 when it has a colon.
     fn mcast_group(&mut self, text: &[u8]) -> Result<(), Error> {
         let group = if text.contains(&b':') {
-            resolve::parse_ipv6(text)
+            resolver::parse_ipv6(text)
                 .filter(|a| a.is_multicast())
                 .map(IpAddr::V6)
                 .ok_or_else(|| {
@@ -341,7 +341,7 @@ impl Entry {
                     ]))
                 })?
         } else {
-            resolve::parse_ipv4_strict(text)
+            resolver::parse_ipv4_strict(text)
                 .filter(|a| a.is_multicast())
                 .map(IpAddr::V4)
                 .ok_or_else(|| {

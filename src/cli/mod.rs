@@ -12,7 +12,6 @@ mod entry;
 mod help;
 mod matrix;
 mod parse;
-mod resolve;
 mod scan;
 mod table;
 #[cfg(test)]

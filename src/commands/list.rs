@@ -1,12 +1,12 @@
 //! `-L` and `-S`: reading services, real servers, timeouts, daemons and
 //! connections from the kernel and printing them as ipvsadm does.
 
-use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::Write;
 
 use super::{Streams, entries};
 use crate::cli::{ListRequest, ListView, OutputFormat, StatsView};
 use crate::client::{Client, Counters};
+use crate::conntable;
 use crate::error::{Error, Operation, Result};
 use crate::model::{Destination, Service, ServiceKey};
 use crate::render;
@@ -92,11 +92,9 @@ fn write_entry<W: Write>(
 }
 
 fn list_connections(req: &ListRequest, streams: &mut Streams) -> Result<()> {
-    let file = File::open(render::CONN_PROC_FILE)
-        .map_err(|_| render::connections::open_error())?;
     render::write_connections(
         &mut streams.out,
-        BufReader::new(file),
+        conntable::open()?,
         req.numeric,
         req.persistent_conn,
     )

@@ -4,15 +4,13 @@
 //! (`--stats`, `--rate`, `--exact`, ...) do not change it: it always holds
 //! everything.
 
-use std::fs::File;
-use std::io::BufReader;
-
 use super::{Streams, entries, list};
 use crate::cli::{ListRequest, ListView};
 use crate::client::{Client, Counters};
+use crate::conntable;
 use crate::error::Result;
 use crate::json::JsonWriter;
-use crate::render::{self, json};
+use crate::render::json;
 
 pub(super) fn list(
     client: &mut Client,
@@ -21,10 +19,7 @@ pub(super) fn list(
 ) -> Result<()> {
     match req.view {
         ListView::Connections => {
-            let file = File::open(render::CONN_PROC_FILE)
-                .map_err(|_| render::connections::open_error())?;
-            let entries =
-                render::connections::read_entries(BufReader::new(file))?;
+            let entries = conntable::open()?.collect::<Result<Vec<_>>>()?;
             json::write_connections(&mut streams.out, &entries)?;
         }
         ListView::Timeouts => {

@@ -3,8 +3,8 @@
 //! every attribute the kernel reports.
 
 use std::io::{self, Write};
-use std::net::IpAddr;
 
+use crate::conntable::Connection;
 use crate::json::JsonWriter;
 use crate::model::{
     AddressFamily, DaemonConfig, Destination, ForwardMethod, Info, Protocol,
@@ -181,23 +181,10 @@ pub fn write_daemons(
     w.finish()
 }
 
-/// One connection-table entry for the connections view.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConnectionEntry {
-    pub protocol: String,
-    pub client: (IpAddr, u16),
-    pub virtual_: (IpAddr, u16),
-    pub destination: (IpAddr, u16),
-    pub state: String,
-    pub expires: u64,
-    pub pe_name: Option<String>,
-    pub pe_data: Option<String>,
-}
-
 /// The connections view.
 pub fn write_connections(
     out: &mut dyn Write,
-    entries: &[ConnectionEntry],
+    entries: &[Connection],
 ) -> io::Result<()> {
     let mut w = JsonWriter::new(out);
     w.begin_object()?;
@@ -205,7 +192,7 @@ pub fn write_connections(
     w.begin_array()?;
     for c in entries {
         w.begin_object()?;
-        w.field_str("protocol", &c.protocol)?;
+        w.field_str("protocol", &String::from_utf8_lossy(&c.protocol))?;
         for (key, (addr, port)) in [
             ("client", c.client),
             ("virtual", c.virtual_),
@@ -217,10 +204,12 @@ pub fn write_connections(
             w.field_u64("port", port.into())?;
             w.end_object()?;
         }
-        w.field_str("state", &c.state)?;
-        w.field_u64("expires", c.expires)?;
-        w.field_opt_str("pe_name", c.pe_name.as_deref())?;
-        w.field_opt_str("pe_data", c.pe_data.as_deref())?;
+        w.field_str("state", &String::from_utf8_lossy(&c.state))?;
+        w.field_u64("expires", c.expires.into())?;
+        for (key, text) in [("pe_name", &c.pe_name), ("pe_data", &c.pe_data)] {
+            let text = text.as_deref().map(String::from_utf8_lossy);
+            w.field_opt_str(key, text.as_deref())?;
+        }
         w.end_object()?;
     }
     w.end_array()?;

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::cli::StatsView;
+use super::StatsView;
 use crate::model::{
     AddressFamily, Destination, ForwardMethod, Info, Protocol, Service,
     ServiceFlags, ServiceKey, TUN_FLAG_CSUM, TUN_FLAG_REMCSUM, TunnelType,
@@ -11,7 +11,7 @@ use crate::model::{
 
 use super::digits::{write_right, write_signed_left};
 use super::names::{push_addr_port, truncate_bytes};
-use super::{fwmark_display, write_left, write_number};
+use super::{write_left, write_number};
 
 /// Service names of non-IPv6 services are cut to this many bytes.
 pub const SERVICE_NAME_MAX: usize = 33;
@@ -87,7 +87,7 @@ fn service_label(svc: &Service, numeric: bool) -> String {
     match &svc.key {
         ServiceKey::Fwmark { family, mark } => {
             label.push_str("FWM  ");
-            label.push_str(&fwmark_display(*mark).to_string());
+            label.push_str(&mark.to_string());
             if *family == AddressFamily::Inet6 {
                 label.push_str(" IPv6");
             }

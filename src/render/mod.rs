@@ -4,6 +4,12 @@
 //!
 //! Every writer takes `&mut impl Write` (callers pass a buffered stdout)
 //! and writes whole lines.
+//!
+//! One deliberate divergence from ipvsadm 1.31: it printed fwmarks with
+//! `%d`, so marks of 2^31 and above came out negative (`FWM  -1`, and
+//! `-f -1` in `--save` output that `-R` then rejects). Upstream fixed this
+//! after 1.31 (commit e61c8cd); fwmarks are printed unsigned here, in
+//! listings and in `--save`.
 
 pub mod connections;
 mod digits;
@@ -13,32 +19,19 @@ pub mod names;
 pub mod save;
 pub mod sort;
 pub mod table;
+mod view;
 
 use std::io::{self, Write};
 
 use crate::model::{DaemonConfig, DaemonState, Timeouts};
 use digits::{Decimal, write_right};
 
-pub use connections::{CONN_PROC_FILE, write_connections};
+pub use connections::write_connections;
 pub use list::{write_dest, write_service, write_titles, write_version_header};
 pub use names::format_addr_port;
 pub use save::{write_save_dest, write_save_service};
 pub use sort::{service_order, sort_dests, sort_services};
-
-/// Deliberate divergence from ipvsadm 1.31: it printed fwmarks with `%d`,
-/// so marks of 2^31 and above came out negative (`FWM  -1`, and `-f -1`
-/// in `--save` output that `-R` then rejects). Upstream fixed this after
-/// 1.31 (commit e61c8cd); we print them unsigned in listings and `--save`.
-pub const FWMARK_PRINTED_UNSIGNED: bool = true;
-
-/// The number a fwmark is printed as (see [`FWMARK_PRINTED_UNSIGNED`]).
-pub(crate) fn fwmark_display(mark: u32) -> i64 {
-    if FWMARK_PRINTED_UNSIGNED {
-        i64::from(mark)
-    } else {
-        i64::from(mark as i32)
-    }
-}
+pub use view::{ListView, StatsView};
 
 /// ipvsadm's counter formatter (`print_largenum`) as a string.
 ///
@@ -152,138 +145,4 @@ pub(crate) fn write_spaces(out: &mut impl Write, n: usize) -> io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn daemon_text(d: &DaemonConfig) -> String {
-        let mut out = Vec::new();
-        write_daemon(&mut out, d).unwrap();
-        String::from_utf8(out).unwrap()
-    }
-
-    #[test]
-    fn number_formatter_boundaries() {
-        // Reference §6.5 (V).
-        let cases: &[(u64, &str)] = &[
-            (0, "        0"),
-            (99_999_999, " 99999999"),
-            (100_000_000, "  100000K"),
-            (999_999_999, "  999999K"),
-            (1_000_000_000, "    1000M"),
-            (99_999_999_999, "   99999M"),
-            (100_000_000_000, "     100G"),
-            (99_999_999_999_999, "   99999G"),
-            (100_000_000_000_000, "     100T"),
-            (u64::MAX, "18446744T"),
-        ];
-        for (v, want) in cases {
-            assert_eq!(format_number(*v, false), *want, "{v}");
-        }
-    }
-
-    #[test]
-    fn exact_number_formatter() {
-        assert_eq!(format_number(0, true), "        0");
-        assert_eq!(format_number(99_999_999, true), " 99999999");
-        assert_eq!(format_number(100_000_000, true), " 100000000");
-        assert_eq!(format_number(u64::MAX, true), " 18446744073709551615");
-    }
-
-    #[test]
-    fn timeouts_line() {
-        let mut out = Vec::new();
-        let t = Timeouts {
-            tcp: 900,
-            tcp_fin: 120,
-            udp: 300,
-        };
-        write_timeouts(&mut out, &t).unwrap();
-        assert_eq!(out, b"Timeout (tcp tcpfin udp): 900 120 300\n");
-    }
-
-    #[test]
-    fn daemon_lines_as_captured_in_vm() {
-        // testdata/vm-setup-daemon.sh: `ipvsadm -L --daemon` with both
-        // daemons started on dummy interfaces.
-        let master = DaemonConfig {
-            state: DaemonState::Master,
-            mcast_ifn: "d0".into(),
-            sync_id: 0,
-            sync_maxlen: 1472,
-            mcast_group: Some("224.0.0.81".parse().unwrap()),
-            mcast_port: 8848,
-            mcast_ttl: 1,
-        };
-        let backup = DaemonConfig {
-            state: DaemonState::Backup,
-            mcast_ifn: "d1".into(),
-            sync_id: 7,
-            sync_maxlen: 1400,
-            mcast_group: Some("ff02::1:81".parse().unwrap()),
-            mcast_port: 9000,
-            mcast_ttl: 3,
-        };
-        assert_eq!(
-            daemon_text(&master) + &daemon_text(&backup),
-            "master sync daemon (mcast=d0, syncid=0, maxlen=1472, \
-             group=224.0.0.81, port=8848, ttl=1)\n\
-             backup sync daemon (mcast=d1, syncid=7, maxlen=1400, \
-             group=ff02::1:81, port=9000, ttl=3)\n"
-        );
-    }
-
-    #[test]
-    fn daemon_lines() {
-        let master = DaemonConfig {
-            state: DaemonState::Master,
-            mcast_ifn: "eth0".into(),
-            sync_id: 0,
-            sync_maxlen: 1472,
-            mcast_group: Some("224.0.0.81".parse().unwrap()),
-            mcast_port: 8848,
-            mcast_ttl: 1,
-        };
-        assert_eq!(
-            daemon_text(&master),
-            "master sync daemon (mcast=eth0, syncid=0, maxlen=1472, \
-             group=224.0.0.81, port=8848, ttl=1)\n"
-        );
-        let backup = DaemonConfig {
-            state: DaemonState::Backup,
-            mcast_ifn: "eth1".into(),
-            sync_id: 7,
-            sync_maxlen: 1400,
-            mcast_group: Some("ff02::1:81".parse().unwrap()),
-            mcast_port: 9000,
-            mcast_ttl: 3,
-        };
-        assert_eq!(
-            daemon_text(&backup),
-            "backup sync daemon (mcast=eth1, syncid=7, maxlen=1400, \
-             group=ff02::1:81, port=9000, ttl=3)\n"
-        );
-        let old = DaemonConfig {
-            sync_maxlen: 0,
-            mcast_group: None,
-            mcast_port: 0,
-            mcast_ttl: 0,
-            ..master.clone()
-        };
-        assert_eq!(
-            daemon_text(&old),
-            "master sync daemon (mcast=eth0, syncid=0)\n"
-        );
-        let none = DaemonConfig {
-            state: DaemonState::Other(0),
-            ..master
-        };
-        assert_eq!(daemon_text(&none), "");
-    }
-}
-
-#[cfg(test)]
-mod examples;
-#[cfg(test)]
-mod table_examples;
-#[cfg(test)]
-mod vm_captures;
+mod tests;

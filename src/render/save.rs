@@ -8,7 +8,6 @@ use crate::model::{
 };
 
 use super::digits::write_signed;
-use super::fwmark_display;
 use super::list::{
     pe_name, persistence_mask, sched_flag_list, service_protocol,
 };
@@ -21,7 +20,7 @@ pub(crate) fn service_identity(svc: &Service, numeric: bool) -> String {
     match &svc.key {
         ServiceKey::Fwmark { family, mark } => {
             id.push_str("-f ");
-            id.push_str(&fwmark_display(*mark).to_string());
+            id.push_str(&mark.to_string());
             if *family == AddressFamily::Inet6 {
                 id.push_str(" -6");
             }

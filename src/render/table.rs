@@ -16,7 +16,7 @@ use tabled::settings::style::HorizontalLine;
 use tabled::settings::themes::Theme;
 use tabled::settings::{Alignment, Style, Width};
 
-use crate::cli::StatsView;
+use super::StatsView;
 use crate::model::{
     AddressFamily, DaemonConfig, Destination, Protocol, Service, ServiceKey,
     Stats, Timeouts,
@@ -26,7 +26,7 @@ use super::list::{
     forward_name, service_protocol, tunnel_info, write_service_options,
 };
 use super::names::{format_addr_port, push_numeric_addr};
-use super::{daemon_kind, format_number, fwmark_display};
+use super::{daemon_kind, format_number};
 
 /// Titles of the text columns (left-aligned); every other column holds
 /// numbers and is right-aligned.
@@ -225,7 +225,7 @@ impl ServiceTable {
     fn service_cells(&self, svc: &Service) -> Vec<String> {
         let (prot, virtual_) = match &svc.key {
             ServiceKey::Fwmark { family, mark } => {
-                let mut text = fwmark_display(*mark).to_string();
+                let mut text = mark.to_string();
                 if *family == AddressFamily::Inet6 {
                     text.push_str(" IPv6");
                 }

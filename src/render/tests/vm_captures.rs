@@ -1,17 +1,20 @@
 //! Whole outputs of the real Debian ipvsadm 1.31 captured in the project
-//! VM (kernel 6.1) by `testdata/vm-setup.sh` and `testdata/vm-setup-conn.sh`,
-//! reproduced from the same table given in the kernel's (`--nosort`) order.
+//! VM (kernel 6.1) by `tools/capture-listing-fixtures.sh` and
+//! `tools/capture-connection-fixtures.sh`, reproduced from the same table
+//! given in the kernel's (`--nosort`) order.
 
 use std::net::IpAddr;
 
-use crate::cli::StatsView;
+use crate::conntable::ConnectionReader;
 use crate::model::{
     AddressFamily, Destination, ForwardMethod, Info, Protocol, Service,
-    ServiceFlags, ServiceKey, TunnelType,
+    ServiceFlags, TunnelType,
 };
+use crate::render::StatsView;
 
-use super::names::seed_host_name;
-use super::*;
+use super::{dest, fwmark, inet, listing, save};
+use crate::render::*;
+use crate::resolver::seed_host_name;
 
 /// The captured text without its `== ipvsadm ...` line and `rc=` line.
 fn captured(file: &str) -> String {
@@ -24,34 +27,25 @@ fn captured(file: &str) -> String {
 }
 
 /// ipvsadm 1.31 prints fwmark 3000000000 as -1294967296; we print it
-/// unsigned (see `FWMARK_PRINTED_UNSIGNED`).
+/// unsigned (see the divergence in `render`'s module doc).
 fn unsigned_fwmark(text: String) -> String {
     // In the padded (%-33s) columns the label keeps its width.
     text.replace("FWM  -1294967296  ", "FWM  3000000000   ")
         .replace("-1294967296", "3000000000")
 }
 
+/// A service with a scheduler.
 fn svc(p: Protocol, addr: &str, port: u16, sched: &str) -> Service {
-    let mut s = Service::new(ServiceKey::Inet {
-        protocol: p,
-        addr: addr.parse().unwrap(),
-        port,
-    });
+    let mut s = inet(p, addr, port);
     s.scheduler = sched.into();
     s
 }
 
+/// A fwmark service with a scheduler.
 fn fwm(mark: u32, family: AddressFamily, sched: &str) -> Service {
-    let mut s = Service::new(ServiceKey::Fwmark { family, mark });
+    let mut s = fwmark(mark, family);
     s.scheduler = sched.into();
     s
-}
-
-fn dst(addr: &str, port: u16, fwd: ForwardMethod, weight: i32) -> Destination {
-    let mut d = Destination::new(addr.parse().unwrap(), port);
-    d.forward = fwd;
-    d.weight = weight;
-    d
 }
 
 fn tun(
@@ -61,14 +55,14 @@ fn tun(
     port: u16,
     flags: u16,
 ) -> Destination {
-    let mut d = dst(addr, 0, ForwardMethod::Tunnel, weight);
+    let mut d = dest(addr, 0, ForwardMethod::Tunnel, weight);
     d.tun_type = t;
     d.tun_port = port;
     d.tun_flags = flags;
     d
 }
 
-/// The table of `vm-setup.sh`, services and dests in kernel order.
+/// The table of `tools/capture-listing-fixtures.sh`, services and dests in kernel order.
 fn kernel_table() -> Vec<(Service, Vec<Destination>)> {
     use ForwardMethod::*;
     use Protocol::*;
@@ -81,12 +75,12 @@ fn kernel_table() -> Vec<(Service, Vec<Destination>)> {
         s.timeout = t;
         s
     };
-    let mut tun6 = dst("2001:db8::77", 80, Tunnel, 1);
+    let mut tun6 = dest("2001:db8::77", 80, Tunnel, 1);
     tun6.tun_type = TunnelType::Ipip;
-    let mut thr = dst("192.168.3.3", 80, Masquerade, 1);
+    let mut thr = dest("192.168.3.3", 80, Masquerade, 1);
     thr.u_threshold = 100;
     thr.l_threshold = 10;
-    let mut thr2 = dst("10.2.2.2", 0, Route, 1);
+    let mut thr2 = dest("10.2.2.2", 0, Route, 1);
     thr2.u_threshold = 100;
     thr2.l_threshold = 10;
     let mut sip = svc(Udp, "10.0.0.3", 5060, "rr");
@@ -99,15 +93,15 @@ fn kernel_table() -> Vec<(Service, Vec<Destination>)> {
     vec![
         (
             svc(Tcp, "198.51.100.7", 80, "rr"),
-            vec![tun6, dst("198.51.100.7", 8080, Masquerade, 1)],
+            vec![tun6, dest("198.51.100.7", 8080, Masquerade, 1)],
         ),
         (svc(Tcp, "100.0.0.1", 80, "rr"), vec![]),
         (svc(Tcp, "200.0.0.1", 80, "rr"), vec![]),
         (
             svc(Tcp, "10.0.0.1", 80, "rr"),
             vec![
-                dst("192.168.1.2", 80, Masquerade, 3),
-                dst("192.168.1.1", 80, Route, 1),
+                dest("192.168.1.2", 80, Masquerade, 3),
+                dest("192.168.1.1", 80, Route, 1),
             ],
         ),
         (
@@ -123,7 +117,7 @@ fn kernel_table() -> Vec<(Service, Vec<Destination>)> {
         ),
         (
             svc(Tcp, "2001:db8::77", 443, "rr"),
-            vec![dst("2001:db8::77", 443, Masquerade, 1)],
+            vec![dest("2001:db8::77", 443, Masquerade, 1)],
         ),
         (
             with_flags(
@@ -136,10 +130,10 @@ fn kernel_table() -> Vec<(Service, Vec<Destination>)> {
         (
             svc(Tcp, "10.0.0.1", 8080, "rr"),
             vec![
-                dst("192.168.3.3", 81, Masquerade, i32::MAX),
+                dest("192.168.3.3", 81, Masquerade, i32::MAX),
                 thr,
-                dst("200.3.3.3", 80, Masquerade, 1),
-                dst("10.3.3.3", 80, Masquerade, 1),
+                dest("200.3.3.3", 80, Masquerade, 1),
+                dest("10.3.3.3", 80, Masquerade, 1),
             ],
         ),
         (
@@ -147,7 +141,7 @@ fn kernel_table() -> Vec<(Service, Vec<Destination>)> {
                 svc(Udp, "2001:db8::1", 53, "sh"),
                 ServiceFlags::SCHED1 | ServiceFlags::SCHED2,
             ),
-            vec![dst("2001:db8::10", 5353, Masquerade, 1)],
+            vec![dest("2001:db8::10", 5353, Masquerade, 1)],
         ),
         (svc(Tcp, "::1.2.3.4", 443, "rr"), vec![]),
         (persistent(svc(Tcp, "10.0.0.1", 443, "wlc"), 360), vec![]),
@@ -229,6 +223,7 @@ fn seed_vm_hosts() {
     }
 }
 
+/// `-L` output for `table`: header, titles, then the lines.
 fn render_list(
     table: &[(Service, Vec<Destination>)],
     columns: StatsView,
@@ -242,24 +237,7 @@ fn render_list(
     };
     write_version_header(&mut out, &info).unwrap();
     write_titles(&mut out, columns).unwrap();
-    for (s, dests) in table {
-        write_service(&mut out, s, columns, numeric, exact).unwrap();
-        for d in dests {
-            write_dest(&mut out, s, d, columns, numeric, exact).unwrap();
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
-fn render_save(table: &[(Service, Vec<Destination>)], numeric: bool) -> String {
-    let mut out = Vec::new();
-    for (s, dests) in table {
-        write_save_service(&mut out, s, numeric).unwrap();
-        for d in dests {
-            write_save_dest(&mut out, s, d, numeric).unwrap();
-        }
-    }
-    String::from_utf8(out).unwrap()
+    String::from_utf8(out).unwrap() + &listing(table, columns, numeric, exact)
 }
 
 fn check_list(file: &str, columns: StatsView, numeric: bool, exact: bool) {
@@ -271,70 +249,69 @@ fn check_list(file: &str, columns: StatsView, numeric: bool, exact: bool) {
 
 #[test]
 fn nosort_keeps_kernel_order() {
-    let want = unsigned_fwmark(captured(include_str!("testdata/nosort_n.txt")));
+    let want = unsigned_fwmark(captured(include_str!("data/nosort_n.txt")));
     let got = render_list(&kernel_table(), StatsView::Default, true, false);
     assert_eq!(got, want);
 }
 
 #[test]
 fn list_numeric() {
-    let f = include_str!("testdata/list_n.txt");
+    let f = include_str!("data/list_n.txt");
     check_list(f, StatsView::Default, true, false);
 }
 
 #[test]
 fn list_with_names() {
-    let f = include_str!("testdata/list_names.txt");
+    let f = include_str!("data/list_names.txt");
     check_list(f, StatsView::Default, false, false);
 }
 
 #[test]
 fn list_stats() {
-    let f = include_str!("testdata/stats_n.txt");
+    let f = include_str!("data/stats_n.txt");
     check_list(f, StatsView::Stats, true, false);
-    let f = include_str!("testdata/stats_exact_n.txt");
+    let f = include_str!("data/stats_exact_n.txt");
     check_list(f, StatsView::Stats, true, true);
-    let f = include_str!("testdata/stats_names.txt");
+    let f = include_str!("data/stats_names.txt");
     check_list(f, StatsView::Stats, false, false);
 }
 
 #[test]
 fn list_rate() {
-    let f = include_str!("testdata/rate_n.txt");
+    let f = include_str!("data/rate_n.txt");
     check_list(f, StatsView::Rate, true, false);
 }
 
 #[test]
 fn list_thresholds() {
-    let f = include_str!("testdata/thresholds_n.txt");
+    let f = include_str!("data/thresholds_n.txt");
     check_list(f, StatsView::Thresholds, true, false);
 }
 
 #[test]
 fn list_persistent_conn() {
-    let f = include_str!("testdata/persistent_conn_n.txt");
+    let f = include_str!("data/persistent_conn_n.txt");
     check_list(f, StatsView::PersistentConn, true, false);
 }
 
 #[test]
 fn list_tun_info() {
-    let f = include_str!("testdata/tun_info_n.txt");
+    let f = include_str!("data/tun_info_n.txt");
     check_list(f, StatsView::TunInfo, true, false);
 }
 
 #[test]
 fn save_numeric() {
     seed_vm_hosts();
-    let want = unsigned_fwmark(captured(include_str!("testdata/save_n.txt")));
-    assert_eq!(render_save(&sorted_table(), true), want);
+    let want = unsigned_fwmark(captured(include_str!("data/save_n.txt")));
+    assert_eq!(save(&sorted_table(), true), want);
 }
 
 #[test]
 fn save_with_names() {
     seed_vm_hosts();
-    let want =
-        unsigned_fwmark(captured(include_str!("testdata/save_names.txt")));
-    assert_eq!(render_save(&sorted_table(), false), want);
+    let want = unsigned_fwmark(captured(include_str!("data/save_names.txt")));
+    assert_eq!(save(&sorted_table(), false), want);
 }
 
 /// Lines of the connection capture that come from undefined behaviour in
@@ -362,9 +339,10 @@ fn check_conn(file: &str, numeric: bool, pc: bool) {
     for a in ["2001:db8::10", "198.51.100.7", "2001:db8::77"] {
         seed_host_name(a.parse().unwrap(), None);
     }
-    let input = include_str!("testdata/conn_input.txt");
+    let input = include_str!("data/conn_input.txt");
     let mut out = Vec::new();
-    write_connections(&mut out, input.as_bytes(), numeric, pc).unwrap();
+    let connections = ConnectionReader::new(input.as_bytes()).unwrap();
+    write_connections(&mut out, connections, numeric, pc).unwrap();
     let got = String::from_utf8(out).unwrap();
     let (got_kept, got_dropped) = defined_lines(&got);
     let (want_kept, _) = defined_lines(&captured(file));
@@ -383,15 +361,15 @@ fn check_conn(file: &str, numeric: bool, pc: bool) {
 
 #[test]
 fn connections_numeric() {
-    check_conn(include_str!("testdata/conn_n.txt"), true, false);
+    check_conn(include_str!("data/conn_n.txt"), true, false);
 }
 
 #[test]
 fn connections_with_names() {
-    check_conn(include_str!("testdata/conn_names.txt"), false, false);
+    check_conn(include_str!("data/conn_names.txt"), false, false);
 }
 
 #[test]
 fn connections_persistent_conn() {
-    check_conn(include_str!("testdata/conn_pc_n.txt"), true, true);
+    check_conn(include_str!("data/conn_pc_n.txt"), true, true);
 }

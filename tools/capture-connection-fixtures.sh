@@ -1,4 +1,9 @@
 #!/bin/sh
+# Guest script: Debian's ipvsadm -c listings of hand-made connection tables
+# (a tmpfs mounted over /proc in a private mount namespace) recorded in
+# /tmp/vmr/out3. Run it as root in the VM like capture-listing-fixtures.sh;
+# it reads /tmp/vmr/fakeconn (src/render/tests/data/conn_input.txt) and
+# /tmp/vmr/fakeconn2.
 O=/tmp/vmr/out3
 mkdir -p $O
 exec 2>$O/stderr.txt

@@ -1,4 +1,7 @@
 #!/bin/sh
+# Guest script: Debian's ipvsadm -L --daemon with sync daemons started on
+# dummy interfaces, recorded in /tmp/vmr/out2. Run it as root in the VM
+# like capture-listing-fixtures.sh (it also reads /tmp/vmr/fakeconn*).
 O=/tmp/vmr/out2
 mkdir -p $O
 exec 2>$O/stderr.txt

@@ -1,4 +1,12 @@
 #!/bin/sh
+# Guest script: builds a table with Debian's ipvsadm 1.31 inside the project
+# VM and records its listings, one file per command line, in /tmp/vmr/out.
+# Run it as root in the VM with /tmp/vmr writable, e.g.
+#   vng --run /boot/vmlinuz-6.1.0-*-amd64 --user root --rwdir /tmp/vmr \
+#       -- sh tools/capture-listing-fixtures.sh
+# The connection part reads /tmp/vmr/fakeconn (the text kept as
+# src/render/tests/data/conn_input.txt) and /tmp/vmr/fakeconn2.
+# The captures the render tests compare with are in src/render/tests/data/.
 O=/tmp/vmr/out
 mkdir -p $O
 exec 2>$O/stderr.txt

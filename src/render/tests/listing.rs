@@ -3,38 +3,15 @@
 
 use std::net::IpAddr;
 
-use crate::cli::StatsView;
+use super::{dest, fwmark, inet, listing, save};
 use crate::model::{
     AddressFamily, Destination, ForwardMethod, Info, Protocol, Service,
     ServiceFlags, ServiceKey, Stats, TunnelType,
 };
+use crate::render::StatsView;
 
-use super::names::seed_host_name;
-use super::*;
-
-pub(super) fn inet(p: Protocol, addr: &str, port: u16) -> Service {
-    Service::new(ServiceKey::Inet {
-        protocol: p,
-        addr: addr.parse().unwrap(),
-        port,
-    })
-}
-
-pub(super) fn fwmark(mark: u32, family: AddressFamily) -> Service {
-    Service::new(ServiceKey::Fwmark { family, mark })
-}
-
-pub(super) fn dest(
-    addr: &str,
-    port: u16,
-    fwd: ForwardMethod,
-    w: i32,
-) -> Destination {
-    let mut d = Destination::new(addr.parse().unwrap(), port);
-    d.forward = fwd;
-    d.weight = w;
-    d
-}
+use crate::render::*;
+use crate::resolver::seed_host_name;
 
 fn persistent(mut s: Service, timeout: u32) -> Service {
     s.flags.0 |= ServiceFlags::PERSISTENT;
@@ -99,33 +76,6 @@ fn example_table() -> Vec<(Service, Vec<Destination>)> {
             ],
         ),
     ]
-}
-
-fn listing(
-    table: &[(Service, Vec<Destination>)],
-    columns: StatsView,
-    numeric: bool,
-    exact: bool,
-) -> String {
-    let mut out = Vec::new();
-    for (svc, dests) in table {
-        write_service(&mut out, svc, columns, numeric, exact).unwrap();
-        for d in dests {
-            write_dest(&mut out, svc, d, columns, numeric, exact).unwrap();
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
-fn save(table: &[(Service, Vec<Destination>)], numeric: bool) -> String {
-    let mut out = Vec::new();
-    for (svc, dests) in table {
-        write_save_service(&mut out, svc, numeric).unwrap();
-        for d in dests {
-            write_save_dest(&mut out, svc, d, numeric).unwrap();
-        }
-    }
-    String::from_utf8(out).unwrap()
 }
 
 #[test]
@@ -362,7 +312,6 @@ fn pe_and_mask_only_when_persistent_in_listing() {
 #[test]
 fn big_fwmarks_print_unsigned() {
     // Documented divergence from 1.31 (`FWM  -1294967296`, `-f -1294967296`).
-    const { assert!(FWMARK_PRINTED_UNSIGNED) };
     let mut f = fwmark(3_000_000_000, AddressFamily::Inet);
     f.scheduler = "rr".into();
     let d = dest("10.1.1.1", 0, ForwardMethod::Route, 1);

@@ -2,15 +2,15 @@
 
 use std::net::IpAddr;
 
-use crate::cli::StatsView;
 use crate::model::{
     AddressFamily, DaemonConfig, DaemonState, ForwardMethod, Protocol,
     ServiceFlags, Timeouts,
 };
+use crate::render::StatsView;
 
-use super::examples::{dest, fwmark, inet};
-use super::names::seed_host_name;
-use super::table::{ServiceTable, write_daemons, write_timeouts};
+use super::{dest, fwmark, inet};
+use crate::render::table::{ServiceTable, write_daemons, write_timeouts};
+use crate::resolver::seed_host_name;
 
 /// A TCP service on port 80 with two real servers (one with traffic) and
 /// a persistent fwmark service without any.
