@@ -12,7 +12,6 @@ pub mod commands;
 pub mod error;
 pub mod ipvs;
 pub mod json;
-pub mod json_value;
 pub mod model;
 pub mod netlink;
 pub mod render;

@@ -3,11 +3,8 @@
 
 mod apply;
 mod desired;
-mod desired_json;
 mod entries;
 mod list;
-mod list_json;
-mod list_table;
 mod netns;
 mod plan;
 mod restore;
