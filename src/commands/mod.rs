@@ -9,6 +9,8 @@ mod netns;
 mod plan;
 mod restore;
 
+pub use desired::read as read_desired_table;
+pub use plan::{Table, TableEntry};
 pub use restore::{LineReader, MAX_LINE};
 
 use std::io::Write;

@@ -12,7 +12,7 @@ use crate::render::{self, list::service_protocol, names::push_addr_port};
 
 /// One virtual service with its real servers.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
+pub struct TableEntry {
     pub service: Service,
     pub dests: Vec<Destination>,
 }
@@ -20,7 +20,7 @@ pub struct Entry {
 /// A whole table, in the order it was read.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
-    entries: Vec<Entry>,
+    entries: Vec<TableEntry>,
 }
 
 impl Table {
@@ -35,7 +35,7 @@ impl Table {
     }
 
     /// Adds an entry as the kernel reports it (each service once).
-    pub fn push(&mut self, entry: Entry) {
+    pub fn push(&mut self, entry: TableEntry) {
         self.entries.push(entry);
     }
 
@@ -48,7 +48,7 @@ impl Table {
         if find(self, &service).is_some() {
             return Err("service listed twice");
         }
-        self.entries.push(Entry {
+        self.entries.push(TableEntry {
             service,
             dests: Vec::new(),
         });
@@ -76,24 +76,24 @@ impl Table {
 }
 
 impl std::ops::Deref for Table {
-    type Target = [Entry];
+    type Target = [TableEntry];
 
-    fn deref(&self) -> &[Entry] {
+    fn deref(&self) -> &[TableEntry] {
         &self.entries
     }
 }
 
 impl<'a> IntoIterator for &'a Table {
-    type Item = &'a Entry;
-    type IntoIter = std::slice::Iter<'a, Entry>;
+    type Item = &'a TableEntry;
+    type IntoIter = std::slice::Iter<'a, TableEntry>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.entries.iter()
     }
 }
 
-impl From<Vec<Entry>> for Table {
-    fn from(entries: Vec<Entry>) -> Self {
+impl From<Vec<TableEntry>> for Table {
+    fn from(entries: Vec<TableEntry>) -> Self {
         Table { entries }
     }
 }
@@ -186,7 +186,7 @@ fn restorable(svc: &Service) -> Service {
     s
 }
 
-fn find<'a>(table: &'a Table, svc: &Service) -> Option<&'a Entry> {
+fn find<'a>(table: &'a Table, svc: &Service) -> Option<&'a TableEntry> {
     table.iter().find(|e| e.service.key == svc.key)
 }
 
@@ -301,8 +301,8 @@ mod tests {
         d
     }
 
-    fn entry(s: Service, dests: Vec<Destination>) -> Entry {
-        Entry { service: s, dests }
+    fn entry(s: Service, dests: Vec<Destination>) -> TableEntry {
+        TableEntry { service: s, dests }
     }
 
     fn lines(changes: &[Change]) -> String {

@@ -1,5 +1,5 @@
 use super::{message, table};
-use crate::commands::plan::{Entry, Table};
+use crate::commands::plan::{Table, TableEntry};
 use crate::model::{
     AddressFamily, Destination, ForwardMethod, Info, Protocol, Service,
     ServiceFlags, ServiceKey, Stats, TunnelType,
@@ -34,11 +34,11 @@ fn sample() -> Table {
     d2.tun_port = 6080;
     d2.tun_flags = 2;
     Table::from(vec![
-        Entry {
+        TableEntry {
             service: web,
             dests: vec![d1],
         },
-        Entry {
+        TableEntry {
             service: mark,
             dests: vec![d2],
         },
