@@ -314,6 +314,26 @@ mod tests {
     }
 
     #[test]
+    fn a_table_takes_each_service_and_real_server_once() {
+        let mut t = Table::new();
+        let key = svc(80, "rr").key;
+        assert_eq!(
+            t.push_dest(&key, dest(11, 1)),
+            Err("real server of a service without an earlier -A line")
+        );
+        t.push_service(svc(80, "rr")).unwrap();
+        assert_eq!(t.push_service(svc(80, "wlc")), Err("service listed twice"));
+        t.push_dest(&key, dest(11, 1)).unwrap();
+        t.push_dest(&key, dest(12, 1)).unwrap();
+        assert_eq!(
+            t.push_dest(&key, dest(11, 5)),
+            Err("real server listed twice")
+        );
+        let want = entry(svc(80, "rr"), vec![dest(11, 1), dest(12, 1)]);
+        assert_eq!(t, Table::from(vec![want]));
+    }
+
+    #[test]
     fn equal_tables_need_nothing() {
         let t = Table::from(vec![entry(
             svc(80, "rr"),
