@@ -16,7 +16,6 @@ pub mod conntable;
 pub mod error;
 pub mod ipvs;
 pub mod json;
-pub mod json_value;
 pub mod model;
 pub mod netlink;
 pub mod render;

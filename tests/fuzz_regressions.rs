@@ -42,3 +42,8 @@ fn restore_reader_seeds_and_findings() {
 fn netlink_decode_seeds() {
     assert!(replay("seeds", "netlink_decode", targets::netlink_decode) > 40);
 }
+
+#[test]
+fn apply_json_seeds() {
+    assert!(replay("seeds", "apply_json", targets::apply_json) > 10);
+}

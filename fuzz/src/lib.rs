@@ -13,6 +13,7 @@ use ipvsadm::ipvs::{
 };
 use ipvsadm::model::AddressFamily;
 use ipvsadm::netlink::datagram_messages;
+use ipvsadm::render::json::ServicesWriter;
 use netlink_packet_core::{Emitable, NetlinkPayload};
 use netlink_packet_generic::GenlMessage;
 
@@ -134,4 +135,36 @@ fn to_model(attr: &IpvsAttr) {
         IpvsAttr::Daemon(a) => daemon_from_attrs(a).map(drop),
         _ => Ok(()),
     };
+}
+
+/// The `--apply` reader on a JSON document. Whatever it accepts, written
+/// back as a listing, must read back to a listing with the same bytes:
+/// the listing of a desired table is a fixed point of reading.
+pub fn apply_json(data: &[u8]) {
+    if data.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return;
+    }
+    let read = |text: &[u8]| {
+        ipvsadm::commands::read_desired_table(b"ipvsadm", "fuzz", &mut &*text)
+    };
+    let Ok(table) = read(data) else {
+        return;
+    };
+    let listing = |table: &[ipvsadm::commands::TableEntry]| {
+        let mut out = Vec::new();
+        let info = ipvsadm::model::Info::default();
+        let mut w = ServicesWriter::begin(&mut out, &info).expect("a Vec");
+        for entry in table {
+            w.service(&entry.service, &entry.dests).expect("a Vec");
+        }
+        w.finish().expect("a Vec");
+        out
+    };
+    let first = listing(&table);
+    let again = read(&first).expect("a listing of a table reads back");
+    assert_eq!(
+        String::from_utf8_lossy(&listing(&again)),
+        String::from_utf8_lossy(&first),
+        "the listing changed on reading it back"
+    );
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::Streams;
 use super::desired::{self, bad_input};
-use super::plan::{self, Entry, Table};
+use super::plan::{self, Table, TableEntry};
 use crate::cli::ApplyRequest;
 use crate::client::{Change, Client, Counters};
 use crate::error::Result;
@@ -54,7 +54,7 @@ pub fn read_table(client: &mut Client) -> Result<Table> {
     let mut table = Table::with_capacity(services.len());
     for service in services {
         let dests = client.dests(&service, Counters::Read)?;
-        table.push(Entry { service, dests });
+        table.push(TableEntry { service, dests });
     }
     Ok(table)
 }

@@ -3,15 +3,14 @@
 
 mod apply;
 mod desired;
-mod desired_json;
 mod entries;
 mod list;
-mod list_json;
-mod list_table;
 mod netns;
 mod plan;
 mod restore;
 
+pub use desired::read as read_desired_table;
+pub use plan::{Table, TableEntry};
 pub use restore::{LineReader, MAX_LINE};
 
 use std::io::Write;

@@ -5,18 +5,98 @@
 use std::io::{self, Write};
 
 use crate::client::Change;
-use crate::model::{Destination, ForwardMethod, Service, ServiceFlags};
+use crate::model::{
+    Destination, ForwardMethod, Service, ServiceFlags, ServiceKey,
+};
 use crate::render::{self, list::service_protocol, names::push_addr_port};
 
 /// One virtual service with its real servers.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
+pub struct TableEntry {
     pub service: Service,
     pub dests: Vec<Destination>,
 }
 
 /// A whole table, in the order it was read.
-pub type Table = Vec<Entry>;
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    entries: Vec<TableEntry>,
+}
+
+impl Table {
+    pub fn new() -> Self {
+        Table::default()
+    }
+
+    pub fn with_capacity(services: usize) -> Self {
+        Table {
+            entries: Vec::with_capacity(services),
+        }
+    }
+
+    /// Adds an entry as the kernel reports it (each service once).
+    pub fn push(&mut self, entry: TableEntry) {
+        self.entries.push(entry);
+    }
+
+    /// Adds a service without real servers; a service that is in the
+    /// table already is refused.
+    pub fn push_service(
+        &mut self,
+        service: Service,
+    ) -> Result<(), &'static str> {
+        if find(self, &service).is_some() {
+            return Err("service listed twice");
+        }
+        self.entries.push(TableEntry {
+            service,
+            dests: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// Adds a real server to the service with `key`, which must be in the
+    /// table; a real server that the service has already is refused.
+    pub fn push_dest(
+        &mut self,
+        key: &ServiceKey,
+        dest: Destination,
+    ) -> Result<(), &'static str> {
+        let Some(entry) =
+            self.entries.iter_mut().find(|e| e.service.key == *key)
+        else {
+            return Err("real server of a service without an earlier -A line");
+        };
+        if find_dest(&entry.dests, &dest).is_some() {
+            return Err("real server listed twice");
+        }
+        entry.dests.push(dest);
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Table {
+    type Target = [TableEntry];
+
+    fn deref(&self) -> &[TableEntry] {
+        &self.entries
+    }
+}
+
+impl<'a> IntoIterator for &'a Table {
+    type Item = &'a TableEntry;
+    type IntoIter = std::slice::Iter<'a, TableEntry>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter()
+    }
+}
+
+impl From<Vec<TableEntry>> for Table {
+    fn from(entries: Vec<TableEntry>) -> Self {
+        Table { entries }
+    }
+}
 
 /// The changes that turn `current` into `desired`: edits and additions of
 /// services first, then per service additions and edits of real servers
@@ -106,7 +186,7 @@ fn restorable(svc: &Service) -> Service {
     s
 }
 
-fn find<'a>(table: &'a Table, svc: &Service) -> Option<&'a Entry> {
+fn find<'a>(table: &'a Table, svc: &Service) -> Option<&'a TableEntry> {
     table.iter().find(|e| e.service.key == svc.key)
 }
 
@@ -201,7 +281,7 @@ pub fn write_line(out: &mut dyn Write, change: &Change) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Protocol, ServiceKey};
+    use crate::model::Protocol;
 
     fn svc(port: u16, sched: &str) -> Service {
         let mut s = Service::new(ServiceKey::Inet {
@@ -221,8 +301,8 @@ mod tests {
         d
     }
 
-    fn entry(s: Service, dests: Vec<Destination>) -> Entry {
-        Entry { service: s, dests }
+    fn entry(s: Service, dests: Vec<Destination>) -> TableEntry {
+        TableEntry { service: s, dests }
     }
 
     fn lines(changes: &[Change]) -> String {
@@ -234,8 +314,31 @@ mod tests {
     }
 
     #[test]
+    fn a_table_takes_each_service_and_real_server_once() {
+        let mut t = Table::new();
+        let key = svc(80, "rr").key;
+        assert_eq!(
+            t.push_dest(&key, dest(11, 1)),
+            Err("real server of a service without an earlier -A line")
+        );
+        t.push_service(svc(80, "rr")).unwrap();
+        assert_eq!(t.push_service(svc(80, "wlc")), Err("service listed twice"));
+        t.push_dest(&key, dest(11, 1)).unwrap();
+        t.push_dest(&key, dest(12, 1)).unwrap();
+        assert_eq!(
+            t.push_dest(&key, dest(11, 5)),
+            Err("real server listed twice")
+        );
+        let want = entry(svc(80, "rr"), vec![dest(11, 1), dest(12, 1)]);
+        assert_eq!(t, Table::from(vec![want]));
+    }
+
+    #[test]
     fn equal_tables_need_nothing() {
-        let t = vec![entry(svc(80, "rr"), vec![dest(11, 1), dest(12, 1)])];
+        let t = Table::from(vec![entry(
+            svc(80, "rr"),
+            vec![dest(11, 1), dest(12, 1)],
+        )]);
         assert!(plan(&t, &t).is_empty());
     }
 
@@ -247,23 +350,23 @@ mod tests {
         d.forward = ForwardMethod::Local;
         let mut want_d = dest(11, 1);
         want_d.forward = ForwardMethod::Route;
-        let current = vec![entry(have, vec![d])];
-        let desired = vec![entry(svc(80, "rr"), vec![want_d])];
+        let current = Table::from(vec![entry(have, vec![d])]);
+        let desired = Table::from(vec![entry(svc(80, "rr"), vec![want_d])]);
         assert!(plan(&current, &desired).is_empty());
     }
 
     #[test]
     fn plan_orders_additions_before_deletions() {
-        let current = vec![
+        let current = Table::from(vec![
             entry(svc(80, "rr"), vec![dest(11, 1), dest(12, 1)]),
             entry(svc(81, "rr"), vec![dest(11, 1)]),
-        ];
+        ]);
         let mut d13 = dest(13, 2);
         d13.u_threshold = 100;
-        let desired = vec![
+        let desired = Table::from(vec![
             entry(svc(80, "wlc"), vec![dest(11, 5), d13]),
             entry(svc(82, "rr"), vec![dest(12, 1)]),
-        ];
+        ]);
         let changes = plan(&current, &desired);
         assert_eq!(
             lines(&changes),
@@ -279,11 +382,12 @@ mod tests {
 
     #[test]
     fn inverses_restore_the_snapshot() {
-        let current = vec![
+        let current = Table::from(vec![
             entry(svc(80, "rr"), vec![dest(11, 1), dest(12, 1)]),
             entry(svc(81, "rr"), vec![dest(11, 1)]),
-        ];
-        let desired = vec![entry(svc(80, "wlc"), vec![dest(11, 5)])];
+        ]);
+        let desired =
+            Table::from(vec![entry(svc(80, "wlc"), vec![dest(11, 5)])]);
         let undo: Vec<Change> = plan(&current, &desired)
             .iter()
             .rev()

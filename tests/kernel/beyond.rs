@@ -26,7 +26,7 @@ const VALIDATOR: &str =
 const WORK: &str = "/tmp/ipvsadm-beyond";
 
 /// The names of the tests, in order.
-pub const STEPS: [&str; 10] = [
+pub const STEPS: [&str; 12] = [
     "beyond/netns by name",
     "beyond/netns by path",
     "beyond/netns missing",
@@ -36,6 +36,8 @@ pub const STEPS: [&str; 10] = [
     "beyond/apply atomic failure restores the table",
     "beyond/apply json table",
     "beyond/json validates in every view",
+    "beyond/apply json unknown key changes nothing",
+    "beyond/apply json repeated key changes nothing",
     "beyond/table view shows the real servers under their service",
 ];
 
@@ -75,7 +77,7 @@ pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
     }
     let _ = std::fs::create_dir_all(WORK);
     let lb = Lb { ours };
-    let tests: [Test; 10] = [
+    let tests: [Test; 12] = [
         netns_by_name,
         netns_by_path,
         netns_missing,
@@ -85,6 +87,8 @@ pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
         atomic_failure,
         json_table,
         json_views,
+        json_unknown_key,
+        json_repeated_key,
         crate::beyond_table::table_view,
     ];
     for (name, test) in STEPS.iter().zip(tests) {
@@ -440,6 +444,71 @@ fn json_table(lb: &Lb) -> Result<(), String> {
         return Err(failed(&["--apply", "-"], &out));
     }
     expect_eq("table after bad JSON", &lb.table()?, &want)
+}
+
+/// A JSON table that would change the scheduler of port 8080, add a
+/// service and drain a real server, with `member` (on line 6) in that
+/// real server.
+fn json_with(member: &str) -> String {
+    format!(
+        "{{\"services\": [\n\
+         {{\"protocol\": \"tcp\", \"address\": \"10.0.1.100\", \"port\": 8080,\n\
+         \"scheduler\": \"wlc\"}},\n\
+         {{\"protocol\": \"tcp\", \"address\": \"10.0.1.100\", \"port\": 80,\n\
+         \"destinations\": [{{\"address\": \"10.0.2.11\", \"port\": 80,\n\
+         {member}}}]}}]}}\n"
+    )
+}
+
+/// `--apply FILE` with `member` in the file is refused with status 2 and
+/// a message that starts with `start` and ends with `end`; neither the
+/// table nor stdout changes, with or without `--dry-run`.
+fn json_refused(
+    lb: &Lb,
+    name: &str,
+    member: &str,
+    start: &str,
+    end: &str,
+) -> Result<(), String> {
+    let before = lb.table()?;
+    let file = format!("{WORK}/{name}.json");
+    std::fs::write(&file, json_with(member)).map_err(|e| e.to_string())?;
+    for args in [&["--apply", &file][..], &["--apply", &file, "--dry-run"]] {
+        let out = lb.run(args, None)?;
+        let err = out.stderr_text();
+        if out.status != "exit 2"
+            || !out.stdout.is_empty()
+            || !err.starts_with(&format!("{file}: {start}"))
+            || !err.ends_with(&format!("{end}\n"))
+            || err.lines().count() != 1
+        {
+            return Err(failed(args, &out));
+        }
+    }
+    expect_eq("table after the refused JSON", &lb.table()?, &before)
+}
+
+/// A misspelt key (`wieght` for a drain) is refused, naming the key and
+/// its line and column, not silently ignored.
+fn json_unknown_key(lb: &Lb) -> Result<(), String> {
+    json_refused(
+        lb,
+        "unknown-key",
+        "\"forward\": \"masq\", \"wieght\": 0",
+        "unknown field `wieght`, expected one of `family`, `address`,",
+        " at line 6 column 27",
+    )
+}
+
+/// A key given twice is refused rather than one of its values chosen.
+fn json_repeated_key(lb: &Lb) -> Result<(), String> {
+    json_refused(
+        lb,
+        "repeated-key",
+        "\"forward\": \"masq\", \"weight\": 1, \"weight\": 0",
+        "duplicate field `weight`",
+        " at line 6 column 40",
+    )
 }
 
 /// Every view with data in it: services with traffic, persistence,

@@ -1,14 +1,13 @@
-//! `-L` and `-S`: reading services, real servers, timeouts, daemons and
-//! connections from the kernel and printing them as ipvsadm does.
+//! `-L` and `-S` in ipvsadm's own text, byte for byte.
 
 use std::io::Write;
 
-use super::{Streams, entries};
-use crate::cli::{ListRequest, ListView, OutputFormat, StatsView};
+use super::{Streams, entries, quiet, single_entry};
+use crate::cli::{ListRequest, ListView, StatsView};
 use crate::client::{Client, Counters};
 use crate::conntable;
-use crate::error::{Error, Operation, Result};
-use crate::model::{Destination, Service, ServiceKey};
+use crate::error::Result;
+use crate::model::{Destination, Service};
 use crate::render;
 
 pub(super) fn list(
@@ -16,14 +15,13 @@ pub(super) fn list(
     req: &ListRequest,
     streams: &mut Streams,
 ) -> Result<()> {
-    if req.format == OutputFormat::Json {
-        return super::list_json::list(client, req, streams);
-    }
-    if req.format == OutputFormat::Table {
-        return super::list_table::list(client, req, streams);
-    }
     match req.view {
-        ListView::Connections => list_connections(req, streams),
+        ListView::Connections => render::write_connections(
+            &mut streams.out,
+            conntable::open()?,
+            req.numeric,
+            req.persistent_conn,
+        ),
         ListView::Timeouts => {
             let t = quiet(client.timeouts())?;
             render::write_timeouts(&mut streams.out, &t)?;
@@ -61,22 +59,6 @@ pub(super) fn list(
     }
 }
 
-/// One service (`-L -t ...`) and its real servers, sorted when `sort`;
-/// `No such service` (status 1) when it does not exist.
-pub(super) fn single_entry(
-    client: &mut Client,
-    key: &ServiceKey,
-    sort: bool,
-) -> Result<(Service, Vec<Destination>)> {
-    let Some((svc, mut dests)) = client.service_entry(key)? else {
-        return Err(Error::kernel(Operation::GetService, libc::ESRCH));
-    };
-    if sort {
-        render::sort_dests(&mut dests);
-    }
-    Ok((svc, dests))
-}
-
 fn write_entry<W: Write>(
     out: &mut W,
     svc: &Service,
@@ -91,17 +73,8 @@ fn write_entry<W: Write>(
     Ok(())
 }
 
-fn list_connections(req: &ListRequest, streams: &mut Streams) -> Result<()> {
-    render::write_connections(
-        &mut streams.out,
-        conntable::open()?,
-        req.numeric,
-        req.persistent_conn,
-    )
-}
-
 /// `-S`: every service and real server as restore-format lines, sorted.
-pub(super) fn save(
+pub(in crate::commands) fn save(
     client: &mut Client,
     numeric: bool,
     streams: &mut Streams,
@@ -113,10 +86,4 @@ pub(super) fn save(
         }
         Ok(())
     })
-}
-
-/// ipvsadm reports a failed `--timeout` or `--daemon` query by its exit
-/// status (1) alone; every view of them does.
-pub(super) fn quiet<T>(reply: Result<T>) -> Result<T> {
-    reply.map_err(|_| Error::Silent { status: 1 })
 }

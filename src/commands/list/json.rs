@@ -2,14 +2,13 @@
 //! shape of `schema/ipvsadm-list.schema.json` (numeric addresses, raw
 //! counters, every attribute the kernel reports). The column options
 //! (`--stats`, `--rate`, `--exact`, ...) do not change it: it always holds
-//! everything.
+//! everything. Services are written as they are read.
 
-use super::{Streams, entries, list};
+use super::{Streams, entries, quiet, single_entry};
 use crate::cli::{ListRequest, ListView};
 use crate::client::{Client, Counters};
 use crate::conntable;
 use crate::error::Result;
-use crate::json::JsonWriter;
 use crate::render::json;
 
 pub(super) fn list(
@@ -23,35 +22,32 @@ pub(super) fn list(
             json::write_connections(&mut streams.out, &entries)?;
         }
         ListView::Timeouts => {
-            let t = list::quiet(client.timeouts())?;
+            let t = quiet(client.timeouts())?;
             json::write_timeouts(&mut streams.out, &t)?;
         }
         ListView::Daemons => {
-            let daemons = list::quiet(client.daemons())?;
+            let daemons = quiet(client.daemons())?;
             json::write_daemons(&mut streams.out, &daemons)?;
         }
         ListView::Services => {
             let sort = !req.nosort;
             // A missing single service fails before any JSON is written.
             let single = match &req.service {
-                Some(key) => Some(list::single_entry(client, key, sort)?),
+                Some(key) => Some(single_entry(client, key, sort)?),
                 None => None,
             };
             let info = client.info();
-            let mut w = JsonWriter::new(&mut streams.out);
-            json::begin_services(&mut w, &info)?;
+            let mut w = json::ServicesWriter::begin(&mut streams.out, &info)?;
             match single {
-                Some((svc, dests)) => {
-                    json::write_service(&mut w, &svc, &dests)?
-                }
+                Some((svc, dests)) => w.service(&svc, &dests)?,
                 None => entries::each_entry(
                     client,
                     sort,
                     Counters::Read,
-                    |svc, dests| Ok(json::write_service(&mut w, svc, dests)?),
+                    |svc, dests| Ok(w.service(svc, dests)?),
                 )?,
             }
-            json::end_services(w)?;
+            w.finish()?;
         }
     }
     Ok(())

@@ -3,7 +3,7 @@
 //! walk as the text view. The connection table (`-c`) has no table view:
 //! it can hold millions of entries, and a table is built whole.
 
-use super::{Streams, entries, list};
+use super::{Streams, entries, quiet, single_entry};
 use crate::cli::{ListRequest, ListView};
 use crate::client::{Client, Counters};
 use crate::error::{Error, Result};
@@ -20,21 +20,19 @@ pub(super) fn list(
                 "--format table does not list connections (text or json)",
             ));
         }
-        ListView::Timeouts => table::write_timeouts(
-            &mut streams.out,
-            &list::quiet(client.timeouts())?,
-        )?,
-        ListView::Daemons => table::write_daemons(
-            &mut streams.out,
-            &list::quiet(client.daemons())?,
-        )?,
+        ListView::Timeouts => {
+            table::write_timeouts(&mut streams.out, &quiet(client.timeouts())?)?
+        }
+        ListView::Daemons => {
+            table::write_daemons(&mut streams.out, &quiet(client.daemons())?)?
+        }
         ListView::Services => {
             let sort = !req.nosort;
             let mut rows =
                 table::ServiceTable::new(req.columns, req.numeric, req.exact);
             match &req.service {
                 Some(key) => {
-                    let (svc, dests) = list::single_entry(client, key, sort)?;
+                    let (svc, dests) = single_entry(client, key, sort)?;
                     rows.push(&svc, &dests);
                 }
                 None => {

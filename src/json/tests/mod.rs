@@ -1,0 +1,3 @@
+//! The JSON documents against `schema/ipvsadm-list.schema.json`.
+
+mod schema;
