@@ -365,8 +365,8 @@ pub const OPTIONS: &[OptSpec] = &[
          (360 if no value is given)"),
     spec(Opt::Netmask, Some('M'), "netmask", Required, Some(C::Netmask),
         "netmask",
-        "with -p: clients in one network of this size count as one client \
-         (an IPv4 mask, or an IPv6 prefix length)"),
+        "clients in one network of this size count as one for -p (an IPv4 \
+         mask, or an IPv6 prefix length)"),
     spec(Opt::RealServer, Some('r'), "real-server", Required,
         Some(C::RealServer), "host[:port]",
         "the real server (its port defaults to the service's)"),
@@ -379,7 +379,8 @@ pub const OPTIONS: &[OptSpec] = &[
         "forward by direct routing (the default)"),
     spec(Opt::Weight, Some('w'), "weight", Required, Some(C::Weight),
         "weight",
-        "share of new connections, 0 to 2147483647 (default 1; 0 sends none)"),
+        "relative share of new connections, 0 to 2147483647 (default 1; \
+         0 sends none)"),
     spec(Opt::UThreshold, Some('x'), "u-threshold", Required,
         Some(C::UThreshold), "uthreshold",
         "send no new connections while the server has this many (0: no limit)"),
@@ -417,7 +418,7 @@ pub const OPTIONS: &[OptSpec] = &[
     spec(Opt::Ipv6, Some('6'), "ipv6", NoArg, None, "",
         "after -f: the firewall-mark service is an IPv6 one"),
     spec(Opt::Ops, Some('o'), "ops", NoArg, Some(C::Ops), "",
-        "schedule every packet on its own (UDP services only)"),
+        "schedule every packet on its own (UDP and firewall-mark services)"),
     spec(Opt::Pe, None, "pe", Required, Some(C::Pe), "engine",
         "persistence engine (sip)"),
     spec(Opt::SchedFlags, Some('b'), "sched-flags", Required,
