@@ -23,7 +23,7 @@ use crate::model::{
     Protocol, Service, ServiceFlags, ServiceKey, Stats, Timeouts, TunnelType,
 };
 
-/// Parses one command line (`args` without argv[0]) as ipvsadm 1.31
+/// Parses one command line (`args` without `argv[0]`) as ipvsadm 1.31
 /// does, honouring `POSIXLY_CORRECT` / `POSIX_ME_HARDER` from the
 /// environment. No arguments at all means a full listing. Arguments are
 /// bytes (`String`s will do): a message echoes them as they were given.
