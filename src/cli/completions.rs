@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::table::{ArgKind, OPTIONS, OptSpec};
+use super::options::{ArgKind, OPTIONS, OptSpec};
 
 /// Schedulers of current kernels, offered after `-s`.
 const SCHEDULERS: &str = "rr wrr lc wlc lblc lblcr dh sh sed nq fo ovf mh twos";

@@ -6,8 +6,8 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::address::{self, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP};
-use super::beyond::Extras;
-use super::table::{Cmd, Column, Opt, OptSpec};
+use super::extensions::Extras;
+use super::options::{CommandKind, Opt, OptSpec, TrackedOption};
 use super::value;
 use crate::Error;
 use crate::error::Text;
@@ -74,12 +74,12 @@ pub struct DaemonEntry {
 
 /// Everything one command line sets.
 #[derive(Debug, Clone)]
-pub struct Entry {
-    pub cmd: Cmd,
+pub struct CommandEntry {
+    pub cmd: CommandKind,
     pub svc: SvcEntry,
     pub dest: DestEntry,
     pub daemon: DaemonEntry,
-    /// Bits of the tracked options given ([`Column::bit`]).
+    /// Bits of the tracked options given ([`TrackedOption::bit`]).
     pub given: u64,
     /// The raw `-b` value, applied after the scan.
     pub sched_flags_arg: CharArray<127>,
@@ -87,11 +87,11 @@ pub struct Entry {
     pub extras: Extras,
 }
 
-impl Entry {
+impl CommandEntry {
     /// ipvsadm's initial entry: weight 1, direct routing, netmask /32.
-    pub fn new(cmd: Cmd) -> Self {
+    pub fn new(cmd: CommandKind) -> Self {
         let zero = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
-        Entry {
+        CommandEntry {
             cmd,
             svc: SvcEntry {
                 af: AF_UNSPEC,
@@ -133,12 +133,12 @@ impl Entry {
     }
 
     /// Whether a tracked option was given.
-    pub fn has(&self, col: Column) -> bool {
+    pub fn has(&self, col: TrackedOption) -> bool {
         self.given & col.bit() != 0
     }
 
     /// ipvsadm's `set_option`: each tracked option at most once.
-    fn mark(&mut self, col: Column) -> Result<(), Error> {
+    fn mark(&mut self, col: TrackedOption) -> Result<(), Error> {
         if self.has(col) {
             return Err(invalid(format!(
                 "multiple '{}' options specified",
@@ -214,8 +214,11 @@ impl Entry {
                 self.daemon.syncid = ranged(text, 0, 255, "illegal syncid")?;
             }
             Opt::Ipv6 => {
+                // ipvsadm 1.31 says "-6 used before -f"; upstream reworded
+                // it in 2025 (Debian bug #610596), with the same extra
+                // newline.
                 if self.svc.fwmark == 0 {
-                    return Err(invalid("-6 used before -f\n"));
+                    return Err(invalid("-6 must follow -f\n"));
                 }
                 self.svc.af = AF_INET6;
                 self.svc.netmask = 128;

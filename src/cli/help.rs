@@ -1,95 +1,139 @@
-//! The texts of `-h` and `-v`, byte for byte as ipvsadm 1.31 prints
-//! them (`%s` in the usage block is argv[0] as invoked).
+//! The texts of `-h` and `-v`. `-v` prints ipvsadm 1.31's version line,
+//! byte for byte (scripts parse it); `-h` is this project's own help: its
+//! name and version, a synopsis, then every option of the option table
+//! by group, the options ipvsadm 1.31 lacks last.
+
+use super::options::{ArgKind, CommandKind, OPTIONS, Opt, OptSpec};
 
 const VERSION: &str =
     "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)\n";
 
-/// What follows the program name on each usage line.
-const USAGE: [&str; 13] = [
-    " -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask] [--pe persistence_engine] [-b sched-flags]",
-    " -D virtual-service",
+/// The first line of `-h`: which program this is.
+pub const HELP_TITLE: &str = concat!(
+    "ipvsadm-rs ",
+    env!("CARGO_PKG_VERSION"),
+    " (compatible with ipvsadm v1.31)\n"
+);
+
+/// The synopsis, one command form a line, each after the program name.
+pub(super) const SYNOPSIS: [&str; 14] = [
+    " -A|-E SERVICE [VIRTUAL SERVICE OPTIONS]",
+    " -D SERVICE",
     " -C",
     " -R",
     " -S [-n]",
-    " -a|e virtual-service -r server-address [options]",
-    " -d virtual-service -r server-address",
-    " -L|l [virtual-service] [options]",
-    " -Z [virtual-service]",
+    " -a|-e SERVICE -r host[:port] [REAL-SERVER OPTIONS]",
+    " -d SERVICE -r host[:port]",
+    " -L|-l [SERVICE] [LISTING OPTIONS] [--format text|json|table]",
+    " -Z [SERVICE]",
     " --set tcp tcpfin udp",
-    " --start-daemon {master|backup} [daemon-options]",
-    " --stop-daemon {master|backup}",
-    " -h",
+    " --start-daemon master|backup [SYNC DAEMON OPTIONS]",
+    " --stop-daemon master|backup",
+    " --apply FILE [--dry-run] [--atomic]",
+    " -h | -v",
 ];
 
-/// Everything after the usage block.
-const DETAILS: &str = r#"
-Commands:
-Either long or short options are allowed.
-  --add-service     -A        add virtual service with options
-  --edit-service    -E        edit virtual service with options
-  --delete-service  -D        delete virtual service
-  --clear           -C        clear the whole table
-  --restore         -R        restore rules from stdin
-  --save            -S        save rules to stdout
-  --add-server      -a        add real server with options
-  --edit-server     -e        edit real server with options
-  --delete-server   -d        delete real server
-  --list            -L|-l     list the table
-  --zero            -Z        zero counters in a service or all services
-  --set tcp tcpfin udp        set connection timeout values
-  --start-daemon              start connection sync daemon
-  --stop-daemon               stop connection sync daemon
-  --help            -h        display this help message
+/// What follows the synopsis: the rules that hold for every command.
+const SYNOPSIS_NOTES: &str = "\
+Without arguments the program lists the table, as -L does. The command comes
+first; --netns may come before it. SERVICE is one of the four service
+options below.
+";
 
-virtual-service:
-  --tcp-service|-t  service-address   service-address is host[:port]
-  --udp-service|-u  service-address   service-address is host[:port]
-  --sctp-service    service-address   service-address is host[:port]
-  --fwmark-service|-f fwmark          fwmark is an integer greater than zero
+/// The groups of options in `-h`, in the order printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HelpGroup {
+    Commands,
+    Service,
+    ServiceSettings,
+    RealServer,
+    Listing,
+    SyncDaemon,
+    /// The options ipvsadm 1.31 does not have.
+    Extensions,
+}
 
-Options:
-  --ipv6         -6                   fwmark entry uses IPv6
-  --scheduler    -s scheduler         one of rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq|fo|ovf|mh,
-                                      the default scheduler is wlc.
-  --pe            engine              alternate persistence engine may be sip,
-                                      not set by default.
-  --persistent   -p [timeout]         persistent service
-  --netmask      -M netmask           persistent granularity mask
-  --real-server  -r server-address    server-address is host (and port)
-  --gatewaying   -g                   gatewaying (direct routing) (default)
-  --ipip         -i                   ipip encapsulation (tunneling)
-  --masquerading -m                   masquerading (NAT)
-  --tun-type      type                one of ipip|gue|gre,
-                                      the default tunnel type is ipip.
-  --tun-port      port                tunnel destination port
-  --tun-nocsum                        tunnel encapsulation without checksum
-  --tun-csum                          tunnel encapsulation with checksum
-  --tun-remcsum                       tunnel encapsulation with remote checksum
-  --weight       -w weight            capacity of real server
-  --u-threshold  -x uthreshold        upper threshold of connections
-  --l-threshold  -y lthreshold        lower threshold of connections
-  --connection   -c                   output of current IPVS connections
-  --timeout                           output of timeout (tcp tcpfin udp)
-  --daemon                            output of daemon information
-  --stats                             output of statistics information
-  --rate                              output of rate information
-  --exact                             expand numbers (display exact values)
-  --thresholds                        output of thresholds information
-  --persistent-conn                   output of persistent connection info
-  --tun-info                          output of tunnel information
-  --nosort                            disable sorting output of service/server entries
-  --sort                              does nothing, for backwards compatibility
-  --ops          -o                   one-packet scheduling
-  --numeric      -n                   numeric output of addresses and ports
-  --sched-flags  -b flags             scheduler flags (comma-separated)
-Daemon Options:
-  --syncid sid                        syncid for connection sync (default=255)
-  --sync-maxlen length                Max sync message length (default=1472)
-  --mcast-interface interface         multicast interface for connection sync
-  --mcast-group address               IPv4/IPv6 group (default=224.0.0.81)
-  --mcast-port port                   UDP port (default=8848)
-  --mcast-ttl ttl                     Multicast TTL (default=1)
-"#;
+impl HelpGroup {
+    const ALL: [HelpGroup; 7] = [
+        HelpGroup::Commands,
+        HelpGroup::Service,
+        HelpGroup::ServiceSettings,
+        HelpGroup::RealServer,
+        HelpGroup::Listing,
+        HelpGroup::SyncDaemon,
+        HelpGroup::Extensions,
+    ];
+
+    fn heading(self) -> &'static str {
+        match self {
+            HelpGroup::Commands => "Commands:",
+            HelpGroup::Service => "SERVICE, one of:",
+            HelpGroup::ServiceSettings => "Virtual service options:",
+            HelpGroup::RealServer => "Real-server options:",
+            HelpGroup::Listing => "Listing options:",
+            HelpGroup::SyncDaemon => "Sync daemon options:",
+            HelpGroup::Extensions => "Not in ipvsadm 1.31:",
+        }
+    }
+
+    /// The group an option is listed under (every option has one, so a
+    /// new option cannot be left out of `-h`).
+    pub(super) fn of(opt: Opt) -> HelpGroup {
+        match opt {
+            Opt::Command(CommandKind::Apply)
+            | Opt::Format
+            | Opt::Netns
+            | Opt::DryRun
+            | Opt::Atomic => HelpGroup::Extensions,
+            Opt::Command(_) | Opt::Help | Opt::Version => HelpGroup::Commands,
+            Opt::TcpService
+            | Opt::UdpService
+            | Opt::SctpService
+            | Opt::FwmarkService => HelpGroup::Service,
+            Opt::Scheduler
+            | Opt::Persistent
+            | Opt::Netmask
+            | Opt::Ipv6
+            | Opt::Ops
+            | Opt::Pe
+            | Opt::SchedFlags => HelpGroup::ServiceSettings,
+            Opt::RealServer
+            | Opt::Masquerading
+            | Opt::Ipip
+            | Opt::Gatewaying
+            | Opt::Weight
+            | Opt::UThreshold
+            | Opt::LThreshold
+            | Opt::TunType
+            | Opt::TunPort
+            | Opt::TunNocsum
+            | Opt::TunCsum
+            | Opt::TunRemcsum => HelpGroup::RealServer,
+            Opt::Numeric
+            | Opt::Connection
+            | Opt::Timeout
+            | Opt::Daemon
+            | Opt::Stats
+            | Opt::Rate
+            | Opt::Thresholds
+            | Opt::PersistentConn
+            | Opt::TunInfo
+            | Opt::Exact
+            | Opt::Nosort
+            | Opt::Sort => HelpGroup::Listing,
+            Opt::McastInterface
+            | Opt::Syncid
+            | Opt::McastGroup
+            | Opt::McastPort
+            | Opt::McastTtl
+            | Opt::SyncMaxlen => HelpGroup::SyncDaemon,
+        }
+    }
+}
+
+/// Where descriptions start, and the width they are wrapped to.
+pub(super) const DESCRIPTION_COLUMN: usize = 32;
+pub(super) const WIDTH: usize = 79;
 
 /// `-v`: the version line.
 pub fn version_text() -> &'static str {
@@ -100,61 +144,86 @@ pub fn version_text() -> &'static str {
 /// bytes are printed as they are, UTF-8 or not).
 pub fn help_text(argv0: &(impl AsRef<[u8]> + ?Sized)) -> Vec<u8> {
     let argv0 = argv0.as_ref();
-    let mut text = Vec::with_capacity(4700);
-    text.extend_from_slice(VERSION.as_bytes());
-    text.extend_from_slice(b"Usage:\n");
-    for line in USAGE {
+    let mut text = Vec::with_capacity(8192);
+    text.extend_from_slice(HELP_TITLE.as_bytes());
+    text.extend_from_slice(b"\nUsage:\n");
+    for line in SYNOPSIS {
         text.extend_from_slice(b"  ");
         text.extend_from_slice(argv0);
         text.extend_from_slice(line.as_bytes());
         text.push(b'\n');
     }
-    text.extend_from_slice(DETAILS.as_bytes());
+    text.extend_from_slice(SYNOPSIS_NOTES.as_bytes());
+    for group in HelpGroup::ALL {
+        text.push(b'\n');
+        text.extend_from_slice(group.heading().as_bytes());
+        text.push(b'\n');
+        for (i, spec) in OPTIONS.iter().enumerate() {
+            // `-l` shares its row with `-L`.
+            let repeated = OPTIONS[..i].iter().any(|o| o.long == spec.long);
+            if HelpGroup::of(spec.opt) == group && !repeated {
+                write_option(&mut text, spec);
+            }
+        }
+    }
+    text.extend_from_slice(
+        b"\nipvsadm(8) describes every command and option in full.\n",
+    );
     text
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn help_text(argv0: &str) -> String {
-        String::from_utf8(super::help_text(argv0)).unwrap()
+/// One option: its names and value, then its description wrapped.
+fn write_option(text: &mut Vec<u8>, spec: &OptSpec) {
+    let shorts: Vec<String> = OPTIONS
+        .iter()
+        .filter(|o| o.long == spec.long)
+        .filter_map(|o| o.short)
+        .map(|c| format!("-{c}, "))
+        .collect();
+    let mut names = if shorts.is_empty() {
+        String::from("    ")
+    } else {
+        shorts.concat()
+    };
+    names.push_str("--");
+    names.push_str(spec.long);
+    match spec.arg {
+        ArgKind::Required => {
+            names.push(' ');
+            names.push_str(spec.value_name);
+        }
+        ArgKind::Optional => {
+            names.push_str(" [");
+            names.push_str(spec.value_name);
+            names.push(']');
+        }
+        // `--set` takes three plain arguments, named in its row.
+        ArgKind::None if !spec.value_name.is_empty() => {
+            names.push(' ');
+            names.push_str(spec.value_name);
+        }
+        ArgKind::None => {}
     }
-
-    #[test]
-    fn help_is_4645_bytes_for_plain_name() {
-        assert_eq!(help_text("ipvsadm").len(), 4645);
+    let mut line = format!("  {names}");
+    if line.len() + 2 > DESCRIPTION_COLUMN {
+        text.extend_from_slice(line.as_bytes());
+        text.push(b'\n');
+        line.clear();
     }
-
-    #[test]
-    fn help_substitutes_argv0_in_usage_only() {
-        let text = help_text("/usr/sbin/ipvsadm");
-        assert_eq!(text.len(), 4645 + 13 * 10);
-        assert!(text.starts_with(
-            "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)\n\
-             Usage:\n  /usr/sbin/ipvsadm -A|E virtual-service"
-        ));
-        assert!(text.contains("\n  /usr/sbin/ipvsadm -h\n\nCommands:\n"));
+    for word in spec.help.split(' ') {
+        let column = line.len().max(DESCRIPTION_COLUMN);
+        if line.len() > DESCRIPTION_COLUMN && column + 1 + word.len() > WIDTH {
+            text.extend_from_slice(line.as_bytes());
+            text.push(b'\n');
+            line.clear();
+        }
+        if line.len() < DESCRIPTION_COLUMN {
+            line.push_str(&" ".repeat(DESCRIPTION_COLUMN - line.len()));
+        } else {
+            line.push(' ');
+        }
+        line.push_str(word);
     }
-
-    #[test]
-    fn help_layout_details() {
-        let text = help_text("ipvsadm");
-        assert!(text.ends_with("Multicast TTL (default=1)\n"));
-        assert!(
-            text.contains("comma-separated)\nDaemon Options:\n  --syncid sid")
-        );
-        assert!(text.contains(
-            "--help            -h        display this \
-            help message\n\nvirtual-service:\n"
-        ));
-    }
-
-    #[test]
-    fn version_line() {
-        assert_eq!(
-            version_text(),
-            "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)\n"
-        );
-    }
+    text.extend_from_slice(line.as_bytes());
+    text.push(b'\n');
 }

@@ -1,52 +1,52 @@
 //! The command/option compatibility matrix and the tunnel-type/option
 //! matrix of ipvsadm, as data, and the checks that walk them.
 
-use super::table::{Cmd, Column};
+use super::options::{CommandKind, TrackedOption};
 use crate::Error;
 
-/// One row per command, one cell per [`Column`] in index order:
+/// One row per command, one cell per [`TrackedOption`] in index order:
 /// `+` compulsory, `x` illegal, `1` at most one of the `1` options,
 /// `.` optional.
 #[rustfmt::skip]
-const fn row(cmd: Cmd) -> &'static [u8; 34] {
+const fn row(cmd: CommandKind) -> &'static [u8; 34] {
     match cmd {
         //                       n c svc s p M r fwd w x y mc ... tunnel
-        Cmd::AddService =>    b"xx+...xxxxxxxxxxxxxxx...xxxxxxxxxx",
-        Cmd::EditService =>   b"xx+...xxxxxxxxxxxxxxx...xxxxxxxxxx",
-        Cmd::DeleteService => b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        Cmd::Flush =>         b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        Cmd::List =>          b".11xxxxxxxxx11.......xxxxxxx.xxxxx",
-        Cmd::AddServer =>     b"xx+xxx+....xxxxxxxxxxxxxxxxxx.....",
-        Cmd::DeleteServer =>  b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        Cmd::EditServer =>    b"xx+xxx+....xxxxxxxxxxxxxxxxxx.....",
-        Cmd::SetTimeouts =>   b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        Cmd::StartDaemon =>   b"xxxxxxxxxxx.xxxxxxx.xxxx....xxxxxx",
-        Cmd::StopDaemon =>    b"xxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxx",
-        Cmd::Restore =>       b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        Cmd::Save =>          b".xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        Cmd::Zero =>          b"xx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        Cmd::Apply =>         b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        CommandKind::AddService =>    b"xx+...xxxxxxxxxxxxxxx...xxxxxxxxxx",
+        CommandKind::EditService =>   b"xx+...xxxxxxxxxxxxxxx...xxxxxxxxxx",
+        CommandKind::DeleteService => b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        CommandKind::Flush =>         b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        CommandKind::List =>          b".11xxxxxxxxx11.......xxxxxxx.xxxxx",
+        CommandKind::AddServer =>     b"xx+xxx+....xxxxxxxxxxxxxxxxxx.....",
+        CommandKind::DeleteServer =>  b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        CommandKind::EditServer =>    b"xx+xxx+....xxxxxxxxxxxxxxxxxx.....",
+        CommandKind::SetTimeouts =>   b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        CommandKind::StartDaemon =>   b"xxxxxxxxxxx.xxxxxxx.xxxx....xxxxxx",
+        CommandKind::StopDaemon =>    b"xxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxx",
+        CommandKind::Restore =>       b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        CommandKind::Save =>          b".xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        CommandKind::Zero =>          b"xx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        CommandKind::Apply =>         b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
     }
 }
 
 /// The cell of the matrix for a command and an option.
-pub fn cell(cmd: Cmd, col: Column) -> u8 {
+pub fn cell(cmd: CommandKind, col: TrackedOption) -> u8 {
     row(cmd)[col.index()]
 }
 
 /// ipvsadm's `generic_opt_check`: walk the columns in order; the first
 /// violation is the error. Options that break no rule of the row, as on
 /// nearly every line, need no walk.
-pub fn check_command(cmd: Cmd, given: u64) -> Result<(), Error> {
+pub fn check_command(cmd: CommandKind, given: u64) -> Result<(), Error> {
     if COMMAND_RULES[cmd.index()].allow(given) {
         return Ok(());
     }
     walk_command(cmd, given)
 }
 
-fn walk_command(cmd: Cmd, given: u64) -> Result<(), Error> {
+fn walk_command(cmd: CommandKind, given: u64) -> Result<(), Error> {
     walk(
-        Column::ALL.iter().map(|&c| (c, cell(cmd, c))),
+        TrackedOption::ALL.iter().map(|&c| (c, cell(cmd, c))),
         given,
         cmd.name(),
         "command",
@@ -65,7 +65,7 @@ struct Rules {
 }
 
 impl Rules {
-    const fn of(cells: &[u8], columns: &[Column]) -> Rules {
+    const fn of(cells: &[u8], columns: &[TrackedOption]) -> Rules {
         let mut rules = Rules {
             required: 0,
             illegal: 0,
@@ -93,11 +93,11 @@ impl Rules {
     }
 }
 
-const COMMAND_RULES: [Rules; Cmd::ALL.len()] = {
-    let mut rules = [Rules::of(b"", &[]); Cmd::ALL.len()];
+const COMMAND_RULES: [Rules; CommandKind::ALL.len()] = {
+    let mut rules = [Rules::of(b"", &[]); CommandKind::ALL.len()];
     let mut i = 0;
     while i < rules.len() {
-        rules[i] = Rules::of(row(Cmd::ALL[i]), &Column::ALL);
+        rules[i] = Rules::of(row(CommandKind::ALL[i]), &TrackedOption::ALL);
         i += 1;
     }
     rules
@@ -128,11 +128,11 @@ pub fn check_tunnel(tun_type: u8, given: u64) -> Result<(), Error> {
     walk_tunnel(tun_type, given)
 }
 
-const TUNNEL_COLUMNS: [Column; 4] = [
-    Column::TunPort,
-    Column::TunNocsum,
-    Column::TunCsum,
-    Column::TunRemcsum,
+const TUNNEL_COLUMNS: [TrackedOption; 4] = [
+    TrackedOption::TunPort,
+    TrackedOption::TunNocsum,
+    TrackedOption::TunCsum,
+    TrackedOption::TunRemcsum,
 ];
 
 /// The tunnel matrix row of a tunnel type, over [`TUNNEL_COLUMNS`].
@@ -157,12 +157,12 @@ fn walk_tunnel(tun_type: u8, given: u64) -> Result<(), Error> {
 }
 
 fn walk(
-    cells: impl Iterator<Item = (Column, u8)>,
+    cells: impl Iterator<Item = (TrackedOption, u8)>,
     given: u64,
     what: &str,
     kind: &str,
 ) -> Result<(), Error> {
-    let mut first_exclusive: Option<Column> = None;
+    let mut first_exclusive: Option<TrackedOption> = None;
     for (col, cell) in cells {
         let present = given & col.bit() != 0;
         if !present {
@@ -216,9 +216,9 @@ mod tests {
 
     #[test]
     fn compulsory_is_reported_in_column_order() {
-        let given = Column::Weight.bit();
+        let given = TrackedOption::Weight.bit();
         assert_eq!(
-            msg(check_command(Cmd::AddServer, given)),
+            msg(check_command(CommandKind::AddServer, given)),
             "You need to supply the 'service-address' option for the \
              'add-server' command"
         );
@@ -226,9 +226,9 @@ mod tests {
 
     #[test]
     fn exclusive_names_later_option_first() {
-        let given = Column::Timeout.bit() | Column::Daemon.bit();
+        let given = TrackedOption::Timeout.bit() | TrackedOption::Daemon.bit();
         assert_eq!(
-            msg(check_command(Cmd::List, given)),
+            msg(check_command(CommandKind::List, given)),
             "The option 'daemon' conflicts with the 'timeout' option in the \
              'list' command"
         );
@@ -237,7 +237,7 @@ mod tests {
     /// Sets of given options: none, every one, two and three of them,
     /// and a spread of larger ones.
     fn given_sets() -> impl Iterator<Item = u64> {
-        let n = Column::ALL.len();
+        let n = TrackedOption::ALL.len();
         let bit = |i: usize| 1u64 << i;
         let small = (0..n).flat_map(move |i| {
             (i..n).flat_map(move |j| {
@@ -256,7 +256,7 @@ mod tests {
 
     #[test]
     fn rules_allow_exactly_what_the_walk_allows() {
-        for cmd in Cmd::ALL {
+        for cmd in CommandKind::ALL {
             for given in given_sets() {
                 assert_eq!(
                     check_command(cmd, given).is_ok(),
@@ -284,7 +284,7 @@ mod tests {
              type"
         );
         assert_eq!(
-            msg(check_tunnel(2, Column::TunRemcsum.bit())),
+            msg(check_tunnel(2, TrackedOption::TunRemcsum.bit())),
             "Illegal 'tun-remcsum' option with the 'gre' tunnel type"
         );
         assert!(check_tunnel(0, 0).is_ok());

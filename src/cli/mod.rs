@@ -4,26 +4,24 @@
 
 mod address;
 mod args;
-mod beyond;
-mod clap_spec;
 mod command;
 pub mod completions;
 mod entry;
+mod extensions;
 mod help;
 mod matrix;
+mod options;
 mod parse;
 mod scan;
-mod table;
 #[cfg(test)]
 mod tests;
 mod value;
 
 pub use args::ArgList;
-pub use beyond::netns_option;
-pub use clap_spec::clap_command;
 pub use command::{
     ApplyRequest, Command, ListRequest, ListView, OutputFormat, StatsView,
 };
+pub use extensions::netns_option;
 pub use help::{help_text, version_text};
-pub use parse::{parse_command_line, parse_with};
-pub use table::{ArgKind, Cmd, Column, OPTIONS, Opt, OptSpec};
+pub use options::{ArgKind, CommandKind, OPTIONS, Opt, OptSpec, TrackedOption};
+pub use parse::{asks_for_help, parse_command_line, parse_with};

@@ -8,14 +8,14 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 
 use super::args::ArgList;
-use super::beyond::Extras;
 use super::command::{ApplyRequest, Command, ListRequest, ListView, StatsView};
 use super::entry::{
-    self, AF_INET6, CONN_F_DROUTE, CONN_F_TUNNEL, CharArray, Entry,
+    self, AF_INET6, CONN_F_DROUTE, CONN_F_TUNNEL, CharArray, CommandEntry,
 };
+use super::extensions::Extras;
 use super::matrix;
-use super::scan::Scanner;
-use super::table::{Cmd, Column, Opt};
+use super::options::{CommandKind, Opt, OptSpec, TrackedOption};
+use super::scan::{OptionValue, PoptScanner, posix_mode};
 use crate::Error;
 use crate::error::Text;
 use crate::model::{
@@ -23,7 +23,7 @@ use crate::model::{
     Protocol, Service, ServiceFlags, ServiceKey, Stats, Timeouts, TunnelType,
 };
 
-/// Parses one command line (`args` without argv[0]) as ipvsadm 1.31
+/// Parses one command line (`args` without `argv[0]`) as ipvsadm 1.31
 /// does, honouring `POSIXLY_CORRECT` / `POSIX_ME_HARDER` from the
 /// environment. No arguments at all means a full listing. Arguments are
 /// bytes (`String`s will do): a message echoes them as they were given.
@@ -32,17 +32,6 @@ pub fn parse_command_line(
     args: &(impl ArgList + ?Sized),
 ) -> Result<Command, Error> {
     parse_with(argv0, args, posix_mode())
-}
-
-/// Whether popt's POSIX rule applies (`POSIXLY_CORRECT` or
-/// `POSIX_ME_HARDER` set). Read once: nothing here changes the
-/// environment, and `-R` parses every line.
-pub(crate) fn posix_mode() -> bool {
-    static POSIX: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *POSIX.get_or_init(|| {
-        std::env::var_os("POSIXLY_CORRECT").is_some()
-            || std::env::var_os("POSIX_ME_HARDER").is_some()
-    })
 }
 
 /// [`parse_command_line`] with the POSIX rule given explicitly.
@@ -55,23 +44,11 @@ pub fn parse_with(
         return Ok(Command::List(ListRequest::default()));
     }
     let try_help = || Error::TryHelp(argv0.as_ref().into());
-    let mut scan = Scanner::new(args, posix);
-    // `--netns` (not in ipvsadm) may come before the command; alone, it
-    // means the full listing, as a bare `ipvsadm` does.
-    let mut leading = Extras::default();
-    let (first, value) = loop {
-        match scan.next_opt() {
-            Ok(Some((spec, value))) if spec.opt == Opt::Netns => {
-                leading.take(spec.opt, value.as_deref().unwrap_or(b""))?;
-            }
-            Ok(Some(found)) => break found,
-            Ok(None)
-                if leading.netns.is_some() && scan.leftovers().is_empty() =>
-            {
-                return Ok(Command::List(ListRequest::default()));
-            }
-            Ok(None) | Err(_) => return Err(try_help()),
-        }
+    let mut scan = PoptScanner::new(args, posix);
+    let (first, value, leading) = match leading_options(&mut scan)? {
+        Leading::First(spec, value, netns) => (spec, value, netns),
+        Leading::OnlyNetns => return Ok(Command::List(ListRequest::default())),
+        Leading::Nothing => return Err(try_help()),
     };
     let cmd = match first.opt {
         Opt::Help => return Ok(Command::Help),
@@ -79,20 +56,20 @@ pub fn parse_with(
         Opt::Command(cmd) => cmd,
         _ => return Err(try_help()),
     };
-    let mut entry = Entry::new(cmd);
+    let mut entry = CommandEntry::new(cmd);
     entry.extras = leading;
     match cmd {
-        Cmd::StartDaemon => {
+        CommandKind::StartDaemon => {
             entry.daemon.state =
                 daemon_state(value.as_deref()).ok_or_else(|| {
                     invalid("illegal start-daemon parameter specified")
                 })?;
         }
-        Cmd::StopDaemon => {
+        CommandKind::StopDaemon => {
             entry.daemon.state = daemon_state(value.as_deref())
                 .ok_or_else(|| invalid("illegal start_daemon specified"))?;
         }
-        Cmd::Apply => {
+        CommandKind::Apply => {
             entry.extras.apply_file =
                 value.map(Cow::into_owned).unwrap_or_default();
         }
@@ -124,7 +101,7 @@ pub fn parse_with(
     }
     let mut leftovers = scan.leftovers().iter();
     let mut timeouts = Timeouts::default();
-    if cmd == Cmd::SetTimeouts {
+    if cmd == CommandKind::SetTimeouts {
         let (Some(tcp), Some(fin), Some(udp)) =
             (leftovers.next(), leftovers.next(), leftovers.next())
         else {
@@ -155,6 +132,49 @@ pub fn parse_with(
     Ok(build(&entry, timeouts))
 }
 
+/// How a command line begins: `--netns` options (not in ipvsadm, and the
+/// only options that may come before the command), then the command.
+enum Leading<'a> {
+    /// The first other option, its value and the `--netns` before it.
+    First(&'static OptSpec, OptionValue<'a>, Extras),
+    /// Nothing but `--netns`: the full listing, as a bare `ipvsadm`.
+    OnlyNetns,
+    /// No option, or a popt error: ipvsadm's `Try ...` hint.
+    Nothing,
+}
+
+fn leading_options<'a, A: ArgList + ?Sized>(
+    scan: &mut PoptScanner<'a, A>,
+) -> Result<Leading<'a>, Error> {
+    let mut netns = Extras::default();
+    loop {
+        match scan.next_opt() {
+            Ok(Some((spec, value))) if spec.opt == Opt::Netns => {
+                netns.take(spec.opt, value.as_deref().unwrap_or(b""))?;
+            }
+            Ok(Some((spec, value))) => {
+                return Ok(Leading::First(spec, value, netns));
+            }
+            Ok(None)
+                if netns.netns.is_some() && scan.leftovers().is_empty() =>
+            {
+                return Ok(Leading::OnlyNetns);
+            }
+            Ok(None) | Err(_) => return Ok(Leading::Nothing),
+        }
+    }
+}
+
+/// Whether a command line asks for `-h`, which is answered before IPVS
+/// is reached (ipvsadm reaches it first, and so fails without it).
+pub fn asks_for_help(args: &(impl ArgList + ?Sized)) -> bool {
+    let mut scan = PoptScanner::new(args, posix_mode());
+    matches!(
+        leading_options(&mut scan),
+        Ok(Leading::First(spec, ..)) if spec.opt == Opt::Help
+    )
+}
+
 fn invalid(message: &str) -> Error {
     Error::Invalid(message.into())
 }
@@ -168,10 +188,10 @@ fn daemon_state(value: Option<&[u8]>) -> Option<DaemonState> {
 }
 
 /// The checks after the matrix, in ipvsadm's order, and its defaults.
-fn validate(entry: &mut Entry) -> Result<(), Error> {
+fn validate(entry: &mut CommandEntry) -> Result<(), Error> {
     let cmd = entry.cmd;
     let svc = &mut entry.svc;
-    if matches!(cmd, Cmd::AddService | Cmd::EditService) {
+    if matches!(cmd, CommandKind::AddService | CommandKind::EditService) {
         if svc.fwmark == 0
             && svc.port == 0
             && svc.flags & ServiceFlags::PERSISTENT == 0
@@ -192,11 +212,11 @@ fn validate(entry: &mut Entry) -> Result<(), Error> {
             svc.sched_name = CharArray::new(b"wlc");
         }
     }
-    if cmd == Cmd::StartDaemon && entry.daemon.mcast_ifn.is_empty() {
+    if cmd == CommandKind::StartDaemon && entry.daemon.mcast_ifn.is_empty() {
         entry.daemon.mcast_ifn = CharArray::new(b"eth0");
     }
     let method = entry.dest.conn_flags & 7;
-    if matches!(cmd, Cmd::AddServer | Cmd::EditServer) {
+    if matches!(cmd, CommandKind::AddServer | CommandKind::EditServer) {
         if svc.fwmark == 0
             && (method == CONN_F_TUNNEL || method == CONN_F_DROUTE)
         {
@@ -208,23 +228,32 @@ fn validate(entry: &mut Entry) -> Result<(), Error> {
                  servers",
             ));
         }
-        let tunnel_opts = Column::TunType.bit()
-            | Column::TunPort.bit()
-            | Column::TunNocsum.bit()
-            | Column::TunCsum.bit()
-            | Column::TunRemcsum.bit();
+        let tunnel_opts = TrackedOption::TunType.bit()
+            | TrackedOption::TunPort.bit()
+            | TrackedOption::TunNocsum.bit()
+            | TrackedOption::TunCsum.bit()
+            | TrackedOption::TunRemcsum.bit();
         if entry.given & tunnel_opts != 0 && method != CONN_F_TUNNEL {
             return Err(invalid("Tunnel options conflict with forward method"));
         }
         matrix::check_tunnel(entry.dest.tun_type, entry.given)?;
     }
-    if cmd == Cmd::List {
-        let any = |cols: &[Column]| cols.iter().any(|&c| entry.has(c));
-        let tables =
-            any(&[Column::Connection, Column::Timeout, Column::Daemon]);
-        let columns = any(&[Column::Stats, Column::Rate, Column::Thresholds]);
-        let info = any(&[Column::Timeout, Column::Daemon]);
-        if (tables && columns) || (info && entry.has(Column::PersistentConn)) {
+    if cmd == CommandKind::List {
+        let any = |cols: &[TrackedOption]| cols.iter().any(|&c| entry.has(c));
+        let tables = any(&[
+            TrackedOption::Connection,
+            TrackedOption::Timeout,
+            TrackedOption::Daemon,
+        ]);
+        let columns = any(&[
+            TrackedOption::Stats,
+            TrackedOption::Rate,
+            TrackedOption::Thresholds,
+        ]);
+        let info = any(&[TrackedOption::Timeout, TrackedOption::Daemon]);
+        if (tables && columns)
+            || (info && entry.has(TrackedOption::PersistentConn))
+        {
             return Err(invalid("options conflicts in the list command"));
         }
     }
@@ -232,7 +261,7 @@ fn validate(entry: &mut Entry) -> Result<(), Error> {
 }
 
 /// The service identity as ipvsadm would send it.
-fn service_key(entry: &Entry) -> ServiceKey {
+fn service_key(entry: &CommandEntry) -> ServiceKey {
     let svc = &entry.svc;
     if svc.fwmark != 0 {
         let family = if svc.af == AF_INET6 {
@@ -254,7 +283,7 @@ fn service_key(entry: &Entry) -> ServiceKey {
 }
 
 /// The complete service structure ipvsadm would send.
-fn service(entry: &Entry) -> Service {
+fn service(entry: &CommandEntry) -> Service {
     let svc = &entry.svc;
     Service {
         key: service_key(entry),
@@ -285,7 +314,7 @@ fn model_text(name: &[u8]) -> String {
 }
 
 /// The complete real-server structure ipvsadm would send.
-fn destination(entry: &Entry) -> Destination {
+fn destination(entry: &CommandEntry) -> Destination {
     let d = &entry.dest;
     let mut dest = Destination::new(d.addr, d.port);
     dest.forward = ForwardMethod::from_raw(d.conn_flags);
@@ -298,7 +327,7 @@ fn destination(entry: &Entry) -> Destination {
     dest
 }
 
-fn daemon(entry: &Entry) -> DaemonConfig {
+fn daemon(entry: &CommandEntry) -> DaemonConfig {
     let d = &entry.daemon;
     DaemonConfig {
         state: d.state,
@@ -311,28 +340,28 @@ fn daemon(entry: &Entry) -> DaemonConfig {
     }
 }
 
-fn listing(entry: &Entry) -> ListRequest {
+fn listing(entry: &CommandEntry) -> ListRequest {
     let has = |c| entry.has(c);
-    let view = if has(Column::Connection) {
+    let view = if has(TrackedOption::Connection) {
         ListView::Connections
-    } else if has(Column::ServiceAddress) {
+    } else if has(TrackedOption::ServiceAddress) {
         ListView::Services
-    } else if has(Column::Timeout) {
+    } else if has(TrackedOption::Timeout) {
         ListView::Timeouts
-    } else if has(Column::Daemon) {
+    } else if has(TrackedOption::Daemon) {
         ListView::Daemons
     } else {
         ListView::Services
     };
-    let columns = if has(Column::Stats) {
+    let columns = if has(TrackedOption::Stats) {
         StatsView::Stats
-    } else if has(Column::Rate) {
+    } else if has(TrackedOption::Rate) {
         StatsView::Rate
-    } else if has(Column::Thresholds) {
+    } else if has(TrackedOption::Thresholds) {
         StatsView::Thresholds
-    } else if has(Column::PersistentConn) {
+    } else if has(TrackedOption::PersistentConn) {
         StatsView::PersistentConn
-    } else if has(Column::TunInfo) {
+    } else if has(TrackedOption::TunInfo) {
         StatsView::TunInfo
     } else {
         StatsView::Default
@@ -340,18 +369,18 @@ fn listing(entry: &Entry) -> ListRequest {
     ListRequest {
         view,
         columns,
-        service: has(Column::ServiceAddress).then(|| service_key(entry)),
-        numeric: has(Column::Numeric),
-        exact: has(Column::Exact),
-        nosort: has(Column::Nosort),
-        persistent_conn: has(Column::PersistentConn),
+        service: has(TrackedOption::ServiceAddress).then(|| service_key(entry)),
+        numeric: has(TrackedOption::Numeric),
+        exact: has(TrackedOption::Exact),
+        nosort: has(TrackedOption::Nosort),
+        persistent_conn: has(TrackedOption::PersistentConn),
         format: entry.extras.format.unwrap_or_default(),
     }
 }
 
 /// libipvs sends no service with `-Z` when fwmark, address and port are
 /// all zero.
-fn zero_target(entry: &Entry) -> Option<ServiceKey> {
+fn zero_target(entry: &CommandEntry) -> Option<ServiceKey> {
     let svc = &entry.svc;
     let zero_addr = svc.addr.is_unspecified();
     if svc.fwmark == 0 && zero_addr && svc.port == 0 {
@@ -361,34 +390,34 @@ fn zero_target(entry: &Entry) -> Option<ServiceKey> {
     }
 }
 
-fn build(entry: &Entry, timeouts: Timeouts) -> Command {
+fn build(entry: &CommandEntry, timeouts: Timeouts) -> Command {
     match entry.cmd {
-        Cmd::AddService => Command::AddService(service(entry)),
-        Cmd::EditService => Command::EditService(service(entry)),
-        Cmd::DeleteService => Command::DeleteService(service(entry)),
-        Cmd::Flush => Command::Flush,
-        Cmd::List => Command::List(listing(entry)),
-        Cmd::AddServer => Command::AddServer {
+        CommandKind::AddService => Command::AddService(service(entry)),
+        CommandKind::EditService => Command::EditService(service(entry)),
+        CommandKind::DeleteService => Command::DeleteService(service(entry)),
+        CommandKind::Flush => Command::Flush,
+        CommandKind::List => Command::List(listing(entry)),
+        CommandKind::AddServer => Command::AddServer {
             service: service(entry),
             dest: destination(entry),
         },
-        Cmd::EditServer => Command::EditServer {
+        CommandKind::EditServer => Command::EditServer {
             service: service(entry),
             dest: destination(entry),
         },
-        Cmd::DeleteServer => Command::DeleteServer {
+        CommandKind::DeleteServer => Command::DeleteServer {
             service: service(entry),
             dest: destination(entry),
         },
-        Cmd::SetTimeouts => Command::SetTimeouts(timeouts),
-        Cmd::StartDaemon => Command::StartDaemon(daemon(entry)),
-        Cmd::StopDaemon => Command::StopDaemon(daemon(entry)),
-        Cmd::Restore => Command::Restore,
-        Cmd::Save => Command::Save {
-            numeric: entry.has(Column::Numeric),
+        CommandKind::SetTimeouts => Command::SetTimeouts(timeouts),
+        CommandKind::StartDaemon => Command::StartDaemon(daemon(entry)),
+        CommandKind::StopDaemon => Command::StopDaemon(daemon(entry)),
+        CommandKind::Restore => Command::Restore,
+        CommandKind::Save => Command::Save {
+            numeric: entry.has(TrackedOption::Numeric),
         },
-        Cmd::Zero => Command::Zero(zero_target(entry)),
-        Cmd::Apply => Command::Apply(ApplyRequest {
+        CommandKind::Zero => Command::Zero(zero_target(entry)),
+        CommandKind::Apply => Command::Apply(ApplyRequest {
             file: OsString::from_vec(entry.extras.apply_file.clone()).into(),
             dry_run: entry.extras.dry_run,
             atomic: entry.extras.atomic,

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use super::args::ArgList;
-use super::table::{self, ArgKind, OptSpec};
+use super::options::{self, ArgKind, OptSpec};
 
 /// A popt error (`POPT_ERROR_*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +35,7 @@ impl ScanError {
 /// are bytes, as the C library hands them over: nothing here needs them
 /// to be UTF-8. Values are borrowed from the arguments unless a `!#:+`
 /// substitution built them.
-pub struct Scanner<'a, A: ?Sized> {
+pub struct PoptScanner<'a, A: ?Sized> {
     args: &'a A,
     /// Index of the next element to look at (popt's `os->next`).
     next: usize,
@@ -50,15 +50,26 @@ pub struct Scanner<'a, A: ?Sized> {
     leftovers: Vec<&'a [u8]>,
 }
 
+/// Whether popt's POSIX rule applies (`POSIXLY_CORRECT` or
+/// `POSIX_ME_HARDER` set). Read once: nothing here changes the
+/// environment, and `-R` parses every line.
+pub(crate) fn posix_mode() -> bool {
+    static POSIX: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *POSIX.get_or_init(|| {
+        std::env::var_os("POSIXLY_CORRECT").is_some()
+            || std::env::var_os("POSIX_ME_HARDER").is_some()
+    })
+}
+
 /// popt's next-argument mark in a value.
 const MARK: &[u8] = b"!#:+";
 
 /// An option's value: `None` when an optional value was not given.
-pub type Value<'a> = Option<Cow<'a, [u8]>>;
+pub type OptionValue<'a> = Option<Cow<'a, [u8]>>;
 
-impl<'a, A: ArgList + ?Sized> Scanner<'a, A> {
+impl<'a, A: ArgList + ?Sized> PoptScanner<'a, A> {
     pub fn new(args: &'a A, posix: bool) -> Self {
-        Scanner {
+        PoptScanner {
             args,
             next: 0,
             cluster: None,
@@ -85,7 +96,7 @@ impl<'a, A: ArgList + ?Sized> Scanner<'a, A> {
     /// The next option and its value, or `Ok(None)` at the end.
     pub fn next_opt(
         &mut self,
-    ) -> Result<Option<(&'static OptSpec, Value<'a>)>, ScanError> {
+    ) -> Result<Option<(&'static OptSpec, OptionValue<'a>)>, ScanError> {
         let args = self.args;
         loop {
             let mut long_value: Option<&'a [u8]> = None;
@@ -117,7 +128,7 @@ impl<'a, A: ArgList + ?Sized> Scanner<'a, A> {
                     // One short option alone, the usual form: no cluster
                     // is left after it.
                     [b'-', c] => {
-                        found = table::find_short(c)
+                        found = options::find_short(c)
                             .ok_or(ScanError::UnknownOption)?;
                         return self.value_for(found, None).map(Some);
                     }
@@ -134,7 +145,7 @@ impl<'a, A: ArgList + ?Sized> Scanner<'a, A> {
                         };
                         found = std::str::from_utf8(name)
                             .ok()
-                            .and_then(table::find_long)
+                            .and_then(options::find_long)
                             .ok_or(ScanError::UnknownOption)?;
                         long_value = value;
                     }
@@ -159,7 +170,7 @@ impl<'a, A: ArgList + ?Sized> Scanner<'a, A> {
         };
         let bytes = self.args.arg(index).unwrap_or_default();
         let c = bytes.get(offset).copied().unwrap_or(0);
-        let found = table::find_short(c).ok_or(ScanError::UnknownOption)?;
+        let found = options::find_short(c).ok_or(ScanError::UnknownOption)?;
         if offset + 1 < bytes.len() {
             self.cluster = Some((index, offset + 1));
         }
@@ -171,7 +182,7 @@ impl<'a, A: ArgList + ?Sized> Scanner<'a, A> {
         &mut self,
         found: &'static OptSpec,
         long_value: Option<&'a [u8]>,
-    ) -> Result<(&'static OptSpec, Value<'a>), ScanError> {
+    ) -> Result<(&'static OptSpec, OptionValue<'a>), ScanError> {
         let args = self.args;
         if found.arg == ArgKind::None {
             let attached_eq = self.cluster.is_some_and(|(i, o)| {
@@ -263,7 +274,7 @@ fn find_mark(value: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::table::Opt;
+    use crate::cli::options::Opt;
 
     fn args<'a>(v: &[&'a str]) -> Vec<&'a [u8]> {
         v.iter().map(|s| s.as_bytes()).collect()
@@ -272,7 +283,7 @@ mod tests {
     /// All options with values, stopping at the first error.
     fn scan(v: &[&str]) -> (Vec<(Opt, Option<String>)>, Option<ScanError>) {
         let a = args(v);
-        let mut s = Scanner::new(&a, false);
+        let mut s = PoptScanner::new(&a, false);
         let mut out = Vec::new();
         loop {
             match s.next_opt() {
@@ -342,7 +353,7 @@ mod tests {
     #[test]
     fn plain_arguments_and_double_dash() {
         let a = args(&["a", "-L", "-", "--", "-n", "b"]);
-        let mut s = Scanner::new(&a, false);
+        let mut s = PoptScanner::new(&a, false);
         while let Ok(Some(_)) = s.next_opt() {}
         assert_eq!(s.leftovers(), &args(&["a", "-", "-n", "b"])[..]);
     }
@@ -350,7 +361,7 @@ mod tests {
     #[test]
     fn posix_stops_at_first_plain_argument() {
         let a = args(&["-L", "x", "-n"]);
-        let mut s = Scanner::new(&a, true);
+        let mut s = PoptScanner::new(&a, true);
         let mut n = 0;
         while let Ok(Some(_)) = s.next_opt() {
             n += 1;
@@ -362,7 +373,7 @@ mod tests {
     #[test]
     fn bad_option_is_last_consumed_element() {
         let a = args(&["-L", "--start-daemon", "master"]);
-        let mut s = Scanner::new(&a, false);
+        let mut s = PoptScanner::new(&a, false);
         let _ = s.next_opt();
         let _ = s.next_opt();
         assert_eq!(s.bad_option(), b"master");
@@ -380,13 +391,13 @@ mod tests {
     #[test]
     fn bytes_that_are_not_utf8_pass_through() {
         let a: Vec<&[u8]> = vec![b"-s", b"r\xff!#:+", b"\xfe", b"--\xff=1"];
-        let mut s = Scanner::new(&a, false);
+        let mut s = PoptScanner::new(&a, false);
         let (_, value) = s.next_opt().unwrap().unwrap();
         assert_eq!(value.as_deref(), Some(&b"r\xff\xfe"[..]));
         assert_eq!(s.next_opt().unwrap_err(), ScanError::UnknownOption);
         assert_eq!(s.bad_option(), b"--\xff=1");
         let a: Vec<&[u8]> = vec![b"-L\xff"];
-        let mut s = Scanner::new(&a, false);
+        let mut s = PoptScanner::new(&a, false);
         assert!(s.next_opt().is_ok());
         assert_eq!(s.next_opt().unwrap_err(), ScanError::UnknownOption);
         assert_eq!(s.bad_option(), b"-L\xff");

@@ -60,7 +60,12 @@ fn run_inner(
     if let Some(namespace) = cli::netns_option(args) {
         netns::enter(&namespace)?;
     }
-    // ipvsadm reaches IPVS before it looks at any argument, even -h.
+    // ipvsadm reaches IPVS before it looks at any argument, even -h; our
+    // -h is our own text and needs no IPVS, so it is answered first.
+    if cli::asks_for_help(args) {
+        write_all(streams, &cli::help_text(argv0))?;
+        return Ok(0);
+    }
     let mut client = Client::connect()?;
     warn_old_kernel(&client, streams);
     if args.is_empty() {

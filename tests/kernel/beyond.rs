@@ -212,7 +212,7 @@ fn netns_by_name(lb: &Lb) -> Result<(), String> {
     }
     // --netns may lead, and works for -h like any command.
     let help = lb.run(&["-h"], None)?;
-    if !help.success() || !help.stdout_text().starts_with("ipvsadm v1.31") {
+    if !help.success() || !help.stdout_text().starts_with("ipvsadm-rs ") {
         return Err(failed(&["-h"], &help));
     }
     root_untouched(lb.ours)

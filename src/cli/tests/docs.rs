@@ -1,7 +1,7 @@
 //! The man page kept in step with the option table: every long option is
 //! documented, and the page names no option the table lacks.
 
-use crate::cli::table::{OPTIONS, find_long};
+use crate::cli::options::{OPTIONS, find_long};
 
 const MAN: &str = include_str!("../../../man/ipvsadm.8");
 

@@ -3,45 +3,45 @@
 //! are compulsory, and the exact message for each illegal one.
 
 use super::*;
-use crate::cli::Column;
+use crate::cli::TrackedOption;
 
 /// A valid occurrence of each tracked option, by column name.
-fn sample(col: Column) -> &'static [&'static str] {
+fn sample(col: TrackedOption) -> &'static [&'static str] {
     match col {
-        Column::Numeric => &["-n"],
-        Column::Connection => &["-c"],
-        Column::ServiceAddress => &["-u", "1.2.3.4:80"],
-        Column::Scheduler => &["-s", "rr"],
-        Column::Persistent => &["-p"],
-        Column::Netmask => &["-M", "255.255.255.0"],
-        Column::RealServer => &["-r", "2.2.2.2"],
-        Column::ForwardingMethod => &["-i"],
-        Column::Weight => &["-w", "2"],
-        Column::UThreshold => &["-x", "1"],
-        Column::LThreshold => &["-y", "1"],
-        Column::McastInterface => &["--mcast-interface", "lo"],
-        Column::Timeout => &["--timeout"],
-        Column::Daemon => &["--daemon"],
-        Column::Stats => &["--stats"],
-        Column::Rate => &["--rate"],
-        Column::Thresholds => &["--thresholds"],
-        Column::PersistentConn => &["--persistent-conn"],
-        Column::Nosort => &["--nosort"],
-        Column::Syncid => &["--syncid", "1"],
-        Column::Exact => &["--exact"],
-        Column::Ops => &["-o"],
-        Column::Pe => &["--pe", "sip"],
-        Column::SchedFlags => &["-b", "flag-1"],
-        Column::McastGroup => &["--mcast-group", "224.0.0.1"],
-        Column::McastPort => &["--mcast-port", "9"],
-        Column::McastTtl => &["--mcast-ttl", "2"],
-        Column::SyncMaxlen => &["--sync-maxlen", "100"],
-        Column::TunInfo => &["--tun-info"],
-        Column::TunType => &["--tun-type", "ipip"],
-        Column::TunPort => &["--tun-port", "9"],
-        Column::TunNocsum => &["--tun-nocsum"],
-        Column::TunCsum => &["--tun-csum"],
-        Column::TunRemcsum => &["--tun-remcsum"],
+        TrackedOption::Numeric => &["-n"],
+        TrackedOption::Connection => &["-c"],
+        TrackedOption::ServiceAddress => &["-u", "1.2.3.4:80"],
+        TrackedOption::Scheduler => &["-s", "rr"],
+        TrackedOption::Persistent => &["-p"],
+        TrackedOption::Netmask => &["-M", "255.255.255.0"],
+        TrackedOption::RealServer => &["-r", "2.2.2.2"],
+        TrackedOption::ForwardingMethod => &["-i"],
+        TrackedOption::Weight => &["-w", "2"],
+        TrackedOption::UThreshold => &["-x", "1"],
+        TrackedOption::LThreshold => &["-y", "1"],
+        TrackedOption::McastInterface => &["--mcast-interface", "lo"],
+        TrackedOption::Timeout => &["--timeout"],
+        TrackedOption::Daemon => &["--daemon"],
+        TrackedOption::Stats => &["--stats"],
+        TrackedOption::Rate => &["--rate"],
+        TrackedOption::Thresholds => &["--thresholds"],
+        TrackedOption::PersistentConn => &["--persistent-conn"],
+        TrackedOption::Nosort => &["--nosort"],
+        TrackedOption::Syncid => &["--syncid", "1"],
+        TrackedOption::Exact => &["--exact"],
+        TrackedOption::Ops => &["-o"],
+        TrackedOption::Pe => &["--pe", "sip"],
+        TrackedOption::SchedFlags => &["-b", "flag-1"],
+        TrackedOption::McastGroup => &["--mcast-group", "224.0.0.1"],
+        TrackedOption::McastPort => &["--mcast-port", "9"],
+        TrackedOption::McastTtl => &["--mcast-ttl", "2"],
+        TrackedOption::SyncMaxlen => &["--sync-maxlen", "100"],
+        TrackedOption::TunInfo => &["--tun-info"],
+        TrackedOption::TunType => &["--tun-type", "ipip"],
+        TrackedOption::TunPort => &["--tun-port", "9"],
+        TrackedOption::TunNocsum => &["--tun-nocsum"],
+        TrackedOption::TunCsum => &["--tun-csum"],
+        TrackedOption::TunRemcsum => &["--tun-remcsum"],
     }
 }
 
@@ -52,11 +52,11 @@ struct Row {
     base: &'static [&'static str],
     name: &'static str,
     allowed: &'static [&'static str],
-    compulsory: &'static [Column],
+    compulsory: &'static [TrackedOption],
 }
 
-const SVC: Column = Column::ServiceAddress;
-const RS: Column = Column::RealServer;
+const SVC: TrackedOption = TrackedOption::ServiceAddress;
+const RS: TrackedOption = TrackedOption::RealServer;
 
 const ROWS: &[Row] = &[
     Row {
@@ -222,7 +222,7 @@ fn minimal_lines_are_valid() {
 #[test]
 fn illegal_options_name_option_and_command() {
     for row in ROWS {
-        for col in Column::ALL {
+        for col in TrackedOption::ALL {
             if row.allowed.contains(&col.name())
                 || row.compulsory.contains(&col)
             {
@@ -245,7 +245,7 @@ fn illegal_options_name_option_and_command() {
 #[test]
 fn allowed_options_pass_the_matrix() {
     for row in ROWS {
-        for col in Column::ALL {
+        for col in TrackedOption::ALL {
             if !row.allowed.contains(&col.name()) {
                 continue;
             }

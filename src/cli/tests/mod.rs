@@ -3,10 +3,11 @@
 //! one test per rule.
 
 mod addresses;
-mod beyond;
 mod bytes;
 mod differential;
 mod docs;
+mod extensions;
+mod help;
 mod matrix_rows;
 mod popt;
 mod semantics;

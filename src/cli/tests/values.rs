@@ -221,10 +221,26 @@ fn tunnel_values() {
 
 #[test]
 fn ipv6_flag_needs_a_preceding_fwmark() {
+    // Upstream's 2025 wording (ipvsadm 1.31 said "-6 used before -f"),
+    // still followed by an empty line.
     let m = invalid(&["-A", "-t", "1.2.3.4:80", "-6"]);
-    assert_eq!(m, "-6 used before -f\n");
-    assert_eq!(invalid(&["-C", "-6"]), "-6 used before -f\n");
-    assert_eq!(invalid(&["-A", "-6", "-f", "1"]), "-6 used before -f\n");
+    assert_eq!(m, "-6 must follow -f\n");
+    assert_eq!(invalid(&["-C", "-6"]), "-6 must follow -f\n");
+    assert_eq!(invalid(&["-A", "-6", "-f", "1"]), "-6 must follow -f\n");
+    let e = parse(&["-L", "-6"]).unwrap_err();
+    assert_eq!(
+        (e.exit_status(), e.to_string()),
+        (2, "-6 must follow -f\n".into())
+    );
+}
+
+#[test]
+fn weight_takes_the_whole_kernel_range() {
+    // ipvsadm 1.31 stopped at 65535; Debian's package and upstream (2025,
+    // Debian bug #814348) accept what the kernel does, up to INT_MAX.
+    assert_eq!(add_server(&["-w", "65535"]).weight, 65535);
+    assert_eq!(add_server(&["-w", "65536"]).weight, 65536);
+    assert_eq!(add_server(&["-w", "70000"]).weight, 70000);
 }
 
 #[test]

@@ -8,8 +8,8 @@ use std::borrow::Cow;
 
 use super::args::ArgList;
 use super::command::OutputFormat;
-use super::scan::Scanner;
-use super::table::{Cmd, Opt};
+use super::options::{CommandKind, Opt};
+use super::scan::{PoptScanner, posix_mode};
 use crate::Error;
 use crate::error::Text;
 
@@ -71,7 +71,7 @@ impl Extras {
     /// The added options' own matrix: `--format` only with `-L`,
     /// `--dry-run` and `--atomic` only with `--apply`; `--netns` with
     /// every command.
-    pub fn check(&self, cmd: Cmd) -> Result<(), Error> {
+    pub fn check(&self, cmd: CommandKind) -> Result<(), Error> {
         let illegal = |opt: Opt| {
             Err(invalid(format!(
                 "Illegal '{}' option with the '{}' command",
@@ -79,13 +79,13 @@ impl Extras {
                 cmd.name()
             )))
         };
-        if self.format.is_some() && cmd != Cmd::List {
+        if self.format.is_some() && cmd != CommandKind::List {
             return illegal(Opt::Format);
         }
-        if self.dry_run && cmd != Cmd::Apply {
+        if self.dry_run && cmd != CommandKind::Apply {
             return illegal(Opt::DryRun);
         }
-        if self.atomic && cmd != Cmd::Apply {
+        if self.atomic && cmd != CommandKind::Apply {
             return illegal(Opt::Atomic);
         }
         Ok(())
@@ -117,7 +117,7 @@ pub fn netns_option(args: &(impl ArgList + ?Sized)) -> Option<Vec<u8>> {
     if !args.iter_args().any(|a| a.starts_with(b"--netns")) {
         return None;
     }
-    let mut scan = Scanner::new(args, super::parse::posix_mode());
+    let mut scan = PoptScanner::new(args, posix_mode());
     while let Ok(Some((spec, value))) = scan.next_opt() {
         if spec.opt == Opt::Netns {
             return value.map(Cow::into_owned);
