@@ -1,11 +1,16 @@
-//! Tests of the client's request encoding: a change written straight from
-//! the model is the request its attribute lists encode to.
+//! Tests of the client's requests: what a change sends decodes to the
+//! change again (the message, and the service and real server in it), for
+//! generated changes with edge values.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use netlink_packet_core::ParseableParametrized;
+use netlink_packet_generic::GenlHeader;
+
 use super::*;
+use crate::ipvs::{DestAttr, IPVS_GENL_VERSION};
 use crate::model::{
-    AddressFamily, DaemonState, ForwardMethod, Protocol, TunnelType,
+    AddressFamily, DaemonState, ForwardMethod, Protocol, Stats, TunnelType,
 };
 
 /// A small deterministic generator (xorshift), so that the cases are the
@@ -45,7 +50,7 @@ impl Gen {
 
     fn name(&mut self) -> String {
         let len = match self.below(6) {
-            0 => DIRECT_NAME_LIMIT_CASES[self.below(4) as usize],
+            0 => NAME_LENGTH_EDGES[self.below(4) as usize],
             _ => self.below(12) as usize,
         };
         (0..len)
@@ -114,35 +119,118 @@ impl Gen {
     }
 }
 
-/// Name lengths around the bound of direct writing and the 16-bit nest
-/// length.
-const DIRECT_NAME_LIMIT_CASES: [usize; 4] = [1023, 1024, 1025, 70_000];
+/// Name lengths around the kernel's 16-byte buffers and the 16-bit
+/// attribute length.
+const NAME_LENGTH_EDGES: [usize; 4] = [15, 16, 65_000, 70_000];
 
-/// What the general encoder writes for a change.
-fn encoded_from_lists(change: &Change) -> (IpvsCmd, Vec<u8>) {
-    let msg = change.clone().into_message();
+/// What `request` sends: its command and encoded attributes, as the socket
+/// writes them after the headers.
+fn sent(request: &impl IpvsRequest) -> (IpvsCmd, Vec<u8>) {
+    let msg = request.message();
     let mut out = Vec::new();
     msg.append_attributes(&mut out);
     (msg.cmd, out)
 }
 
+/// The bytes decoded as the kernel's netlink layer reads them.
+fn decoded(cmd: IpvsCmd, attributes: &[u8]) -> Option<IpvsMessage> {
+    let header = GenlHeader {
+        cmd: cmd.into(),
+        version: IPVS_GENL_VERSION,
+    };
+    IpvsMessage::parse_with_param(attributes, header).ok()
+}
+
+/// Whether a service's names leave its nest within the 16-bit length.
+fn fits(svc: &Service) -> bool {
+    let pe = svc.pe_name.as_ref().map_or(0, String::len);
+    svc.scheduler.len() + pe < 65_000
+}
+
+/// A service as a reply carrying what a request sends reads back: the
+/// protocol number in the model's spelling, no empty engine name.
+fn as_read_back(svc: &Service) -> Service {
+    let mut svc = svc.clone();
+    if let ServiceKey::Inet { protocol, .. } = &mut svc.key {
+        *protocol = Protocol::from_raw(protocol.raw());
+    }
+    svc.pe_name = svc.pe_name.filter(|pe| !pe.is_empty());
+    svc.stats = Stats::default();
+    svc
+}
+
 #[test]
-fn changes_written_from_the_model_are_their_lists_encoded() {
+fn changes_decode_to_what_they_send() {
     let mut g = Gen(0x9e37_79b9_7f4a_7c15);
-    for i in 0..20_000 {
+    let mut checked = 0;
+    for _ in 0..5_000 {
         let change = g.change();
-        let mut direct = vec![0xee; i % 3];
-        let before = direct.len();
-        IpvsRequest::append_attributes(&change, &mut direct);
-        let (cmd, listed) = encoded_from_lists(&change);
-        assert_eq!(change.cmd(), cmd, "{change:?}");
-        assert_eq!(direct[before..], listed, "{change:?}");
+        let (cmd, bytes) = sent(&change);
+        assert_eq!(cmd, change.cmd(), "{change:?}");
+        let service = match &change {
+            Change::AddService(s)
+            | Change::EditService(s)
+            | Change::DeleteService(s)
+            | Change::Zero(Some(s))
+            | Change::AddDest(s, _)
+            | Change::EditDest(s, _)
+            | Change::DeleteDest(s, _) => Some(s),
+            _ => None,
+        };
+        if service.is_some_and(|s| !fits(s)) {
+            continue;
+        }
+        assert_eq!(
+            decoded(cmd, &bytes),
+            Some(change.to_message()),
+            "{change:?}"
+        );
+        let mut genl = vec![u8::from(cmd), IPVS_GENL_VERSION, 0, 0];
+        genl.extend_from_slice(&bytes);
+        let raw = RawMessage::new(&genl).unwrap();
+        if let Some(svc) = service {
+            let nest = raw.service_nest().unwrap().unwrap();
+            for stats in [StatsNests::Read, StatsNests::Skip] {
+                let read = service_from_nest(nest, stats).unwrap();
+                assert_eq!(read, as_read_back(svc), "{change:?}");
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked > 4_000, "only {checked} changes fit");
+}
+
+/// A real server written as a request, with the connection counts a
+/// reply adds, reads back as itself, whatever the service's family.
+#[test]
+fn real_servers_decode_to_what_they_send() {
+    let mut g = Gen(0x2545_f491_4f6c_dd1d);
+    for _ in 0..5_000 {
+        let d = g.dest();
+        let mut attrs = dest_attrs(&d);
+        attrs.extend([
+            DestAttr::ActiveConns(0),
+            DestAttr::InactConns(0),
+            DestAttr::PersistConns(0),
+        ]);
+        let msg =
+            IpvsMessage::new(IpvsCmd::NewDest, vec![IpvsAttr::Dest(attrs)]);
+        let (cmd, bytes) = sent(&msg);
+        let mut genl = vec![u8::from(cmd), IPVS_GENL_VERSION, 0, 0];
+        genl.extend_from_slice(&bytes);
+        let raw = RawMessage::new(&genl).unwrap();
+        let nest = raw.dest_nest().unwrap().unwrap();
+        for family in [AddressFamily::Inet, AddressFamily::Inet6] {
+            let read = dest_from_nest(nest, family, StatsNests::Read);
+            assert_eq!(read.ok().as_ref(), Some(&d), "{d:?}");
+        }
     }
 }
 
 #[test]
-fn the_rare_changes_are_their_lists_encoded() {
+fn the_rare_changes_decode_to_what_they_send() {
     let changes = [
+        Change::Zero(None),
         Change::Flush,
         Change::SetTimeouts(Timeouts {
             tcp: 1,
@@ -153,11 +241,19 @@ fn the_rare_changes_are_their_lists_encoded() {
         Change::StopDaemon(daemon()),
     ];
     for change in changes {
-        let mut direct = Vec::new();
-        IpvsRequest::append_attributes(&change, &mut direct);
-        let (cmd, listed) = encoded_from_lists(&change);
-        assert_eq!(change.cmd(), cmd, "{change:?}");
-        assert_eq!(direct, listed, "{change:?}");
+        let (cmd, bytes) = sent(&change);
+        assert_eq!(cmd, change.cmd(), "{change:?}");
+        let msg = decoded(cmd, &bytes).unwrap();
+        assert_eq!(msg, change.to_message(), "{change:?}");
+        match (&change, &msg.attributes[..]) {
+            (Change::SetTimeouts(t), attrs) => {
+                assert_eq!(timeouts_from_attrs(attrs), *t);
+            }
+            (Change::StartDaemon(d), [IpvsAttr::Daemon(attrs)]) => {
+                assert_eq!(daemon_from_attrs(attrs).unwrap(), *d);
+            }
+            _ => {}
+        }
     }
 }
 
@@ -174,19 +270,16 @@ fn daemon() -> DaemonConfig {
 }
 
 #[test]
-fn real_server_dumps_are_written_as_their_lists_encode() {
+fn real_server_dumps_ask_with_the_service_key_alone() {
     let mut g = Gen(0x2545_f491_4f6c_dd1d);
     for _ in 0..5_000 {
         let key = g.service().key;
-        let mut direct = Vec::new();
-        DestsOf(&key).append_attributes(&mut direct);
-        let msg = IpvsMessage::new(
-            IpvsCmd::GetDest,
-            vec![IpvsAttr::Service(crate::ipvs::service_key_attrs(&key))],
-        );
-        let mut listed = Vec::new();
-        msg.append_attributes(&mut listed);
-        assert_eq!(DestsOf(&key).cmd(), msg.cmd);
-        assert_eq!(direct, listed, "{key:?}");
+        let (cmd, bytes) = sent(&dests_query(&key));
+        assert_eq!(cmd, IpvsCmd::GetDest);
+        let msg = decoded(cmd, &bytes).unwrap();
+        let [IpvsAttr::Service(attrs)] = &msg.attributes[..] else {
+            panic!("{msg:?}");
+        };
+        assert_eq!(*attrs, service_key_attrs(&key));
     }
 }

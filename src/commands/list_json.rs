@@ -9,7 +9,7 @@ use std::io::BufReader;
 
 use super::{Streams, entries, list};
 use crate::cli::{ListRequest, ListView};
-use crate::client::{Client, Counters};
+use crate::client::{Client, StatsNests};
 use crate::error::Result;
 use crate::json::JsonWriter;
 use crate::render::{self, json};
@@ -52,7 +52,7 @@ pub(super) fn list(
                 None => entries::each_entry(
                     client,
                     sort,
-                    Counters::Read,
+                    StatsNests::Read,
                     |svc, dests| Ok(json::write_service(&mut w, svc, dests)?),
                 )?,
             }
