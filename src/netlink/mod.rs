@@ -653,5 +653,4 @@ fn aligned(len: usize, left: usize) -> usize {
 }
 
 #[cfg(all(test, target_endian = "little"))]
-#[path = "netlink_tests.rs"]
 mod tests;

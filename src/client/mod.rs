@@ -407,5 +407,4 @@ fn dest_in(
 }
 
 #[cfg(test)]
-#[path = "client_tests.rs"]
 mod tests;
