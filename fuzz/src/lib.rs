@@ -7,14 +7,16 @@ use std::io::Read;
 
 use ipvsadm::commands::LineReader;
 use ipvsadm::ipvs::{
-    Counters, IpvsAttr, IpvsMessage, RawMessage, daemon_from_attrs,
-    dest_from_attrs, dest_from_nest, info_from_attrs, service_from_attrs,
-    service_from_nest, timeouts_from_attrs,
+    DestAttr, IpvsAttr, IpvsMessage, RawMessage, ServiceAttr, StatsNests,
+    daemon_from_attrs, dest_from_attrs, dest_from_nest, info_from_attrs,
+    service_from_attrs, service_from_nest, timeouts_from_attrs,
 };
-use ipvsadm::model::AddressFamily;
+use ipvsadm::model::{AddressFamily, Stats};
 use ipvsadm::netlink::datagram_messages;
 use ipvsadm::render::json::ServicesWriter;
-use netlink_packet_core::{Emitable, NetlinkPayload};
+use netlink_packet_core::{
+    Emitable, NetlinkPayload, NlaBuffer, NlasIterator, Parseable,
+};
 use netlink_packet_generic::GenlMessage;
 
 /// ipvsadm's command line: the arguments are separated by NUL bytes; the
@@ -92,9 +94,9 @@ fn read_lines<R: Read>(mut reader: LineReader<R>) -> Lines {
 
 /// A datagram from the kernel: every message in it is decoded as an IPVS
 /// reply and converted to the model as the client does; what decodes must
-/// also encode again.
+/// also encode again, with the request encoder and the generic one.
 pub fn netlink_decode(data: &[u8]) {
-    direct_decoders(data);
+    nest_decoders(data);
     for item in datagram_messages::<GenlMessage<IpvsMessage>>(data) {
         let Ok((_, NetlinkPayload::InnerMessage(genl))) = item else {
             continue;
@@ -103,26 +105,60 @@ pub fn netlink_decode(data: &[u8]) {
         msg.attributes.iter().for_each(to_model);
         let _ = timeouts_from_attrs(&msg.attributes);
         let _ = info_from_attrs(&msg.attributes);
-        let mut buf = vec![0; msg.buffer_len()];
-        msg.emit(&mut buf);
-        msg.emit_kernel_style(&mut buf);
+        let mut out = Vec::new();
+        msg.append_attributes(&mut out);
+        msg.append_kernel_style(&mut out);
+        let attrs = msg.attributes.as_slice();
+        let mut buf = vec![0; attrs.buffer_len()];
+        attrs.emit(&mut buf);
     }
 }
 
-/// The listings' decoders, which read a reply's nests straight from its
-/// bytes, on `data` taken as one genl payload.
-fn direct_decoders(data: &[u8]) {
+/// The listings' decoders, which take a reply's nests one attribute at a
+/// time, on `data` taken as one genl payload: they agree with collecting
+/// the nest's attributes and converting the list (the same value, or both
+/// an error), and skipping the counters changes only the counters.
+fn nest_decoders(data: &[u8]) {
     let Ok(m) = RawMessage::new(data) else {
         return;
     };
-    for counters in [Counters::Read, Counters::Skip] {
-        if let Ok(Some(nest)) = m.service_nest() {
-            let _ = service_from_nest(nest, counters);
-        }
-        if let Ok(Some(nest)) = m.dest_nest() {
-            let _ = dest_from_nest(nest, AddressFamily::Inet6, counters);
+    if let Ok(Some(nest)) = m.service_nest() {
+        let listed = collect::<ServiceAttr>(nest)
+            .and_then(|a| service_from_attrs(&a).map_err(|e| e.to_string()));
+        let read = service_from_nest(nest, StatsNests::Read).ok();
+        assert_eq!(read, listed.ok(), "the service decoders disagree");
+        if let Some(mut read) = read {
+            read.stats = Stats::default();
+            let skipped = service_from_nest(nest, StatsNests::Skip).ok();
+            assert_eq!(skipped, Some(read), "skipping changed more");
         }
     }
+    if let Ok(Some(nest)) = m.dest_nest() {
+        for family in [AddressFamily::Inet, AddressFamily::Inet6] {
+            let listed = collect::<DestAttr>(nest).and_then(|a| {
+                dest_from_attrs(&a, family).map_err(|e| e.to_string())
+            });
+            let read = dest_from_nest(nest, family, StatsNests::Read).ok();
+            assert_eq!(read, listed.ok(), "the dest decoders disagree");
+            if let Some(mut read) = read {
+                read.stats = Stats::default();
+                let skip = StatsNests::Skip;
+                let skipped = dest_from_nest(nest, family, skip).ok();
+                assert_eq!(skipped, Some(read), "skipping changed more");
+            }
+        }
+    }
+}
+
+/// Every attribute of a nest, parsed; the first error aborts.
+fn collect<A>(nest: &[u8]) -> Result<Vec<A>, String>
+where
+    A: for<'a> Parseable<NlaBuffer<&'a [u8]>>,
+{
+    NlasIterator::new(nest)
+        .map(|nla| nla.and_then(|nla| A::parse(&nla)))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())
 }
 
 /// Converts one top-level attribute as the client would, ignoring errors.

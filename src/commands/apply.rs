@@ -11,7 +11,7 @@ use super::Streams;
 use super::desired::{self, bad_input};
 use super::plan::{self, Table, TableEntry};
 use crate::cli::ApplyRequest;
-use crate::client::{Change, Client, Counters};
+use crate::client::{Change, Client, StatsNests};
 use crate::error::Result;
 
 /// Runs `--apply`; the status is 0 when every change was made.
@@ -50,10 +50,10 @@ fn read_desired(argv0: &[u8], path: &Path) -> Result<Table> {
 
 /// The kernel's table, services and real servers in kernel order.
 pub fn read_table(client: &mut Client) -> Result<Table> {
-    let services: Vec<_> = client.services(Counters::Read)?;
+    let services: Vec<_> = client.services(StatsNests::Read)?;
     let mut table = Table::with_capacity(services.len());
     for service in services {
-        let dests = client.dests(&service, Counters::Read)?;
+        let dests = client.dests(&service, StatsNests::Read)?;
         table.push(TableEntry { service, dests });
     }
     Ok(table)

@@ -1,7 +1,7 @@
 //! The walk every full listing shares: every service, in listing order,
 //! with its real servers.
 
-use crate::client::{Client, Counters};
+use crate::client::{Client, StatsNests};
 use crate::error::Result;
 use std::net::IpAddr;
 
@@ -21,7 +21,7 @@ use crate::render;
 pub(super) fn each_entry(
     client: &mut Client,
     sort: bool,
-    counters: Counters,
+    counters: StatsNests,
     mut entry: impl FnMut(&Service, &[Destination]) -> Result<()>,
 ) -> Result<()> {
     let services: Blocks<Service> = client.services(counters)?;

@@ -1,6 +1,7 @@
 //! Top-level attributes of an IPVS message: the `IPVS_CMD_ATTR_*` space,
 //! and the `IPVS_INFO_ATTR_*` space that `SET_INFO`/`GET_INFO` messages
-//! use with the same numbers.
+//! use with the same numbers; and the [`Timeouts`] and [`Info`] they
+//! carry.
 
 use netlink_packet_core::{
     DecodeError, DefaultNla, ErrorContext, NLA_F_NESTED, Nla, NlaBuffer,
@@ -10,11 +11,13 @@ use netlink_packet_core::{
 use super::cmd::IpvsCmd;
 use super::daemon::DaemonAttr;
 use super::dest::DestAttr;
+use super::missing;
 use super::nla::{emit_bytes, emit_nested, nested_len, parse_nested};
 use super::service::ServiceAttr;
+use crate::model::{Info, Timeouts};
 
-pub(crate) const IPVS_CMD_ATTR_SERVICE: u16 = 1;
-pub(crate) const IPVS_CMD_ATTR_DEST: u16 = 2;
+pub(super) const IPVS_CMD_ATTR_SERVICE: u16 = 1;
+pub(super) const IPVS_CMD_ATTR_DEST: u16 = 2;
 const IPVS_CMD_ATTR_DAEMON: u16 = 3;
 const IPVS_CMD_ATTR_TIMEOUT_TCP: u16 = 4;
 const IPVS_CMD_ATTR_TIMEOUT_TCP_FIN: u16 = 5;
@@ -27,7 +30,7 @@ const IPVS_INFO_ATTR_CONN_TAB_SIZE: u16 = 2;
 ///
 /// The nests (`Service`, `Dest`, `Daemon`) are emitted with
 /// `NLA_F_NESTED`, as libnl (and so ipvsadm) sends them; the kernel's
-/// replies carry no flag (see [`super::IpvsMessage::emit_kernel_style`]).
+/// replies carry no flag (see [`super::IpvsMessage::append_kernel_style`]).
 /// Parsing accepts both.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -158,4 +161,45 @@ impl<'a, T: AsRef<[u8]> + ?Sized>
             _ => Self::Other(DefaultNla::parse(buf)?),
         })
     }
+}
+
+/// The three timeouts of a `GET_CONFIG` reply; absent ones read as 0.
+pub fn timeouts_from_attrs(a: &[IpvsAttr]) -> Timeouts {
+    let mut t = Timeouts::default();
+    for attr in a {
+        match attr {
+            IpvsAttr::TimeoutTcp(v) => t.tcp = *v,
+            IpvsAttr::TimeoutTcpFin(v) => t.tcp_fin = *v,
+            IpvsAttr::TimeoutUdp(v) => t.udp = *v,
+            _ => {}
+        }
+    }
+    t
+}
+
+/// The top-level attributes of a `SET_CONFIG` request: all three
+/// timeouts, always, as ipvsadm sends them (0 = leave unchanged).
+pub fn timeouts_attrs(t: &Timeouts) -> Vec<IpvsAttr> {
+    vec![
+        IpvsAttr::TimeoutTcp(t.tcp),
+        IpvsAttr::TimeoutTcpFin(t.tcp_fin),
+        IpvsAttr::TimeoutUdp(t.udp),
+    ]
+}
+
+/// The `GET_INFO` reply; both attributes are required, as in ipvsadm.
+pub fn info_from_attrs(a: &[IpvsAttr]) -> Result<Info, DecodeError> {
+    let (mut version, mut size) = (None, None);
+    for attr in a {
+        match attr {
+            IpvsAttr::InfoVersion(v) => version = Some(*v),
+            IpvsAttr::InfoConnTabSize(v) => size = Some(*v),
+            _ => {}
+        }
+    }
+    Ok(Info {
+        version: version.ok_or_else(|| missing("IPVS_INFO_ATTR_VERSION"))?,
+        conn_tab_size: size
+            .ok_or_else(|| missing("IPVS_INFO_ATTR_CONN_TAB_SIZE"))?,
+    })
 }

@@ -1,12 +1,17 @@
 //! Attributes of a connection-synchronisation daemon: the
-//! `IPVS_DAEMON_ATTR_*` space, nested in `IPVS_CMD_ATTR_DAEMON`.
+//! `IPVS_DAEMON_ATTR_*` space, nested in `IPVS_CMD_ATTR_DAEMON`, and the
+//! [`DaemonConfig`] they carry.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use netlink_packet_core::{
     DecodeError, DefaultNla, ErrorContext, Nla, NlaBuffer, Parseable, parse_u8,
     parse_u16, parse_u32,
 };
 
+use super::missing;
 use super::nla::{emit_bytes, emit_str, parse_array, parse_c_bytes, str_len};
+use crate::model::{DaemonConfig, DaemonState};
 
 const IPVS_DAEMON_ATTR_STATE: u16 = 1;
 const IPVS_DAEMON_ATTR_MCAST_IFN: u16 = 2;
@@ -117,4 +122,75 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for DaemonAttr {
             _ => Self::Other(DefaultNla::parse(buf)?),
         })
     }
+}
+
+/// The daemon nest, in ipvsadm's order (checked against a capture):
+/// STATE, MCAST_IFN, SYNC_ID, then SYNC_MAXLEN, MCAST_PORT, MCAST_TTL
+/// only when non-zero, and the group (IPv4 or IPv6) last when set.
+pub fn daemon_attrs(d: &DaemonConfig) -> Vec<DaemonAttr> {
+    let mut attrs = vec![
+        DaemonAttr::State(d.state.raw()),
+        DaemonAttr::McastIfn(d.mcast_ifn.clone()),
+        DaemonAttr::SyncId(d.sync_id),
+    ];
+    if d.sync_maxlen != 0 {
+        attrs.push(DaemonAttr::SyncMaxlen(d.sync_maxlen));
+    }
+    if d.mcast_port != 0 {
+        attrs.push(DaemonAttr::McastPort(d.mcast_port));
+    }
+    if d.mcast_ttl != 0 {
+        attrs.push(DaemonAttr::McastTtl(d.mcast_ttl));
+    }
+    match d.mcast_group {
+        Some(IpAddr::V4(g)) => attrs.push(DaemonAttr::McastGroup(g.octets())),
+        Some(IpAddr::V6(g)) => attrs.push(DaemonAttr::McastGroup6(g.octets())),
+        None => {}
+    }
+    attrs
+}
+
+/// A sync daemon from a kernel reply. Requires STATE, MCAST_IFN and
+/// SYNC_ID; the others default to 0 / no group. If both group attributes
+/// came, the IPv4 one wins (the kernel sends only one).
+pub fn daemon_from_attrs(
+    a: &[DaemonAttr],
+) -> Result<DaemonConfig, DecodeError> {
+    let (mut state, mut ifn, mut sync_id) = (None, None, None);
+    let (mut group4, mut group6) = (None, None);
+    let mut d = DaemonConfig {
+        state: DaemonState::Other(0),
+        mcast_ifn: Vec::new(),
+        sync_id: 0,
+        sync_maxlen: 0,
+        mcast_group: None,
+        mcast_port: 0,
+        mcast_ttl: 0,
+    };
+    for attr in a {
+        match attr {
+            DaemonAttr::State(v) => state = Some(*v),
+            DaemonAttr::McastIfn(v) => ifn = Some(v),
+            DaemonAttr::SyncId(v) => sync_id = Some(*v),
+            DaemonAttr::SyncMaxlen(v) => d.sync_maxlen = *v,
+            DaemonAttr::McastGroup(v) => group4 = Some(*v),
+            DaemonAttr::McastGroup6(v) => group6 = Some(*v),
+            DaemonAttr::McastPort(v) => d.mcast_port = *v,
+            DaemonAttr::McastTtl(v) => d.mcast_ttl = *v,
+            DaemonAttr::Other(_) => {}
+        }
+    }
+    d.state = DaemonState::from_raw(
+        state.ok_or_else(|| missing("IPVS_DAEMON_ATTR_STATE"))?,
+    );
+    d.mcast_ifn = ifn
+        .ok_or_else(|| missing("IPVS_DAEMON_ATTR_MCAST_IFN"))?
+        .clone();
+    d.sync_id = sync_id.ok_or_else(|| missing("IPVS_DAEMON_ATTR_SYNC_ID"))?;
+    d.mcast_group = match (group4, group6) {
+        (Some(g), _) => Some(IpAddr::V4(Ipv4Addr::from(g))),
+        (None, Some(g)) => Some(IpAddr::V6(Ipv6Addr::from(g))),
+        (None, None) => None,
+    };
+    Ok(d)
 }

@@ -1,5 +1,7 @@
 //! Attributes of a destination (real server): the `IPVS_DEST_ATTR_*`
-//! space, nested in `IPVS_CMD_ATTR_DEST`.
+//! space, nested in `IPVS_CMD_ATTR_DEST`, and the [`Destination`] they
+//! carry: the list ipvsadm sends for one, and the real server a kernel
+//! reply describes.
 
 use netlink_packet_core::{
     DecodeError, DefaultNla, ErrorContext, Nla, NlaBuffer, Parseable,
@@ -7,25 +9,32 @@ use netlink_packet_core::{
 };
 
 use super::nla::{
-    emit_bytes, emit_nested, nested_len, parse_addr16, parse_nested,
+    addr_from_raw, addr_to_raw, emit_bytes, emit_nested, for_each_nla,
+    nested_len, parse_addr16, parse_nested,
 };
-use super::stats::{Stats64Attr, StatsAttr};
+use super::stats::{
+    Stats64Attr, StatsAttr, StatsNests, stats_from_attrs, stats64_from_attrs,
+};
+use super::{family, missing};
+use crate::model::{
+    AddressFamily, Destination, ForwardMethod, Stats, TunnelType,
+};
 
-pub(super) const IPVS_DEST_ATTR_ADDR: u16 = 1;
-pub(super) const IPVS_DEST_ATTR_PORT: u16 = 2;
-pub(super) const IPVS_DEST_ATTR_FWD_METHOD: u16 = 3;
-pub(super) const IPVS_DEST_ATTR_WEIGHT: u16 = 4;
-pub(super) const IPVS_DEST_ATTR_U_THRESH: u16 = 5;
-pub(super) const IPVS_DEST_ATTR_L_THRESH: u16 = 6;
-pub(super) const IPVS_DEST_ATTR_ACTIVE_CONNS: u16 = 7;
-pub(super) const IPVS_DEST_ATTR_INACT_CONNS: u16 = 8;
-pub(super) const IPVS_DEST_ATTR_PERSIST_CONNS: u16 = 9;
-pub(crate) const IPVS_DEST_ATTR_STATS: u16 = 10;
-pub(super) const IPVS_DEST_ATTR_ADDR_FAMILY: u16 = 11;
-pub(crate) const IPVS_DEST_ATTR_STATS64: u16 = 12;
-pub(super) const IPVS_DEST_ATTR_TUN_TYPE: u16 = 13;
-pub(super) const IPVS_DEST_ATTR_TUN_PORT: u16 = 14;
-pub(super) const IPVS_DEST_ATTR_TUN_FLAGS: u16 = 15;
+const IPVS_DEST_ATTR_ADDR: u16 = 1;
+const IPVS_DEST_ATTR_PORT: u16 = 2;
+const IPVS_DEST_ATTR_FWD_METHOD: u16 = 3;
+const IPVS_DEST_ATTR_WEIGHT: u16 = 4;
+const IPVS_DEST_ATTR_U_THRESH: u16 = 5;
+const IPVS_DEST_ATTR_L_THRESH: u16 = 6;
+const IPVS_DEST_ATTR_ACTIVE_CONNS: u16 = 7;
+const IPVS_DEST_ATTR_INACT_CONNS: u16 = 8;
+const IPVS_DEST_ATTR_PERSIST_CONNS: u16 = 9;
+const IPVS_DEST_ATTR_STATS: u16 = 10;
+const IPVS_DEST_ATTR_ADDR_FAMILY: u16 = 11;
+const IPVS_DEST_ATTR_STATS64: u16 = 12;
+const IPVS_DEST_ATTR_TUN_TYPE: u16 = 13;
+const IPVS_DEST_ATTR_TUN_PORT: u16 = 14;
+const IPVS_DEST_ATTR_TUN_FLAGS: u16 = 15;
 
 /// An attribute of a destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,6 +192,145 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for DestAttr {
                 parse_u16(p).context("invalid IPVS_DEST_ATTR_TUN_FLAGS")?,
             ),
             _ => Self::Other(DefaultNla::parse(buf)?),
+        })
+    }
+}
+
+/// The destination nest, in ipvsadm's order (checked against a capture):
+/// ADDR_FAMILY, ADDR, PORT, FWD_METHOD, WEIGHT, TUN_TYPE, TUN_PORT,
+/// TUN_FLAGS, U_THRESH, L_THRESH. ipvsadm sends all of them for every
+/// command, `DEL_DEST` included. Counters are never sent.
+pub fn dest_attrs(d: &Destination) -> Vec<DestAttr> {
+    vec![
+        DestAttr::AddrFamily(AddressFamily::of(&d.addr).raw()),
+        DestAttr::Addr(addr_to_raw(&d.addr)),
+        DestAttr::Port(d.port),
+        DestAttr::FwdMethod(d.forward.raw()),
+        DestAttr::Weight(d.weight),
+        DestAttr::TunType(d.tun_type.raw()),
+        DestAttr::TunPort(d.tun_port),
+        DestAttr::TunFlags(d.tun_flags),
+        DestAttr::UThresh(d.u_threshold),
+        DestAttr::LThresh(d.l_threshold),
+    ]
+}
+
+/// A destination from a kernel reply. Requires what ipvsadm requires:
+/// ADDR, PORT, FWD_METHOD, WEIGHT, U_THRESH, L_THRESH and the three
+/// connection counts. Without ADDR_FAMILY the service's family is used.
+/// STATS64 is preferred over STATS and read as 64-bit throughout (ipvsadm
+/// 1.31 truncates most of these counters to 32 bits: deliberately fixed).
+/// The tunnel attributes default to ipip, port 0, flags 0.
+pub fn dest_from_attrs(
+    a: &[DestAttr],
+    service_family: AddressFamily,
+) -> Result<Destination, DecodeError> {
+    let mut fields = DestFields::default();
+    a.iter().for_each(|attr| fields.take(attr.clone()));
+    fields.finish(service_family)
+}
+
+/// [`dest_from_attrs`] of a destination nest still encoded (the value of
+/// `IPVS_CMD_ATTR_DEST`), each attribute parsed and taken in turn without
+/// collecting them. With [`StatsNests::Skip`] the counter nests are
+/// passed over unchecked.
+pub fn dest_from_nest(
+    nest: &[u8],
+    service_family: AddressFamily,
+    stats: StatsNests,
+) -> Result<Destination, DecodeError> {
+    let mut fields = DestFields::default();
+    for_each_nla(nest, |nla| {
+        let counters =
+            matches!(nla.kind(), IPVS_DEST_ATTR_STATS | IPVS_DEST_ATTR_STATS64);
+        if !(counters && stats == StatsNests::Skip) {
+            fields.take(DestAttr::parse(&nla)?);
+        }
+        Ok(())
+    })?;
+    fields.finish(service_family)
+}
+
+/// The attributes of a destination nest seen so far.
+#[derive(Default)]
+struct DestFields {
+    addr: Option<[u8; 16]>,
+    port: Option<u16>,
+    fwd: Option<u32>,
+    weight: Option<i32>,
+    af: Option<u16>,
+    uth: Option<u32>,
+    lth: Option<u32>,
+    active: Option<u32>,
+    inact: Option<u32>,
+    persist: Option<u32>,
+    stats: Option<Stats>,
+    stats64: Option<Stats>,
+    tun_type: u8,
+    tun_port: u16,
+    tun_flags: u16,
+}
+
+impl DestFields {
+    fn take(&mut self, attr: DestAttr) {
+        match attr {
+            DestAttr::Addr(v) => self.addr = Some(v),
+            DestAttr::Port(v) => self.port = Some(v),
+            DestAttr::FwdMethod(v) => self.fwd = Some(v),
+            DestAttr::Weight(v) => self.weight = Some(v),
+            DestAttr::UThresh(v) => self.uth = Some(v),
+            DestAttr::LThresh(v) => self.lth = Some(v),
+            DestAttr::ActiveConns(v) => self.active = Some(v),
+            DestAttr::InactConns(v) => self.inact = Some(v),
+            DestAttr::PersistConns(v) => self.persist = Some(v),
+            DestAttr::Stats(v) => self.stats = Some(stats_from_attrs(&v)),
+            DestAttr::AddrFamily(v) => self.af = Some(v),
+            DestAttr::Stats64(v) => self.stats64 = Some(stats64_from_attrs(&v)),
+            DestAttr::TunType(v) => self.tun_type = v,
+            DestAttr::TunPort(v) => self.tun_port = v,
+            DestAttr::TunFlags(v) => self.tun_flags = v,
+            DestAttr::Other(_) => {}
+        }
+    }
+
+    fn finish(
+        self,
+        service_family: AddressFamily,
+    ) -> Result<Destination, DecodeError> {
+        let family = match self.af {
+            Some(raw) => family(raw)?,
+            None => service_family,
+        };
+        let addr = self.addr.ok_or_else(|| missing("IPVS_DEST_ATTR_ADDR"))?;
+        Ok(Destination {
+            addr: addr_from_raw(family, &addr),
+            port: self.port.ok_or_else(|| missing("IPVS_DEST_ATTR_PORT"))?,
+            forward: ForwardMethod::from_raw(
+                self.fwd
+                    .ok_or_else(|| missing("IPVS_DEST_ATTR_FWD_METHOD"))?,
+            ),
+            weight: self
+                .weight
+                .ok_or_else(|| missing("IPVS_DEST_ATTR_WEIGHT"))?,
+            u_threshold: self
+                .uth
+                .ok_or_else(|| missing("IPVS_DEST_ATTR_U_THRESH"))?,
+            l_threshold: self
+                .lth
+                .ok_or_else(|| missing("IPVS_DEST_ATTR_L_THRESH"))?,
+            tun_type: TunnelType::from_raw(self.tun_type),
+            tun_port: self.tun_port,
+            tun_flags: self.tun_flags,
+            active_conns: self
+                .active
+                .ok_or_else(|| missing("IPVS_DEST_ATTR_ACTIVE_CONNS"))?,
+            inactive_conns: self
+                .inact
+                .ok_or_else(|| missing("IPVS_DEST_ATTR_INACT_CONNS"))?,
+            persist_conns: self
+                .persist
+                .ok_or_else(|| missing("IPVS_DEST_ATTR_PERSIST_CONNS"))?,
+            stats: self.stats64.or(self.stats).unwrap_or_default(),
         })
     }
 }

@@ -1,10 +1,12 @@
 //! An IPVS generic-netlink message: a command and its top-level
 //! attributes (the payload after `struct genlmsghdr`; the family has no
-//! extra header).
+//! extra header), with the one encoder of requests.
+
+use std::borrow::Cow;
 
 use netlink_packet_core::{
-    DecodeError, Emitable, NLA_HEADER_SIZE, Nla, NlaBuffer, NlasIterator,
-    ParseableParametrized,
+    DecodeError, Emitable, NLA_F_NESTED, NLA_HEADER_SIZE, NlaBuffer,
+    NlasIterator, ParseableParametrized,
 };
 use netlink_packet_generic::{GenlFamily, GenlHeader};
 
@@ -27,32 +29,55 @@ pub struct IpvsMessage {
     pub attributes: Vec<IpvsAttr>,
 }
 
+/// Something the socket sends: the message it stands for, built when it
+/// is written (a restore sends thousands, none kept).
+pub trait IpvsRequest {
+    fn message(&self) -> Cow<'_, IpvsMessage>;
+}
+
+impl IpvsRequest for IpvsMessage {
+    fn message(&self) -> Cow<'_, IpvsMessage> {
+        Cow::Borrowed(self)
+    }
+}
+
 impl IpvsMessage {
     pub fn new(cmd: IpvsCmd, attributes: Vec<IpvsAttr>) -> Self {
         IpvsMessage { cmd, attributes }
     }
 
-    /// Appends the attributes to `out` as [`Emitable::emit`] writes them,
-    /// in one pass (see [`append_nest`]): the encoder of requests.
+    /// Appends the attributes to `out` as libnl (and so ipvsadm) writes
+    /// them, top-level nests flagged `NLA_F_NESTED`: the encoder of
+    /// requests. Each nest is written in one pass (see [`append_nest`]).
     pub fn append_attributes(&self, out: &mut Vec<u8>) {
+        self.append_with_nest_flag(out, NLA_F_NESTED);
+    }
+
+    /// Appends the attributes as the kernel writes them: nests without
+    /// `NLA_F_NESTED` (the kernel uses `nla_nest_start_noflag`). For
+    /// replies built in tests.
+    pub fn append_kernel_style(&self, out: &mut Vec<u8>) {
+        self.append_with_nest_flag(out, 0);
+    }
+
+    fn append_with_nest_flag(&self, out: &mut Vec<u8>, flag: u16) {
         for attr in &self.attributes {
+            let kind = attr.plain_kind() | flag;
             match attr {
-                IpvsAttr::Service(v) => append_nest(out, attr, v),
-                IpvsAttr::Dest(v) => append_nest(out, attr, v),
-                IpvsAttr::Daemon(v) => append_nest(out, attr, v),
+                IpvsAttr::Service(v) => append_nest(out, kind, v),
+                IpvsAttr::Dest(v) => append_nest(out, kind, v),
+                IpvsAttr::Daemon(v) => append_nest(out, kind, v),
                 _ => append_nla(out, attr),
             }
         }
     }
 
-    /// Emits the attributes as the kernel does: nests without
-    /// `NLA_F_NESTED` (the kernel uses `nla_nest_start_noflag`). The
-    /// [`Emitable`] impl instead flags the top-level nests, as libnl does
-    /// for requests. `buf` must be at least [`Emitable::buffer_len`] long.
-    pub fn emit_kernel_style(&self, buf: &mut [u8]) {
-        let attrs: Vec<KernelStyle<'_>> =
-            self.attributes.iter().map(KernelStyle).collect();
-        attrs.as_slice().emit(buf);
+    /// The encoded attributes, as [`IpvsMessage::append_attributes`]
+    /// writes them.
+    fn encoded(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.append_attributes(&mut out);
+        out
     }
 }
 
@@ -109,23 +134,6 @@ impl<'a> RawMessage<'a> {
     }
 }
 
-/// An attribute emitted with the kernel's unflagged nest type.
-struct KernelStyle<'a>(&'a IpvsAttr);
-
-impl Nla for KernelStyle<'_> {
-    fn value_len(&self) -> usize {
-        self.0.value_len()
-    }
-
-    fn kind(&self) -> u16 {
-        self.0.plain_kind()
-    }
-
-    fn emit_value(&self, buf: &mut [u8]) {
-        self.0.emit_value(buf)
-    }
-}
-
 impl GenlFamily for IpvsMessage {
     fn family_name() -> &'static str {
         IPVS_GENL_NAME
@@ -140,13 +148,16 @@ impl GenlFamily for IpvsMessage {
     }
 }
 
+/// The bytes of [`IpvsMessage::append_attributes`], for netlink-packet's
+/// generic serialisers (`GenlMessage`, `NetlinkMessage`).
 impl Emitable for IpvsMessage {
     fn buffer_len(&self) -> usize {
-        self.attributes.as_slice().buffer_len()
+        self.encoded().len()
     }
 
     fn emit(&self, buf: &mut [u8]) {
-        self.attributes.as_slice().emit(buf)
+        let bytes = self.encoded();
+        buf[..bytes.len()].copy_from_slice(&bytes);
     }
 }
 

@@ -1,10 +1,16 @@
 //! Small helpers shared by the IPVS attribute codecs: NUL-terminated
-//! strings, nested attribute lists and 16-byte `union nf_inet_addr`s.
+//! strings, 16-byte `union nf_inet_addr`s, the walk over an encoded
+//! attribute list, and the writer that appends attributes and nests to a
+//! request buffer.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use netlink_packet_core::{
     DecodeError, Emitable, NLA_ALIGNTO, NLA_F_NESTED, NLA_F_NET_BYTEORDER,
     NLA_HEADER_SIZE, NLA_TYPE_MASK, Nla, NlaBuffer, NlasIterator, Parseable,
 };
+
+use crate::model::AddressFamily;
 
 /// Length on the wire of a string attribute: the bytes plus one NUL, as
 /// both the kernel and libnl (`nla_put_string`) emit it.
@@ -50,6 +56,28 @@ pub(crate) fn parse_addr16(payload: &[u8]) -> Result<[u8; 16], DecodeError> {
     }
 }
 
+/// An address as `union nf_inet_addr`: IPv4 in the first 4 bytes.
+pub fn addr_to_raw(addr: &IpAddr) -> [u8; 16] {
+    match addr {
+        IpAddr::V4(a) => {
+            let mut raw = [0u8; 16];
+            raw[..4].copy_from_slice(&a.octets());
+            raw
+        }
+        IpAddr::V6(a) => a.octets(),
+    }
+}
+
+/// Reads a `union nf_inet_addr` of the given family.
+pub fn addr_from_raw(family: AddressFamily, raw: &[u8; 16]) -> IpAddr {
+    match family {
+        AddressFamily::Inet => {
+            IpAddr::V4(Ipv4Addr::new(raw[0], raw[1], raw[2], raw[3]))
+        }
+        AddressFamily::Inet6 => IpAddr::V6(Ipv6Addr::from(*raw)),
+    }
+}
+
 /// Reads a fixed-size byte array attribute.
 pub(crate) fn parse_array<const N: usize>(
     payload: &[u8],
@@ -58,54 +86,47 @@ pub(crate) fn parse_array<const N: usize>(
         .map_err(|_| DecodeError::invalid_number(N, payload.len()))
 }
 
+/// `struct ip_vs_flags { u32 flags; u32 mask; }`.
+pub(crate) fn parse_flags(p: &[u8]) -> Result<(u32, u32), DecodeError> {
+    let raw: [u8; 8] = parse_array(p)?;
+    let word = |i: usize| {
+        u32::from_ne_bytes([raw[i], raw[i + 1], raw[i + 2], raw[i + 3]])
+    };
+    Ok((word(0), word(4)))
+}
+
 /// Parses every attribute of a nested list; the first error aborts.
 pub(crate) fn parse_nested<T>(payload: &[u8]) -> Result<Vec<T>, DecodeError>
 where
     T: for<'a> Parseable<NlaBuffer<&'a [u8]>>,
 {
-    let mut attrs = Vec::new();
-    for_each_in_nest(payload, |a| attrs.push(a))?;
-    Ok(attrs)
-}
-
-/// Parses the attributes of a nest one by one, handing each to `each`,
-/// without collecting them; fails where [`parse_nested`] would.
-pub(crate) fn for_each_in_nest<T>(
-    nest: &[u8],
-    mut each: impl FnMut(T),
-) -> Result<(), DecodeError>
-where
-    T: for<'a> Parseable<NlaBuffer<&'a [u8]>>,
-{
-    for nla in NlasIterator::new(nest) {
-        each(T::parse(&nla?)?);
-    }
-    Ok(())
+    NlasIterator::new(payload)
+        .map(|nla| T::parse(&nla?))
+        .collect()
 }
 
 /// Walks an encoded attribute list as [`NlasIterator`] does (the same
 /// checks on each header; the first malformed one is an error and ends
-/// the walk), handing `each` the type without flags and the value; for
-/// lists read in bulk, where the iterator's general buffers cost more
-/// than the values.
+/// the walk), handing `each` every attribute, without the iterator's
+/// general buffers: replies are read in bulk.
 #[inline]
-pub(crate) fn for_each_value(
+pub(crate) fn for_each_nla(
     list: &[u8],
-    mut each: impl FnMut(u16, &[u8]) -> Result<(), DecodeError>,
+    mut each: impl FnMut(NlaBuffer<&[u8]>) -> Result<(), DecodeError>,
 ) -> Result<(), DecodeError> {
     let mut rest = list;
     while !rest.is_empty() {
-        let (Some(len), Some(kind)) = (
-            rest.get(..2)
-                .map(|b| usize::from(u16::from_ne_bytes([b[0], b[1]]))),
-            rest.get(2..4).map(|b| u16::from_ne_bytes([b[0], b[1]])),
-        ) else {
+        let Some(len) = rest
+            .get(..2)
+            .map(|b| usize::from(u16::from_ne_bytes([b[0], b[1]])))
+            .filter(|_| rest.len() >= NLA_HEADER_SIZE)
+        else {
             return Err(DecodeError::from("attribute header cut short"));
         };
         if len < NLA_HEADER_SIZE || len > rest.len() {
             return Err(DecodeError::from("invalid attribute length"));
         }
-        each(kind & NLA_TYPE_MASK, &rest[NLA_HEADER_SIZE..len])?;
+        each(NlaBuffer::new(&rest[..len]))?;
         rest = rest.get(nla_align(len)..).unwrap_or_default();
     }
     Ok(())
@@ -142,6 +163,29 @@ pub(crate) fn append_nla<T: Nla>(out: &mut Vec<u8>, attr: &T) {
     attr.emit_value(&mut out[value_start..value_start + room.min(value_len)]);
 }
 
+/// Appends a nest of type `kind` (flags included) holding `children`,
+/// writing each child once and patching the nest's length afterwards,
+/// instead of measuring the children again at every level as [`Emitable`]
+/// does. A nest too long for a netlink length is written as `emit` writes
+/// it: the length wrapped and the value zeroed.
+pub(crate) fn append_nest<T: Nla>(
+    out: &mut Vec<u8>,
+    kind: u16,
+    children: &[T],
+) {
+    let start = out.len();
+    out.extend_from_slice(&[0; 2]);
+    out.extend_from_slice(&kind.to_ne_bytes());
+    for child in children {
+        append_nla(out, child);
+    }
+    let len = out.len() - start;
+    if len > usize::from(u16::MAX) {
+        out[start + NLA_HEADER_SIZE..].fill(0);
+    }
+    out[start..start + 2].copy_from_slice(&(len as u16).to_ne_bytes());
+}
+
 /// The type field as [`Emitable::emit`] writes it: the kind without flag
 /// bits, then `NLA_F_NET_BYTEORDER` and `NLA_F_NESTED` as the attribute
 /// says, each set over the type read back without flags, so that a nest
@@ -160,34 +204,6 @@ fn wire_kind<T: Nla>(attr: &T) -> u16 {
 /// A value's length rounded up to netlink's 4-byte alignment.
 fn nla_align(len: usize) -> usize {
     (len + NLA_ALIGNTO - 1) & !(NLA_ALIGNTO - 1)
-}
-
-/// Appends `nest`, whose children are `children`, writing each child once
-/// and patching the nest's length afterwards, instead of measuring the
-/// children again at every level as [`Emitable`] does. The bytes are the
-/// same as [`append_nla`]'s, to which a nest too long for a netlink length
-/// is left.
-pub(crate) fn append_nest<N: Nla, T: Nla>(
-    out: &mut Vec<u8>,
-    nest: &N,
-    children: &[T],
-) {
-    let start = out.len();
-    out.extend_from_slice(&[0; 4]);
-    for child in children {
-        append_nla(out, child);
-    }
-    match u16::try_from(out.len() - start) {
-        Ok(len) => {
-            out[start..start + 2].copy_from_slice(&len.to_ne_bytes());
-            out[start + 2..start + 4]
-                .copy_from_slice(&nest.kind().to_ne_bytes());
-        }
-        Err(_) => {
-            out.truncate(start);
-            append_nla(out, nest);
-        }
-    }
 }
 
 /// Writes raw bytes, cut to the buffer if needed.
@@ -224,6 +240,35 @@ mod tests {
                     emitted,
                     "kind {kind:#x}, {len} bytes"
                 );
+            }
+        }
+    }
+
+    /// The walk finds what [`NlasIterator`] finds, and fails where it
+    /// fails, on every prefix of a list with padding and a nest.
+    #[test]
+    fn the_walk_agrees_with_the_iterator() {
+        let list = [
+            5, 0, 1, 0, 9, 0, 0, 0, // 1 byte + padding
+            12, 0, 2, 0x80, 8, 0, 3, 0, 1, 2, 3, 4, // nest of one
+            4, 0, 4, 0, // empty
+        ];
+        for len in 0..=list.len() {
+            let list = &list[..len];
+            let mut walked = Vec::new();
+            let outcome = for_each_nla(list, |nla| {
+                walked.push((nla.kind(), nla.value().to_vec()));
+                Ok(())
+            });
+            let iterated: Result<Vec<_>, _> = NlasIterator::new(list)
+                .map(|nla| nla.map(|n| (n.kind(), n.value().to_vec())))
+                .collect();
+            match iterated {
+                Ok(all) => {
+                    assert!(outcome.is_ok(), "{len} bytes");
+                    assert_eq!(walked, all, "{len} bytes");
+                }
+                Err(_) => assert!(outcome.is_err(), "{len} bytes"),
             }
         }
     }

@@ -1,5 +1,6 @@
 //! Attributes of a virtual service: the `IPVS_SVC_ATTR_*` space, nested in
-//! `IPVS_CMD_ATTR_SERVICE`.
+//! `IPVS_CMD_ATTR_SERVICE`, and the [`Service`] they carry: the list
+//! ipvsadm sends for one, and the service a kernel reply describes.
 
 use netlink_packet_core::{
     DecodeError, DefaultNla, ErrorContext, Nla, NlaBuffer, Parseable,
@@ -7,23 +8,28 @@ use netlink_packet_core::{
 };
 
 use super::nla::{
-    emit_bytes, emit_nested, emit_str, nested_len, parse_addr16, parse_nested,
+    addr_from_raw, addr_to_raw, emit_bytes, emit_nested, emit_str,
+    for_each_nla, nested_len, parse_addr16, parse_flags, parse_nested,
     parse_str, str_len,
 };
-use super::stats::{Stats64Attr, StatsAttr};
+use super::stats::{
+    Stats64Attr, StatsAttr, StatsNests, stats_from_attrs, stats64_from_attrs,
+};
+use super::{family, missing};
+use crate::model::{Protocol, Service, ServiceFlags, ServiceKey, Stats};
 
-pub(super) const IPVS_SVC_ATTR_AF: u16 = 1;
-pub(super) const IPVS_SVC_ATTR_PROTOCOL: u16 = 2;
-pub(super) const IPVS_SVC_ATTR_ADDR: u16 = 3;
-pub(super) const IPVS_SVC_ATTR_PORT: u16 = 4;
-pub(super) const IPVS_SVC_ATTR_FWMARK: u16 = 5;
-pub(super) const IPVS_SVC_ATTR_SCHED_NAME: u16 = 6;
-pub(super) const IPVS_SVC_ATTR_FLAGS: u16 = 7;
-pub(super) const IPVS_SVC_ATTR_TIMEOUT: u16 = 8;
-pub(super) const IPVS_SVC_ATTR_NETMASK: u16 = 9;
-pub(crate) const IPVS_SVC_ATTR_STATS: u16 = 10;
-pub(super) const IPVS_SVC_ATTR_PE_NAME: u16 = 11;
-pub(crate) const IPVS_SVC_ATTR_STATS64: u16 = 12;
+const IPVS_SVC_ATTR_AF: u16 = 1;
+const IPVS_SVC_ATTR_PROTOCOL: u16 = 2;
+const IPVS_SVC_ATTR_ADDR: u16 = 3;
+const IPVS_SVC_ATTR_PORT: u16 = 4;
+const IPVS_SVC_ATTR_FWMARK: u16 = 5;
+const IPVS_SVC_ATTR_SCHED_NAME: u16 = 6;
+const IPVS_SVC_ATTR_FLAGS: u16 = 7;
+const IPVS_SVC_ATTR_TIMEOUT: u16 = 8;
+const IPVS_SVC_ATTR_NETMASK: u16 = 9;
+const IPVS_SVC_ATTR_STATS: u16 = 10;
+const IPVS_SVC_ATTR_PE_NAME: u16 = 11;
+const IPVS_SVC_ATTR_STATS64: u16 = 12;
 
 /// An attribute of a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,10 +172,159 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for ServiceAttr {
     }
 }
 
-/// `struct ip_vs_flags { u32 flags; u32 mask; }`.
-pub(super) fn parse_flags(p: &[u8]) -> Result<(u32, u32), DecodeError> {
-    if p.len() != 8 {
-        return Err(DecodeError::invalid_number(8, p.len()));
+/// The identifying attributes of a service, as ipvsadm sends them: AF,
+/// then FWMARK or PROTOCOL+ADDR+PORT. This alone is the service nest of a
+/// `GET_DEST` dump.
+pub fn service_key_attrs(key: &ServiceKey) -> Vec<ServiceAttr> {
+    let mut attrs = Vec::with_capacity(KEY_ATTRS);
+    push_key_attrs(&mut attrs, key);
+    attrs
+}
+
+/// Most attributes [`push_key_attrs`] adds.
+const KEY_ATTRS: usize = 4;
+
+fn push_key_attrs(attrs: &mut Vec<ServiceAttr>, key: &ServiceKey) {
+    attrs.push(ServiceAttr::AddressFamily(key.family().raw()));
+    match key {
+        ServiceKey::Fwmark { mark, .. } => {
+            attrs.push(ServiceAttr::Fwmark(*mark));
+        }
+        ServiceKey::Inet {
+            protocol,
+            addr,
+            port,
+        } => {
+            attrs.push(ServiceAttr::Protocol(protocol.raw()));
+            attrs.push(ServiceAttr::Addr(addr_to_raw(addr)));
+            attrs.push(ServiceAttr::Port(*port));
+        }
     }
-    Ok((parse_u32(&p[..4])?, parse_u32(&p[4..])?))
+}
+
+/// The full service nest, in ipvsadm's order: the key, SCHED_NAME,
+/// PE_NAME (only if set and non-empty), FLAGS (mask 0xffffffff), TIMEOUT,
+/// NETMASK. Statistics are never sent.
+pub fn service_attrs(svc: &Service) -> Vec<ServiceAttr> {
+    let mut attrs = Vec::with_capacity(KEY_ATTRS + 5);
+    push_key_attrs(&mut attrs, &svc.key);
+    attrs.push(ServiceAttr::SchedName(svc.scheduler.clone()));
+    if let Some(pe) = svc.pe_name.as_ref().filter(|pe| !pe.is_empty()) {
+        attrs.push(ServiceAttr::PeName(pe.clone()));
+    }
+    attrs.push(ServiceAttr::Flags {
+        flags: svc.flags.0,
+        mask: u32::MAX,
+    });
+    attrs.push(ServiceAttr::Timeout(svc.timeout));
+    attrs.push(ServiceAttr::Netmask(svc.netmask));
+    attrs
+}
+
+/// A service from a kernel reply. Requires what ipvsadm requires: AF,
+/// FWMARK or PROTOCOL+ADDR+PORT, SCHED_NAME, NETMASK, TIMEOUT and FLAGS.
+/// The flags kept are `flags & mask`; STATS64 is preferred over STATS
+/// (absent both, the counters are 0).
+pub fn service_from_attrs(a: &[ServiceAttr]) -> Result<Service, DecodeError> {
+    let mut fields = ServiceFields::default();
+    a.iter().for_each(|attr| fields.take(attr.clone()));
+    fields.finish()
+}
+
+/// [`service_from_attrs`] of a service nest still encoded (the value of
+/// `IPVS_CMD_ATTR_SERVICE`), each attribute parsed and taken in turn
+/// without collecting them: the listings' decoder. With
+/// [`StatsNests::Skip`] the counter nests are passed over unchecked.
+pub fn service_from_nest(
+    nest: &[u8],
+    stats: StatsNests,
+) -> Result<Service, DecodeError> {
+    let mut fields = ServiceFields::default();
+    for_each_nla(nest, |nla| {
+        let counters =
+            matches!(nla.kind(), IPVS_SVC_ATTR_STATS | IPVS_SVC_ATTR_STATS64);
+        if !(counters && stats == StatsNests::Skip) {
+            fields.take(ServiceAttr::parse(&nla)?);
+        }
+        Ok(())
+    })?;
+    fields.finish()
+}
+
+/// The attributes of a service nest seen so far.
+#[derive(Default)]
+struct ServiceFields {
+    af: Option<u16>,
+    protocol: Option<u16>,
+    addr: Option<[u8; 16]>,
+    port: Option<u16>,
+    fwmark: Option<u32>,
+    sched: Option<String>,
+    flags: Option<u32>,
+    timeout: Option<u32>,
+    netmask: Option<u32>,
+    pe: Option<String>,
+    stats: Option<Stats>,
+    stats64: Option<Stats>,
+}
+
+impl ServiceFields {
+    fn take(&mut self, attr: ServiceAttr) {
+        match attr {
+            ServiceAttr::AddressFamily(v) => self.af = Some(v),
+            ServiceAttr::Protocol(v) => self.protocol = Some(v),
+            ServiceAttr::Addr(v) => self.addr = Some(v),
+            ServiceAttr::Port(v) => self.port = Some(v),
+            ServiceAttr::Fwmark(v) => self.fwmark = Some(v),
+            ServiceAttr::SchedName(v) => self.sched = Some(v),
+            ServiceAttr::Flags { flags, mask } => {
+                self.flags = Some(flags & mask)
+            }
+            ServiceAttr::Timeout(v) => self.timeout = Some(v),
+            ServiceAttr::Netmask(v) => self.netmask = Some(v),
+            ServiceAttr::Stats(v) => self.stats = Some(stats_from_attrs(&v)),
+            ServiceAttr::PeName(v) => self.pe = Some(v),
+            ServiceAttr::Stats64(v) => {
+                self.stats64 = Some(stats64_from_attrs(&v))
+            }
+            ServiceAttr::Other(_) => {}
+        }
+    }
+
+    fn finish(self) -> Result<Service, DecodeError> {
+        let family =
+            family(self.af.ok_or_else(|| missing("IPVS_SVC_ATTR_AF"))?)?;
+        let key = match (self.fwmark, self.protocol, self.addr, self.port) {
+            (Some(mark), protocol, _, _) if mark != 0 || protocol.is_none() => {
+                ServiceKey::Fwmark { family, mark }
+            }
+            (_, Some(protocol), Some(addr), Some(port)) => ServiceKey::Inet {
+                protocol: Protocol::from_raw(protocol),
+                addr: addr_from_raw(family, &addr),
+                port,
+            },
+            _ => {
+                return Err(missing(
+                    "IPVS_SVC_ATTR_FWMARK or IPVS_SVC_ATTR_PROTOCOL/ADDR/PORT",
+                ));
+            }
+        };
+        Ok(Service {
+            key,
+            scheduler: self
+                .sched
+                .ok_or_else(|| missing("IPVS_SVC_ATTR_SCHED_NAME"))?,
+            flags: ServiceFlags(
+                self.flags.ok_or_else(|| missing("IPVS_SVC_ATTR_FLAGS"))?,
+            ),
+            timeout: self
+                .timeout
+                .ok_or_else(|| missing("IPVS_SVC_ATTR_TIMEOUT"))?,
+            netmask: self
+                .netmask
+                .ok_or_else(|| missing("IPVS_SVC_ATTR_NETMASK"))?,
+            pe_name: self.pe.filter(|s| !s.is_empty()),
+            stats: self.stats64.or(self.stats).unwrap_or_default(),
+        })
+    }
 }

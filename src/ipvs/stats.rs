@@ -8,7 +8,7 @@ use netlink_packet_core::{
     parse_u32, parse_u64,
 };
 
-use super::nla::{emit_bytes, for_each_in_nest};
+use super::nla::emit_bytes;
 use crate::model::Stats;
 
 const IPVS_STATS_ATTR_CONNS: u16 = 1;
@@ -22,6 +22,15 @@ const IPVS_STATS_ATTR_OUTPPS: u16 = 8;
 const IPVS_STATS_ATTR_INBPS: u16 = 9;
 const IPVS_STATS_ATTR_OUTBPS: u16 = 10;
 const IPVS_STATS_ATTR_PAD: u16 = 11;
+
+/// Whether an object's decoder reads its counter nests (`*_ATTR_STATS`
+/// and `*_ATTR_STATS64`) or passes over them unchecked, for views that
+/// show no counters; skipped counters read as 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatsNests {
+    Read,
+    Skip,
+}
 
 /// An attribute of a 32-bit `IPVS_SVC_ATTR_STATS`/`IPVS_DEST_ATTR_STATS`
 /// nest (`struct ip_vs_stats_user` widths).
@@ -283,21 +292,6 @@ pub fn stats64_from_attrs(attrs: &[Stats64Attr]) -> Stats {
     let mut s = Stats::default();
     attrs.iter().for_each(|a| a.apply_to(&mut s));
     s
-}
-
-/// [`stats_from_attrs`] of a 32-bit nest still encoded, read without
-/// collecting its attributes; fails where parsing them would.
-pub(crate) fn stats_from_nest(nest: &[u8]) -> Result<Stats, DecodeError> {
-    let mut s = Stats::default();
-    for_each_in_nest(nest, |a: StatsAttr| a.apply_to(&mut s))?;
-    Ok(s)
-}
-
-/// [`stats64_from_attrs`] of a 64-bit nest still encoded.
-pub(crate) fn stats64_from_nest(nest: &[u8]) -> Result<Stats, DecodeError> {
-    let mut s = Stats::default();
-    for_each_in_nest(nest, |a: Stats64Attr| a.apply_to(&mut s))?;
-    Ok(s)
 }
 
 /// A 64-bit stats nest holding `s`, in the kernel's attribute order.

@@ -6,7 +6,7 @@
 
 use super::{Streams, entries, quiet, single_entry};
 use crate::cli::{ListRequest, ListView};
-use crate::client::{Client, Counters};
+use crate::client::{Client, StatsNests};
 use crate::conntable;
 use crate::error::Result;
 use crate::render::json;
@@ -43,7 +43,7 @@ pub(super) fn list(
                 None => entries::each_entry(
                     client,
                     sort,
-                    Counters::Read,
+                    StatsNests::Read,
                     |svc, dests| Ok(w.service(svc, dests)?),
                 )?,
             }

@@ -5,7 +5,7 @@
 
 use super::{Streams, entries, quiet, single_entry};
 use crate::cli::{ListRequest, ListView};
-use crate::client::{Client, Counters};
+use crate::client::{Client, StatsNests};
 use crate::error::{Error, Result};
 use crate::render::{self, table};
 
@@ -43,7 +43,7 @@ pub(super) fn list(
                     entries::each_entry(
                         client,
                         sort,
-                        Counters::Read,
+                        StatsNests::Read,
                         |svc, dests| {
                             rows.push(svc, dests);
                             Ok(())

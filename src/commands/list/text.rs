@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::{Streams, entries, quiet, single_entry};
 use crate::cli::{ListRequest, ListView, StatsView};
-use crate::client::{Client, Counters};
+use crate::client::{Client, StatsNests};
 use crate::conntable;
 use crate::error::Result;
 use crate::model::{Destination, Service};
@@ -45,8 +45,8 @@ pub(super) fn list(
                 render::write_version_header(&mut streams.out, &client.info())?;
                 render::write_titles(&mut streams.out, req.columns)?;
                 let counters = match req.columns {
-                    StatsView::Stats | StatsView::Rate => Counters::Read,
-                    _ => Counters::Skip,
+                    StatsView::Stats | StatsView::Rate => StatsNests::Read,
+                    _ => StatsNests::Skip,
                 };
                 entries::each_entry(
                     client,
@@ -79,7 +79,7 @@ pub(in crate::commands) fn save(
     numeric: bool,
     streams: &mut Streams,
 ) -> Result<()> {
-    entries::each_entry(client, true, Counters::Skip, |svc, dests| {
+    entries::each_entry(client, true, StatsNests::Skip, |svc, dests| {
         render::write_save_service(&mut streams.out, svc, numeric)?;
         for d in dests {
             render::write_save_dest(&mut streams.out, svc, d, numeric)?;

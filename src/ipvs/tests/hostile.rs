@@ -11,10 +11,10 @@ use netlink_packet_generic::GenlHeader;
 use super::{config, daemon, dest, hex, parse, service};
 use crate::ipvs::nla::parse_nested;
 use crate::ipvs::{
-    Counters, DaemonAttr, DestAttr, IpvsAttr, IpvsCmd, IpvsMessage, RawMessage,
-    ServiceAttr, Stats64Attr, StatsAttr, daemon_from_attrs, dest_from_attrs,
-    dest_from_nest, info_from_attrs, service_from_attrs, service_from_nest,
-    timeouts_from_attrs,
+    DaemonAttr, DestAttr, IpvsAttr, IpvsCmd, IpvsMessage, RawMessage,
+    ServiceAttr, Stats64Attr, StatsAttr, StatsNests, daemon_from_attrs,
+    dest_from_attrs, dest_from_nest, info_from_attrs, service_from_attrs,
+    service_from_nest, timeouts_from_attrs,
 };
 use crate::model::{AddressFamily, Stats};
 
@@ -39,7 +39,7 @@ fn fixtures() -> Vec<Vec<u8>> {
 /// Decodes like a client would: the message, then every model type.
 /// Returns whether the message itself parsed.
 fn decode_all(raw: &[u8]) -> bool {
-    check_direct_decoders(raw);
+    check_nest_decoders(raw);
     let Ok(header) = GenlHeader::parse(raw) else {
         return false;
     };
@@ -56,29 +56,33 @@ fn decode_all(raw: &[u8]) -> bool {
     }
     let _ = timeouts_from_attrs(&msg.attributes);
     let _ = info_from_attrs(&msg.attributes);
-    // Whatever parsed must also emit without panicking.
-    let mut buf = vec![0; msg.buffer_len()];
-    msg.emit(&mut buf);
-    msg.emit_kernel_style(&mut buf);
+    // Whatever parsed must also encode without panicking, and the
+    // generic writer too.
+    let mut out = Vec::new();
+    msg.append_attributes(&mut out);
+    msg.append_kernel_style(&mut out);
+    let attrs = msg.attributes.as_slice();
+    let mut buf = vec![0; attrs.buffer_len()];
+    attrs.emit(&mut buf);
     true
 }
 
-/// The listing's decoders, reading a nest straight from its bytes, agree
-/// with parsing the nest into attributes and converting those: the same
-/// value, or both an error. Skipping the counters gives the same value
-/// with zero counters.
-fn check_direct_decoders(raw: &[u8]) {
+/// The listings' decoders, taking a nest's attributes one at a time, agree
+/// with collecting the nest's attributes and converting the list: the
+/// same value, or both an error. Skipping the counters gives the same
+/// value with zero counters.
+fn check_nest_decoders(raw: &[u8]) {
     let Ok(m) = RawMessage::new(raw) else {
         return;
     };
     if let Ok(Some(nest)) = m.service_nest() {
         let two_step = parse_nested::<ServiceAttr>(nest)
             .and_then(|a| service_from_attrs(&a));
-        let read = service_from_nest(nest, Counters::Read).ok();
+        let read = service_from_nest(nest, StatsNests::Read).ok();
         assert_eq!(read, two_step.ok());
         if let Some(mut svc) = read {
             svc.stats = Stats::default();
-            let skipped = service_from_nest(nest, Counters::Skip).ok();
+            let skipped = service_from_nest(nest, StatsNests::Skip).ok();
             assert_eq!(skipped, Some(svc));
         }
     }
@@ -86,11 +90,12 @@ fn check_direct_decoders(raw: &[u8]) {
         for family in [AddressFamily::Inet, AddressFamily::Inet6] {
             let two_step = parse_nested::<DestAttr>(nest)
                 .and_then(|a| dest_from_attrs(&a, family));
-            let read = dest_from_nest(nest, family, Counters::Read).ok();
+            let read = dest_from_nest(nest, family, StatsNests::Read).ok();
             assert_eq!(read, two_step.ok());
             if let Some(mut dest) = read {
                 dest.stats = Stats::default();
-                let skipped = dest_from_nest(nest, family, Counters::Skip).ok();
+                let skipped =
+                    dest_from_nest(nest, family, StatsNests::Skip).ok();
                 assert_eq!(skipped, Some(dest));
             }
         }
@@ -98,21 +103,22 @@ fn check_direct_decoders(raw: &[u8]) {
 }
 
 #[test]
-fn direct_decoders_read_the_kernel_replies() {
+fn nest_decoders_read_the_kernel_replies() {
     let raw = hex(service::SERVICE_REPLY_STATS);
     let m = RawMessage::new(&raw).unwrap();
     let nest = m.service_nest().unwrap().unwrap();
-    let svc = service_from_nest(nest, Counters::Read).unwrap();
+    let svc = service_from_nest(nest, StatsNests::Read).unwrap();
     assert_ne!(svc.stats, Stats::default(), "the capture has counters");
-    check_direct_decoders(&raw);
+    check_nest_decoders(&raw);
     for fixture in [dest::DEST_REPLY_GRE, dest::DEST_REPLY_IPV6] {
         let raw = hex(fixture);
         let m = RawMessage::new(&raw).unwrap();
         let nest = m.dest_nest().unwrap().unwrap();
         assert!(
-            dest_from_nest(nest, AddressFamily::Inet6, Counters::Read).is_ok()
+            dest_from_nest(nest, AddressFamily::Inet6, StatsNests::Read)
+                .is_ok()
         );
-        check_direct_decoders(&raw);
+        check_nest_decoders(&raw);
     }
 }
 
@@ -262,9 +268,8 @@ fn unknown_attributes_are_kept_and_reemitted_exactly() {
         ],
     );
     assert_eq!(msg, want);
-    let mut buf = vec![0xaa; 4 + msg.buffer_len()];
-    buf[..4].copy_from_slice(&raw[..4]);
-    msg.emit(&mut buf[4..]);
+    let mut buf = raw[..4].to_vec();
+    msg.append_attributes(&mut buf);
     assert_eq!(buf, raw);
     // Unknown daemon and dest attributes too.
     let d = parse_nla::<DaemonAttr>(&hex("08 00 09 00 01 02 03 04")).unwrap();
@@ -314,14 +319,14 @@ fn oversized_strings_neither_panic_nor_overflow() {
             ServiceAttr::PeName(huge.clone()),
         ])],
     );
-    let mut buf = vec![0; msg.buffer_len()];
-    msg.emit(&mut buf);
+    let mut buf = Vec::new();
+    msg.append_attributes(&mut buf);
     let msg = IpvsMessage::new(
         IpvsCmd::NewDaemon,
         vec![IpvsAttr::Daemon(vec![DaemonAttr::McastIfn(
             huge.into_bytes(),
         )])],
     );
-    let mut buf = vec![0; msg.buffer_len()];
-    msg.emit(&mut buf);
+    let mut buf = Vec::new();
+    msg.append_attributes(&mut buf);
 }

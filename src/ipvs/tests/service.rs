@@ -254,7 +254,7 @@ fn new_service_tcp() {
     let nest = inet_nest(6, 80, "rr", 0, 0, u32::MAX);
     let mut svc = Service::new(tcp_80());
     svc.scheduler = "rr".into();
-    assert_eq!(service_attrs(svc), nest);
+    assert_eq!(service_attrs(&svc), nest);
     check_request(NEW_SERVICE_TCP, msg(IpvsCmd::NewService, nest));
 }
 
@@ -266,7 +266,7 @@ fn set_service_persistent() {
     svc.flags = ServiceFlags(ServiceFlags::PERSISTENT);
     svc.timeout = 300;
     svc.netmask = mask;
-    assert_eq!(service_attrs(svc), nest);
+    assert_eq!(service_attrs(&svc), nest);
     check_request(SET_SERVICE_PERSISTENT, msg(IpvsCmd::SetService, nest));
 }
 
@@ -295,7 +295,7 @@ fn new_service_persistence_engine() {
     svc.flags = ServiceFlags(ServiceFlags::PERSISTENT);
     svc.timeout = 60;
     svc.pe_name = Some("sip".into());
-    assert_eq!(service_attrs(svc), nest);
+    assert_eq!(service_attrs(&svc), nest);
     check_request(NEW_SERVICE_PE_SIP, msg(IpvsCmd::NewService, nest));
 }
 
@@ -326,7 +326,7 @@ fn new_service_fwmark() {
         mark: 1,
     });
     svc.scheduler = "rr".into();
-    assert_eq!(service_attrs(svc), nest);
+    assert_eq!(service_attrs(&svc), nest);
     check_request(NEW_SERVICE_FWMARK, msg(IpvsCmd::NewService, nest));
 }
 
@@ -338,7 +338,7 @@ fn new_service_fwmark_ipv6() {
         mark: 2,
     });
     svc.scheduler = "rr".into();
-    assert_eq!(service_attrs(svc), nest);
+    assert_eq!(service_attrs(&svc), nest);
     check_request(NEW_SERVICE_FWMARK6, msg(IpvsCmd::NewService, nest));
 }
 
@@ -365,7 +365,7 @@ fn new_service_ipv6() {
     svc.scheduler = "lc".into();
     svc.flags = ServiceFlags(ServiceFlags::PERSISTENT);
     svc.timeout = 360;
-    assert_eq!(service_attrs(svc), nest);
+    assert_eq!(service_attrs(&svc), nest);
     check_request(NEW_SERVICE_IPV6, msg(IpvsCmd::NewService, nest));
 }
 
@@ -374,7 +374,7 @@ fn del_service() {
     let nest = inet_nest(6, 80, "", 0, 0, u32::MAX);
     let mut svc = Service::new(tcp_80());
     svc.scheduler = String::new();
-    assert_eq!(service_attrs(svc), nest);
+    assert_eq!(service_attrs(&svc), nest);
     check_request(DEL_SERVICE, msg(IpvsCmd::DelService, nest));
 }
 
@@ -468,10 +468,7 @@ fn service_round_trips_through_attrs() {
     svc.pe_name = Some("sip".into());
     svc.flags = ServiceFlags(ServiceFlags::PERSISTENT);
     svc.timeout = 60;
-    assert_eq!(
-        service_from_attrs(&service_attrs(svc.clone())).unwrap(),
-        svc
-    );
+    assert_eq!(service_from_attrs(&service_attrs(&svc)).unwrap(), svc);
 }
 
 #[test]

@@ -139,14 +139,15 @@ fn dropped_acknowledgements_are_reported_as_enobufs() {
     assert_eq!(other.errno(), libc::EINVAL);
 }
 
-/// The one-pass request encoder against the generic one (`Emitable`
-/// through `NetlinkMessage`), header fields included, for every kind of
-/// nest and for a nest too long for a netlink length.
+/// The request writer against netlink-packet's generic ones: the headers
+/// as `NetlinkMessage` serialises them, and the attributes as the generic
+/// `Emitable` of the attribute enums writes them, for every kind of nest
+/// and for a nest too long for a netlink length.
 #[test]
 fn requests_are_encoded_as_the_generic_encoder_does() {
     use super::{append_ipvs_request, append_request};
     use crate::ipvs::{DaemonAttr, DestAttr, IpvsAttr, IpvsCmd, ServiceAttr};
-    use netlink_packet_core::{NLM_F_ACK, NLM_F_DUMP};
+    use netlink_packet_core::{Emitable, NLM_F_ACK, NLM_F_DUMP};
 
     let service = |sched: String| {
         IpvsAttr::Service(vec![
@@ -221,6 +222,10 @@ fn requests_are_encoded_as_the_generic_encoder_does() {
         let seq = 40 + i as u32;
         let mut ours = vec![0xee];
         append_ipvs_request(&mut ours, &msg, 0x1f, seq, flags);
+        let attrs = msg.attributes.as_slice();
+        let mut generic_attrs = vec![0; attrs.buffer_len()];
+        attrs.emit(&mut generic_attrs);
+        assert_eq!(ours[21..], generic_attrs, "message {i}");
         let mut generic = vec![0xee];
         append_request(
             &mut generic,

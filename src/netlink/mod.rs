@@ -504,7 +504,7 @@ enum Reply<'a> {
 }
 
 /// Serialize one IPVS request onto the end of `tx`: the headers, then the
-/// attributes in one pass.
+/// attributes (see [`IpvsMessage::append_attributes`]).
 fn append_ipvs_request(
     tx: &mut Vec<u8>,
     msg: &impl IpvsRequest,
@@ -512,6 +512,7 @@ fn append_ipvs_request(
     seq: u32,
     flags: u16,
 ) {
+    let msg = msg.message();
     let start = tx.len();
     let mut header = [0u8; 20];
     // The length (patched below), the type, the flags, the sequence
@@ -519,7 +520,7 @@ fn append_ipvs_request(
     header[4..6].copy_from_slice(&family_id.to_ne_bytes());
     header[6..8].copy_from_slice(&(NLM_F_REQUEST | flags).to_ne_bytes());
     header[8..12].copy_from_slice(&seq.to_ne_bytes());
-    header[16] = u8::from(msg.cmd());
+    header[16] = u8::from(msg.cmd);
     header[17] = IPVS_GENL_VERSION;
     tx.extend_from_slice(&header);
     msg.append_attributes(tx);
@@ -652,5 +653,4 @@ fn aligned(len: usize, left: usize) -> usize {
 }
 
 #[cfg(all(test, target_endian = "little"))]
-#[path = "netlink_tests.rs"]
 mod tests;

@@ -1,16 +1,16 @@
 //! Operations on the kernel's IPVS table, in terms of the domain model:
 //! start-up (with ipvsadm's `modprobe` fallback), queries and changes.
 
+use std::borrow::Cow;
 use std::process::Command as Process;
 
 use crate::error::{Error, Operation, Result};
-pub use crate::ipvs::Counters;
+pub use crate::ipvs::StatsNests;
 use crate::ipvs::{
-    DaemonAttr, DestsOf, IpvsAttr, IpvsCmd, IpvsMessage, IpvsRequest,
-    RawMessage, append_dest_nest, append_service_nest, daemon_attrs,
-    daemon_from_attrs, dest_attrs, dest_from_nest, info_from_attrs,
-    service_attrs, service_fits, service_from_nest, timeouts_attrs,
-    timeouts_from_attrs,
+    DaemonAttr, IpvsAttr, IpvsCmd, IpvsMessage, IpvsRequest, RawMessage,
+    daemon_attrs, daemon_from_attrs, dest_attrs, dest_from_nest,
+    info_from_attrs, service_attrs, service_from_nest, service_key_attrs,
+    timeouts_attrs, timeouts_from_attrs,
 };
 use crate::model::{
     DaemonConfig, Destination, Info, Service, ServiceKey, Timeouts,
@@ -77,12 +77,12 @@ impl Client {
     /// [`IpvsSocket::open_bulk`]).
     pub fn services<C: Default + Extend<Service>>(
         &mut self,
-        counters: Counters,
+        stats: StatsNests,
     ) -> Result<C> {
         let msg = IpvsMessage::new(IpvsCmd::GetService, vec![]);
         self.socket
             .open_bulk()
-            .and_then(|mut bulk| bulk.dump(&msg, |m| service_in(m, counters)))
+            .and_then(|mut bulk| bulk.dump(&msg, |m| service_in(m, stats)))
             .map_err(kernel(Operation::GetServices))
     }
 
@@ -98,9 +98,9 @@ impl Client {
             .socket
             .query_then_dump(
                 &service_query(key),
-                &DestsOf(key),
-                |m| service_in(m, Counters::Read),
-                |m| dest_in(m, family, Counters::Read),
+                &dests_query(key),
+                |m| service_in(m, StatsNests::Read),
+                |m| dest_in(m, family, StatsNests::Read),
             )
             .map_err(kernel(Operation::GetDests))?;
         let reply = match answer {
@@ -126,10 +126,10 @@ impl Client {
     pub fn dests_if_present(
         &mut self,
         svc: &Service,
-        counters: Counters,
+        stats: StatsNests,
         dests: &mut Vec<Destination>,
     ) -> Result<bool> {
-        self.dests_into(svc, counters, dests)?;
+        self.dests_into(svc, stats, dests)?;
         if !dests.is_empty() {
             return Ok(true);
         }
@@ -144,10 +144,10 @@ impl Client {
     pub fn dests(
         &mut self,
         svc: &Service,
-        counters: Counters,
+        stats: StatsNests,
     ) -> Result<Vec<Destination>> {
         let mut dests = Vec::new();
-        self.dests_into(svc, counters, &mut dests)?;
+        self.dests_into(svc, stats, &mut dests)?;
         // Most services have few real servers: keep no spare room.
         dests.shrink_to_fit();
         Ok(dests)
@@ -158,14 +158,14 @@ impl Client {
     fn dests_into(
         &mut self,
         svc: &Service,
-        counters: Counters,
+        stats: StatsNests,
         dests: &mut Vec<Destination>,
     ) -> Result<()> {
         let family = svc.key.family();
         dests.clear();
         self.socket
-            .dump_into(&DestsOf(&svc.key), dests, Vec::clear, |m| {
-                dest_in(m, family, counters)
+            .dump_into(&dests_query(&svc.key), dests, Vec::clear, |m| {
+                dest_in(m, family, stats)
             })
             .map_err(kernel(Operation::GetDests))
     }
@@ -257,34 +257,8 @@ impl Change {
         }
     }
 
-    /// The request ipvsadm sends for this change.
-    pub fn into_message(self) -> IpvsMessage {
-        let cmd = self.cmd();
-        let svc = |s: Service| IpvsAttr::Service(service_attrs(s));
-        let dest = |d: &Destination| IpvsAttr::Dest(dest_attrs(d));
-        let attrs = match self {
-            Change::AddService(s)
-            | Change::EditService(s)
-            | Change::DeleteService(s)
-            | Change::Zero(Some(s)) => vec![svc(s)],
-            Change::AddDest(s, d)
-            | Change::EditDest(s, d)
-            | Change::DeleteDest(s, d) => vec![svc(s), dest(&d)],
-            Change::Zero(None) | Change::Flush => vec![],
-            Change::SetTimeouts(t) => timeouts_attrs(&t),
-            Change::StartDaemon(d) => vec![IpvsAttr::Daemon(daemon_attrs(&d))],
-            Change::StopDaemon(d) => {
-                vec![IpvsAttr::Daemon(stop_daemon_attrs(&d))]
-            }
-        };
-        IpvsMessage::new(cmd, attrs)
-    }
-}
-
-/// A change is sent as [`Change::into_message`] would encode; services and
-/// real servers are written straight from the model.
-impl IpvsRequest for Change {
-    fn cmd(&self) -> IpvsCmd {
+    /// The wire command of this change.
+    pub fn cmd(&self) -> IpvsCmd {
         match self {
             Change::AddService(_) => IpvsCmd::NewService,
             Change::EditService(_) => IpvsCmd::SetService,
@@ -300,27 +274,33 @@ impl IpvsRequest for Change {
         }
     }
 
-    fn append_attributes(&self, out: &mut Vec<u8>) {
-        match self {
+    /// The request ipvsadm sends for this change.
+    pub fn to_message(&self) -> IpvsMessage {
+        let svc = |s: &Service| IpvsAttr::Service(service_attrs(s));
+        let dest = |d: &Destination| IpvsAttr::Dest(dest_attrs(d));
+        let attrs = match self {
             Change::AddService(s)
             | Change::EditService(s)
             | Change::DeleteService(s)
-            | Change::Zero(Some(s))
-                if service_fits(s) =>
-            {
-                append_service_nest(out, s)
-            }
+            | Change::Zero(Some(s)) => vec![svc(s)],
             Change::AddDest(s, d)
             | Change::EditDest(s, d)
-            | Change::DeleteDest(s, d)
-                if service_fits(s) =>
-            {
-                append_service_nest(out, s);
-                append_dest_nest(out, d);
+            | Change::DeleteDest(s, d) => vec![svc(s), dest(d)],
+            Change::Zero(None) | Change::Flush => vec![],
+            Change::SetTimeouts(t) => timeouts_attrs(t),
+            Change::StartDaemon(d) => vec![IpvsAttr::Daemon(daemon_attrs(d))],
+            Change::StopDaemon(d) => {
+                vec![IpvsAttr::Daemon(stop_daemon_attrs(d))]
             }
-            Change::Zero(None) | Change::Flush => {}
-            _ => self.clone().into_message().append_attributes(out),
-        }
+        };
+        IpvsMessage::new(self.cmd(), attrs)
+    }
+}
+
+/// A change is sent as its message, built as it is written.
+impl IpvsRequest for Change {
+    fn message(&self) -> Cow<'_, IpvsMessage> {
+        Cow::Owned(self.to_message())
     }
 }
 
@@ -392,17 +372,26 @@ fn service_query(key: &ServiceKey) -> IpvsMessage {
     svc.netmask = 0;
     IpvsMessage::new(
         IpvsCmd::GetService,
-        vec![IpvsAttr::Service(service_attrs(svc))],
+        vec![IpvsAttr::Service(service_attrs(&svc))],
+    )
+}
+
+/// The `GET_DEST` dump of one service's real servers: a service nest of
+/// its key alone, as ipvsadm asks.
+fn dests_query(key: &ServiceKey) -> IpvsMessage {
+    IpvsMessage::new(
+        IpvsCmd::GetDest,
+        vec![IpvsAttr::Service(service_key_attrs(key))],
     )
 }
 
 /// The service of a dump message, decoded straight from its bytes.
 fn service_in(
     m: RawMessage<'_>,
-    counters: Counters,
+    stats: StatsNests,
 ) -> std::result::Result<Service, NetlinkError> {
     let nest = m.service_nest().ok().flatten();
-    nest.and_then(|n| service_from_nest(n, counters).ok())
+    nest.and_then(|n| service_from_nest(n, stats).ok())
         .ok_or(NetlinkError::Kernel(libc::EINVAL))
 }
 
@@ -410,13 +399,12 @@ fn service_in(
 fn dest_in(
     m: RawMessage<'_>,
     family: crate::model::AddressFamily,
-    counters: Counters,
+    stats: StatsNests,
 ) -> std::result::Result<Destination, NetlinkError> {
     let nest = m.dest_nest().ok().flatten();
-    nest.and_then(|n| dest_from_nest(n, family, counters).ok())
+    nest.and_then(|n| dest_from_nest(n, family, stats).ok())
         .ok_or(NetlinkError::Kernel(libc::EINVAL))
 }
 
 #[cfg(test)]
-#[path = "client_tests.rs"]
 mod tests;
