@@ -21,12 +21,43 @@ pub const IPPROTO_TCP: u16 = 6;
 pub const IPPROTO_UDP: u16 = 17;
 pub const IPPROTO_SCTP: u16 = 132;
 
-/// Parses `text` as ipvsadm does, trying its spellings in ipvsadm's
-/// order: IPv6 first, then `inet_aton` and a host name before the last
-/// colon. `protocol` is the service's protocol number at this moment (0
-/// before any service option), used to look up a port given by name.
-/// `None` means "illegal address[:port]".
+/// Parses `text` as ipvsadm does; `protocol` is the service's protocol
+/// number at this moment (0 before any service option), used to look up
+/// a port given by name. `None` means "illegal address[:port]".
 pub fn parse_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
+    usual_endpoint(text).or_else(|| any_endpoint(text, protocol))
+}
+
+/// The usual spelling, read in one pass: a dotted quad as
+/// [`value::dotted_quad_prefix`] takes it, then nothing or a colon and
+/// one to five digits up to 65535. `None` leaves the text to [`any_endpoint`],
+/// which reads every text this takes the same way.
+fn usual_endpoint(text: &[u8]) -> Option<Endpoint> {
+    let (addr, rest) = value::dotted_quad_prefix(text)?;
+    let port = match rest {
+        [] => None,
+        [b':', digits @ ..] if (1..=5).contains(&digits.len()) => {
+            let mut port: u32 = 0;
+            for &c in digits {
+                let d = c.wrapping_sub(b'0');
+                if d > 9 {
+                    return None;
+                }
+                port = port * 10 + u32::from(d);
+            }
+            Some(u16::try_from(port).ok()?)
+        }
+        _ => return None,
+    };
+    Some(Endpoint {
+        addr: IpAddr::V4(addr),
+        port,
+    })
+}
+
+/// Every spelling, in ipvsadm's order: IPv6 first, then `inet_aton` and a
+/// host name before the last colon.
+fn any_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
     if text.iter().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -90,6 +121,43 @@ mod tests {
 
     fn some(addr: &str, port: Option<u16>) -> Option<(String, Option<u16>)> {
         Some((addr.to_string(), port))
+    }
+
+    /// Endpoints: dotted texts (see `value`) with ports of every kind.
+    #[test]
+    fn usual_endpoints_read_as_any_endpoint_does() {
+        const PORTS: &[&[u8]] = &[
+            b"",
+            b":",
+            b":0",
+            b":80",
+            b":0080",
+            b":65535",
+            b":65536",
+            b":99999",
+            b":123456",
+            b":000065535",
+            b":-1",
+            b":+80",
+            b": 80",
+            b":http",
+            b"::80",
+            b":8x",
+            b":80 ",
+            b"x",
+        ];
+        let mut usual = 0;
+        for host in crate::cli::value::tests::dotted().iter().step_by(5) {
+            for port in PORTS {
+                let text = [host.as_slice(), port].concat();
+                if let Some(ep) = usual_endpoint(&text) {
+                    let any = any_endpoint(&text, IPPROTO_TCP);
+                    assert_eq!(Some(ep), any, "{text:?}");
+                    usual += 1;
+                }
+            }
+        }
+        assert!(usual > 2_000, "{usual}");
     }
 
     #[test]
