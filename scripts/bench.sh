@@ -1,8 +1,11 @@
 #!/bin/bash
 # The benchmark against Debian's ipvsadm (benches/compare): builds ours with
 # the release profile, boots one VM and prints a markdown table of medians.
+# It keeps the table and the same results as JSON in target/bench/
+# (table.md, results.json); `python3 tools/bench_chart.py
+# target/bench/results.json docs/bench-ratios.svg` draws the chart.
 # Environment: IPVSADM_BENCH_ROUNDS (default 3), IPVSADM_BENCH_ONLY (a
-# scenario name filter).
+# scenario name filter). See docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/vng/bin:$PATH"

@@ -4,10 +4,13 @@
 //!
 //! On the host (`IPVSADM_IN_VM` unset) it boots ONE VM with vng, like the
 //! kernel suite, and runs itself inside; `scripts/bench.sh` is the command.
+//! The host prints the table and keeps it, with the same results as JSON,
+//! in `target/bench/` (`table.md`, `results.json`).
 //! Inside, every measurement runs in a fresh network namespace, ours and
 //! `/usr/sbin/ipvsadm` alternate (the first of each pair swaps every
 //! round), and each program's wall time, user and system time and peak RSS
-//! are taken from `wait4`. Both programs run from copies in the guest's
+//! are taken from `wait4` by the kernel suite's measuring parent
+//! (`tests/kernel/measure.rs`). Both programs run from copies in the guest's
 //! memory-backed /tmp: run from the host's shared tree, every start of ours
 //! read its pages over 9p again (about 70 major faults), while Debian's
 //! binary and its libraries stay in the guest's page cache.
@@ -16,9 +19,14 @@
 //! `IPVSADM_BENCH_ONLY` (run only scenarios whose name contains this).
 
 #[allow(dead_code)]
+#[path = "../../tests/kernel/exec.rs"]
+mod exec;
+#[allow(dead_code)]
 #[path = "../../tests/kernel/host.rs"]
 mod host;
 mod inputs;
+#[allow(dead_code)]
+#[path = "../../tests/kernel/measure.rs"]
 mod measure;
 #[allow(dead_code)]
 #[path = "../../tests/kernel/netns.rs"]
@@ -28,7 +36,8 @@ mod scenario;
 use std::env;
 use std::fs;
 use std::path::Path;
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 const REFERENCE: &str = "/usr/sbin/ipvsadm";
 
@@ -57,7 +66,9 @@ fn on_host() -> Result<(), String> {
     let shared = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-vm");
     fs::create_dir_all(&shared).map_err(|e| format!("{e}"))?;
     let table = shared.join("table.md");
+    let results = shared.join("results.json");
     let _ = fs::remove_file(&table);
+    let _ = fs::remove_file(&results);
     let mut vars = vec![
         format!("IPVSADM_IN_VM=1"),
         format!(
@@ -84,6 +95,14 @@ fn on_host() -> Result<(), String> {
     if status != 0 {
         return Err(format!("guest exit status {status}"));
     }
+    let kept = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    fs::create_dir_all(&kept).map_err(|e| format!("{e}"))?;
+    for file in [&table, &results] {
+        let name = file.file_name().unwrap_or_default();
+        fs::copy(file, kept.join(name))
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    eprintln!("bench: table and JSON kept in {}", kept.display());
     Ok(())
 }
 
@@ -94,7 +113,8 @@ fn guest() -> Result<(), String> {
         .unwrap_or(3usize)
         .max(3);
     let only = env::var("IPVSADM_BENCH_ONLY").ok();
-    measure::run_quiet("modprobe", &["ip_vs"])?;
+    run_quiet("modprobe", &["ip_vs"])?;
+    let date = utc_now();
     let work = Path::new("/tmp/ipvsadm-bench");
     fs::create_dir_all(work).map_err(|e| format!("{e}"))?;
     let ours = local_copy(env!("CARGO_BIN_EXE_ipvsadm"), &work.join("ours"))?;
@@ -114,10 +134,48 @@ fn guest() -> Result<(), String> {
     let table = scenario::markdown(&rows, rounds);
     println!("{table}");
     if let Ok(dir) = env::var("IPVSADM_VM_SHARED") {
-        fs::write(Path::new(&dir).join("table.md"), &table)
-            .map_err(|e| format!("{e}"))?;
+        let json = scenario::json(&rows, rounds, &date);
+        for (name, text) in [("table.md", &table), ("results.json", &json)] {
+            fs::write(Path::new(&dir).join(name), text)
+                .map_err(|e| format!("{e}"))?;
+        }
     }
     Ok(())
+}
+
+/// Runs a set-up command whose cost is not measured.
+fn run_quiet(program: &str, args: &[&str]) -> Result<(), String> {
+    let status = Command::new(program)
+        .args(args)
+        .status()
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
+    if !status.success() {
+        return Err(format!("{program} {args:?}: {status}"));
+    }
+    Ok(())
+}
+
+/// The time now, UTC, as `YYYY-MM-DD HH:MM`.
+fn utc_now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60
+    )
 }
 
 /// `program` copied to `dir/ipvsadm` (same name for both tools, as usage

@@ -141,35 +141,9 @@ pub fn service_order<'a>(
     })
 }
 
-/// libipvs `ipvs_cmp_services` of two keys. Two IPv4 services (the common
-/// table) are compared on their fields directly: their fwmarks (0) and
-/// families are equal, and one address word decides.
+/// libipvs `ipvs_cmp_services` of two keys.
 fn compare_services(a: &ServiceKey, b: &ServiceKey) -> i32 {
-    match (a, b) {
-        (
-            ServiceKey::Inet {
-                protocol: pa,
-                addr: IpAddr::V4(xa),
-                port: qa,
-            },
-            ServiceKey::Inet {
-                protocol: pb,
-                addr: IpAddr::V4(xb),
-                port: qb,
-            },
-        ) => {
-            let r = i32::from(pa.raw()) - i32::from(pb.raw());
-            if r != 0 {
-                return r;
-            }
-            let r = diff32(u32::from(*xa), u32::from(*xb));
-            if r != 0 {
-                return r;
-            }
-            i32::from(*qa) - i32::from(*qb)
-        }
-        _ => ServiceSortKey::of_key(a).cmp(&ServiceSortKey::of_key(b)),
-    }
+    ServiceSortKey::of_key(a).cmp(&ServiceSortKey::of_key(b))
 }
 
 /// Sorts one service's destinations in ipvsadm's listing order.
@@ -283,60 +257,6 @@ mod tests {
                 }
             })
             .collect()
-    }
-
-    /// The direct comparison of two IPv4 services is libipvs's, over keys
-    /// that differ in every field by amounts that wrap the subtraction.
-    #[test]
-    fn ipv4_comparison_is_the_general_one() {
-        let addrs = [
-            "0.0.0.0",
-            "10.0.0.1",
-            "127.255.255.255",
-            "128.0.0.0",
-            "200.0.0.1",
-            "255.255.255.255",
-        ];
-        let protocols = [
-            Protocol::Tcp,
-            Protocol::Udp,
-            Protocol::Sctp,
-            Protocol::Other(0xffff),
-        ];
-        let mut keys = Vec::new();
-        for addr in addrs {
-            for protocol in protocols {
-                for port in [0, 1, 80, 32768, 65535] {
-                    keys.push(ServiceKey::Inet {
-                        protocol,
-                        addr: addr.parse().unwrap(),
-                        port,
-                    });
-                }
-            }
-        }
-        keys.push(ServiceKey::Inet {
-            protocol: Protocol::Tcp,
-            addr: "::1".parse().unwrap(),
-            port: 80,
-        });
-        keys.push(ServiceKey::Fwmark {
-            family: AddressFamily::Inet,
-            mark: 0,
-        });
-        keys.push(ServiceKey::Fwmark {
-            family: AddressFamily::Inet6,
-            mark: 1 << 31,
-        });
-        for a in &keys {
-            for b in &keys {
-                assert_eq!(
-                    compare_services(a, b),
-                    ServiceSortKey::of_key(a).cmp(&ServiceSortKey::of_key(b)),
-                    "{a:?} {b:?}"
-                );
-            }
-        }
     }
 
     #[test]

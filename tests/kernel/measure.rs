@@ -1,13 +1,14 @@
-//! Running one program with generated input and measuring it: its exit
-//! status, the peak resident memory the kernel accounted to it
-//! (`wait4`'s `ru_maxrss`) and its standard output, read as it comes.
+//! Running one program and measuring it: its exit status, its wall time,
+//! its user and system time and the peak resident memory the kernel
+//! accounted to it, all from `wait4`. The kernel suite and the benchmark
+//! (`benches/compare`, which includes this file) share it.
 //!
 //! The kernel counts in a process's peak the peak of the memory image it
-//! had before `exec`; a program started straight from this test program
-//! would be charged this program's own few MiB. So a run goes through a
-//! small measuring parent (this program started again with [`MEASURER`]
-//! set, before it has done anything), which starts the program, reaps it
-//! and writes its status and peak to a file.
+//! had before `exec`; a program started straight from a test or benchmark
+//! program would be charged that program's own few MiB. So a run goes
+//! through a small measuring parent (the calling program started again
+//! with [`MEASURER`] set, before it has done anything), which starts the
+//! program, times and reaps it and writes what it measured to a file.
 
 use std::env;
 use std::fs;
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread;
+use std::time::Instant;
 
 use crate::exec::CLEAN_PATH;
 
@@ -29,6 +31,18 @@ pub struct Measured {
     pub max_rss_kib: i64,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
+}
+
+/// What one run cost, as the measuring parent reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cost {
+    /// `exit N` or `killed by signal N`.
+    pub status: String,
+    pub wall_ms: f64,
+    pub user_ms: f64,
+    pub sys_ms: f64,
+    /// Peak resident set size in KiB.
+    pub max_rss_kib: i64,
 }
 
 /// Starts `program` (argv[0] `ipvsadm`) with piped stdin, stdout and stderr
@@ -46,8 +60,8 @@ pub fn spawn(program: &str, args: &[&str]) -> Result<Child, String> {
         .map_err(|e| format!("cannot run {program}: {e}"))
 }
 
-/// The environment variable that makes this test program the measuring
-/// parent; its value is the file to write `PEAK_KIB STATUS` to.
+/// The environment variable that makes a test or benchmark program the
+/// measuring parent; its value is the file to write the report to.
 pub const MEASURER: &str = "IPVSADM_MEASURE_REPORT";
 
 /// The measuring parent: runs its arguments (program, then its arguments)
@@ -65,12 +79,23 @@ pub fn measurer(report: &Path) -> ExitCode {
     // SAFETY: the hook does nothing; having one makes the standard library
     // fork instead of sharing this process's memory until exec.
     unsafe { command.pre_exec(|| Ok(())) };
+    let start = Instant::now();
     let outcome = command
         .spawn()
         .map_err(|e| format!("cannot run {program:?}: {e}"))
         .and_then(|child| wait_rusage(&child));
+    let wall = start.elapsed();
     let written = match outcome {
-        Ok((status, peak)) => fs::write(report, format!("{peak} {status}")),
+        Ok((status, usage)) => {
+            let cost = Cost {
+                status,
+                wall_ms: wall.as_secs_f64() * 1e3,
+                user_ms: millis(usage.ru_utime),
+                sys_ms: millis(usage.ru_stime),
+                max_rss_kib: usage.ru_maxrss,
+            };
+            fs::write(report, cost.to_report())
+        }
         Err(e) => {
             eprintln!("measuring parent: {e}");
             return ExitCode::FAILURE;
@@ -85,6 +110,35 @@ pub fn measurer(report: &Path) -> ExitCode {
     }
 }
 
+impl Cost {
+    /// The report's text: `WALL USER SYS PEAK STATUS`.
+    fn to_report(&self) -> String {
+        format!(
+            "{} {} {} {} {}",
+            self.wall_ms,
+            self.user_ms,
+            self.sys_ms,
+            self.max_rss_kib,
+            self.status
+        )
+    }
+
+    fn from_report(text: &str) -> Option<Cost> {
+        let mut fields = text.splitn(5, ' ');
+        let mut number = || fields.next()?.parse::<f64>().ok();
+        let (wall_ms, user_ms, sys_ms) = (number()?, number()?, number()?);
+        let max_rss_kib = fields.next()?.parse().ok()?;
+        let status = fields.next()?.to_string();
+        Some(Cost {
+            status,
+            wall_ms,
+            user_ms,
+            sys_ms,
+            max_rss_kib,
+        })
+    }
+}
+
 /// A report file of its own for each measured run.
 fn report_file() -> PathBuf {
     static NEXT: AtomicU32 = AtomicU32::new(0);
@@ -92,16 +146,54 @@ fn report_file() -> PathBuf {
     env::temp_dir().join(format!("ipvsadm-rss-{}-{n}", std::process::id()))
 }
 
+/// Starts the measuring parent on `program args` with the given streams.
+/// The caller reaps it with [`wait_rusage`] and then reads `report` with
+/// [`read_report`].
+fn start_measured(
+    program: &str,
+    args: &[&str],
+    report: &Path,
+    streams: [Stdio; 3],
+) -> Result<Child, String> {
+    let me = env::current_exe()
+        .map_err(|e| format!("cannot find this program: {e}"))?;
+    let [stdin, stdout, stderr] = streams;
+    Command::new(me)
+        .arg(program)
+        .args(args)
+        .env_clear()
+        .env("PATH", CLEAN_PATH)
+        .env(MEASURER, report)
+        .stdin(stdin)
+        .stdout(stdout)
+        .stderr(stderr)
+        .spawn()
+        .map_err(|e| format!("cannot start the measuring parent: {e}"))
+}
+
 /// Reads and removes a report the measuring parent wrote.
-fn read_report(file: &Path) -> Result<(String, i64), String> {
+fn read_report(file: &Path) -> Result<Cost, String> {
     let text = fs::read_to_string(file)
         .map_err(|e| format!("no report from the measuring parent: {e}"))?;
     let _ = fs::remove_file(file);
-    let (peak, status) = text.split_once(' ').unwrap_or_default();
-    let peak = peak.parse().map_err(|_| {
+    Cost::from_report(&text).ok_or_else(|| {
         format!("bad report from the measuring parent: {text:?}")
-    })?;
-    Ok((status.to_string(), peak))
+    })
+}
+
+/// Runs `program` with the given standard streams and waits for it; its
+/// cost. The benchmark's way (its streams are files).
+#[allow(dead_code)]
+pub fn run_with(
+    program: &str,
+    args: &[&str],
+    streams: [Stdio; 3],
+) -> Result<Cost, String> {
+    let report = report_file();
+    let child = start_measured(program, args, &report, streams)?;
+    let (parent, _) = wait_rusage(&child)?;
+    read_report(&report)
+        .map_err(|e| format!("{program}: measuring parent {parent}: {e}"))
 }
 
 /// Runs `program` with stdin written by `feed` (on its own thread, so the
@@ -112,19 +204,8 @@ pub fn run(
     feed: impl FnOnce(&mut dyn Write) -> io::Result<()> + Send + 'static,
 ) -> Result<Measured, String> {
     let report = report_file();
-    let me = env::current_exe()
-        .map_err(|e| format!("cannot find this test program: {e}"))?;
-    let mut child = Command::new(me)
-        .arg(program)
-        .args(args)
-        .env_clear()
-        .env("PATH", CLEAN_PATH)
-        .env(MEASURER, &report)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start the measuring parent: {e}"))?;
+    let piped = [Stdio::piped(), Stdio::piped(), Stdio::piped()];
+    let mut child = start_measured(program, args, &report, piped)?;
     let stdin = child.stdin.take();
     let writer = thread::spawn(move || {
         if let Some(mut pipe) = stdin {
@@ -137,11 +218,11 @@ pub fn run(
     let stderr = drain(child.stderr.take());
     let (parent, _) = wait_rusage(&child)?;
     let _ = writer.join();
-    let (status, max_rss_kib) = read_report(&report)
+    let cost = read_report(&report)
         .map_err(|e| format!("{program}: measuring parent {parent}: {e}"))?;
     Ok(Measured {
-        status,
-        max_rss_kib,
+        status: cost.status,
+        max_rss_kib: cost.max_rss_kib,
         stdout: stdout.join().unwrap_or_default(),
         stderr: stderr.join().unwrap_or_default(),
     })
@@ -159,8 +240,8 @@ fn drain<R: io::Read + Send + 'static>(
     })
 }
 
-/// Reaps `child` with `wait4` and returns its status and peak RSS (KiB).
-pub fn wait_rusage(child: &Child) -> Result<(String, i64), String> {
+/// Reaps `child` with `wait4`; its status, described, and its usage.
+pub fn wait_rusage(child: &Child) -> Result<(String, libc::rusage), String> {
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: rusage is a plain C struct; all-zero bytes are valid.
@@ -182,7 +263,11 @@ pub fn wait_rusage(child: &Child) -> Result<(String, i64), String> {
     } else {
         format!("killed by signal {}", libc::WTERMSIG(status))
     };
-    Ok((described, usage.ru_maxrss))
+    Ok((described, usage))
+}
+
+fn millis(t: libc::timeval) -> f64 {
+    t.tv_sec as f64 * 1e3 + t.tv_usec as f64 / 1e3
 }
 
 /// Open descriptors of process `pid`.
