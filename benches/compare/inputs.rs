@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 /// The `-R` input building a table of `services` × `dests`.
-pub fn restore_input(services: usize, dests: usize) -> String {
+pub(crate) fn restore_input(services: usize, dests: usize) -> String {
     let mut text = String::new();
     for s in 0..services {
         let vip = address(10, s);

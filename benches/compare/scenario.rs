@@ -11,7 +11,7 @@ use crate::measure::{self, Cost};
 use crate::netns;
 
 /// The two programs compared.
-pub struct Tools<'a> {
+pub(crate) struct Tools<'a> {
     pub ours: &'a str,
     pub reference: &'a str,
 }
@@ -24,14 +24,14 @@ enum Op {
 }
 
 /// One measured command on a table of `services` × `dests`.
-pub struct Scenario {
+pub(crate) struct Scenario {
     services: usize,
     dests: usize,
     op: Op,
 }
 
 /// Medians of one scenario.
-pub struct Row {
+pub(crate) struct Row {
     name: String,
     services: usize,
     dests: usize,
@@ -40,7 +40,7 @@ pub struct Row {
     ours: Cost,
 }
 
-pub fn all() -> Vec<Scenario> {
+pub(crate) fn all() -> Vec<Scenario> {
     let mut out = vec![Scenario {
         services: 0,
         dests: 0,
@@ -59,7 +59,7 @@ pub fn all() -> Vec<Scenario> {
 }
 
 impl Scenario {
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         let op = self.args()[0];
         if self.services == 0 {
             return format!("empty table {op}");
@@ -77,7 +77,7 @@ impl Scenario {
 
     /// Runs `rounds` rounds, each timing both programs in fresh namespaces;
     /// checks that both leave or print the same table.
-    pub fn run(
+    pub(crate) fn run(
         &self,
         tools: &Tools,
         rounds: usize,
@@ -207,7 +207,7 @@ fn median(samples: &[Cost]) -> Cost {
 }
 
 /// The results as a markdown table.
-pub fn markdown(rows: &[Row], rounds: usize) -> String {
+pub(crate) fn markdown(rows: &[Row], rounds: usize) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
@@ -271,7 +271,7 @@ impl Row {
 
 /// The results as JSON: when, how many rounds, and one object per row
 /// with both programs' medians, the ratio and the targets.
-pub fn json(rows: &[Row], rounds: usize, date: &str) -> String {
+pub(crate) fn json(rows: &[Row], rounds: usize, date: &str) -> String {
     let cost = |c: &Cost| {
         format!(
             "{{\"wall_ms\": {:.1}, \"user_ms\": {:.1}, \"sys_ms\": {:.1}, \

@@ -9,7 +9,7 @@ use crate::resolver;
 
 /// A parsed `host[:port]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Endpoint {
+pub(super) struct Endpoint {
     pub addr: IpAddr,
     /// `None` when the text named no port (or the port was dropped, as
     /// with `[1.2.3.4]:80`).
@@ -17,14 +17,14 @@ pub struct Endpoint {
 }
 
 /// IP protocol numbers used to pick the services database protocol.
-pub const IPPROTO_TCP: u16 = 6;
-pub const IPPROTO_UDP: u16 = 17;
-pub const IPPROTO_SCTP: u16 = 132;
+pub(super) const IPPROTO_TCP: u16 = 6;
+pub(super) const IPPROTO_UDP: u16 = 17;
+pub(super) const IPPROTO_SCTP: u16 = 132;
 
 /// Parses `text` as ipvsadm does; `protocol` is the service's protocol
 /// number at this moment (0 before any service option), used to look up
 /// a port given by name. `None` means "illegal address[:port]".
-pub fn parse_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
+pub(super) fn parse_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
     usual_endpoint(text).or_else(|| any_endpoint(text, protocol))
 }
 

@@ -16,23 +16,23 @@ use crate::model::{
 };
 use crate::resolver;
 
-pub const AF_UNSPEC: u16 = 0;
-pub const AF_INET: u16 = 2;
-pub const AF_INET6: u16 = 10;
+pub(super) const AF_UNSPEC: u16 = 0;
+pub(super) const AF_INET: u16 = 2;
+pub(super) const AF_INET6: u16 = 10;
 
 /// Longest persistence or protocol timeout: 31 days.
-pub const MAX_TIMEOUT: i64 = 86400 * 31;
+pub(super) const MAX_TIMEOUT: i64 = 86400 * 31;
 /// Persistence timeout of a bare `-p`.
-pub const DEFAULT_PERSISTENCE: u32 = 360;
+pub(super) const DEFAULT_PERSISTENCE: u32 = 360;
 
 /// `IP_VS_CONN_F_*` forwarding methods.
-pub const CONN_F_MASQ: u32 = 0;
-pub const CONN_F_TUNNEL: u32 = 2;
-pub const CONN_F_DROUTE: u32 = 3;
+pub(super) const CONN_F_MASQ: u32 = 0;
+pub(super) const CONN_F_TUNNEL: u32 = 2;
+pub(super) const CONN_F_DROUTE: u32 = 3;
 
 /// The virtual service as typed so far (`ipvs_service_t`).
 #[derive(Debug, Clone)]
-pub struct SvcEntry {
+pub(super) struct SvcEntry {
     pub af: u16,
     pub protocol: u16,
     pub addr: IpAddr,
@@ -47,7 +47,7 @@ pub struct SvcEntry {
 
 /// The real server as typed so far (`ipvs_dest_t`).
 #[derive(Debug, Clone)]
-pub struct DestEntry {
+pub(super) struct DestEntry {
     pub af: u16,
     pub addr: IpAddr,
     pub port: u16,
@@ -62,7 +62,7 @@ pub struct DestEntry {
 
 /// The sync daemon as typed so far (`ipvs_daemon_t`).
 #[derive(Debug, Clone)]
-pub struct DaemonEntry {
+pub(super) struct DaemonEntry {
     pub state: DaemonState,
     pub mcast_ifn: CharArray<15>,
     pub syncid: u32,
@@ -74,7 +74,7 @@ pub struct DaemonEntry {
 
 /// Everything one command line sets.
 #[derive(Debug, Clone)]
-pub struct CommandEntry {
+pub(super) struct CommandEntry {
     pub cmd: CommandKind,
     pub svc: SvcEntry,
     pub dest: DestEntry,
@@ -89,7 +89,7 @@ pub struct CommandEntry {
 
 impl CommandEntry {
     /// ipvsadm's initial entry: weight 1, direct routing, netmask /32.
-    pub fn new(cmd: CommandKind) -> Self {
+    pub(super) fn new(cmd: CommandKind) -> Self {
         let zero = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
         CommandEntry {
             cmd,
@@ -133,7 +133,7 @@ impl CommandEntry {
     }
 
     /// Whether a tracked option was given.
-    pub fn has(&self, col: TrackedOption) -> bool {
+    pub(super) fn has(&self, col: TrackedOption) -> bool {
         self.given & col.bit() != 0
     }
 
@@ -150,7 +150,7 @@ impl CommandEntry {
     }
 
     /// Applies one option (not a command) with its value.
-    pub fn apply(
+    pub(super) fn apply(
         &mut self,
         spec: &OptSpec,
         value: Option<&[u8]>,
@@ -361,12 +361,12 @@ impl CommandEntry {
 }
 
 /// A validation error (exit status 2).
-pub fn invalid(message: impl Into<Text>) -> Error {
+pub(super) fn invalid(message: impl Into<Text>) -> Error {
     Error::Invalid(message.into())
 }
 
 /// ipvsadm's `parse_timeout`: `min..=31 days`.
-pub fn timeout(text: &[u8], min: i64) -> Result<u32, Error> {
+pub(super) fn timeout(text: &[u8], min: i64) -> Result<u32, Error> {
     value::number_in(text, min, MAX_TIMEOUT)
         .and_then(|n| u32::try_from(n).ok())
         .ok_or_else(|| {
@@ -393,24 +393,24 @@ fn ranged<T: TryFrom<i64>>(
 /// A C `char` array filled by `strncpy`: at most `N` bytes of the text
 /// (a character may be cut in two), held in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CharArray<const N: usize> {
+pub(super) struct CharArray<const N: usize> {
     bytes: [u8; N],
     len: usize,
 }
 
 impl<const N: usize> CharArray<N> {
-    pub fn new(text: &[u8]) -> Self {
+    pub(super) fn new(text: &[u8]) -> Self {
         let len = text.len().min(N);
         let mut bytes = [0; N];
         bytes[..len].copy_from_slice(&text[..len]);
         CharArray { bytes, len }
     }
 
-    pub fn as_bytes(&self) -> &[u8] {
+    pub(super) fn as_bytes(&self) -> &[u8] {
         &self.bytes[..self.len]
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.len == 0
     }
 }
@@ -423,7 +423,10 @@ impl<const N: usize> Default for CharArray<N> {
 
 /// ipvsadm's `parse_sched_flags`: comma-separated words (empty words
 /// skipped), checked against the final scheduler (default `wlc`).
-pub fn parse_sched_flags(sched: &[u8], arg: &[u8]) -> Result<u32, Error> {
+pub(super) fn parse_sched_flags(
+    sched: &[u8],
+    arg: &[u8],
+) -> Result<u32, Error> {
     let sched: &[u8] = if sched.is_empty() { b"wlc" } else { sched };
     let mut flags = 0;
     for word in arg.split(|&b| b == b',').filter(|w| !w.is_empty()) {

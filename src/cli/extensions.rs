@@ -15,7 +15,7 @@ use crate::error::Text;
 
 /// The values of the added options seen on one command line.
 #[derive(Debug, Clone, Default)]
-pub struct Extras {
+pub(super) struct Extras {
     pub format: Option<OutputFormat>,
     pub netns: Option<Vec<u8>>,
     pub dry_run: bool,
@@ -26,7 +26,7 @@ pub struct Extras {
 
 impl Extras {
     /// Records one added option (each at most once, like ipvsadm's).
-    pub fn take(&mut self, opt: Opt, text: &[u8]) -> Result<(), Error> {
+    pub(super) fn take(&mut self, opt: Opt, text: &[u8]) -> Result<(), Error> {
         let name = option_name(opt);
         let seen = match opt {
             Opt::Format => self.format.is_some(),
@@ -71,7 +71,7 @@ impl Extras {
     /// The added options' own matrix: `--format` only with `-L`,
     /// `--dry-run` and `--atomic` only with `--apply`; `--netns` with
     /// every command.
-    pub fn check(&self, cmd: CommandKind) -> Result<(), Error> {
+    pub(super) fn check(&self, cmd: CommandKind) -> Result<(), Error> {
         let illegal = |opt: Opt| {
             Err(invalid(format!(
                 "Illegal '{}' option with the '{}' command",

@@ -9,7 +9,7 @@ const VERSION: &str =
     "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)\n";
 
 /// The first line of `-h`: which program this is.
-pub const HELP_TITLE: &str = concat!(
+pub(super) const HELP_TITLE: &str = concat!(
     "ipvsadm-rs ",
     env!("CARGO_PKG_VERSION"),
     " (compatible with ipvsadm v1.31)\n"

@@ -30,14 +30,14 @@ const fn row(cmd: CommandKind) -> &'static [u8; 34] {
 }
 
 /// The cell of the matrix for a command and an option.
-pub fn cell(cmd: CommandKind, col: TrackedOption) -> u8 {
+pub(super) fn cell(cmd: CommandKind, col: TrackedOption) -> u8 {
     row(cmd)[col.index()]
 }
 
 /// ipvsadm's `generic_opt_check`: walk the columns in order; the first
 /// violation is the error. Options that break no rule of the row, as on
 /// nearly every line, need no walk.
-pub fn check_command(cmd: CommandKind, given: u64) -> Result<(), Error> {
+pub(super) fn check_command(cmd: CommandKind, given: u64) -> Result<(), Error> {
     if COMMAND_RULES[cmd.index()].allow(given) {
         return Ok(());
     }
@@ -104,7 +104,7 @@ const COMMAND_RULES: [Rules; CommandKind::ALL.len()] = {
 };
 
 /// Tunnel types as ipvsadm numbers them (`IP_VS_CONN_F_TUNNEL_TYPE_*`).
-pub fn tunnel_name(tun_type: u8) -> &'static str {
+pub(super) fn tunnel_name(tun_type: u8) -> &'static str {
     match tun_type {
         1 => "gue",
         2 => "gre",
@@ -114,7 +114,7 @@ pub fn tunnel_name(tun_type: u8) -> &'static str {
 
 /// ipvsadm's `tunnel_opt_check` over tun-port, tun-nocsum, tun-csum and
 /// tun-remcsum.
-pub fn check_tunnel(tun_type: u8, given: u64) -> Result<(), Error> {
+pub(super) fn check_tunnel(tun_type: u8, given: u64) -> Result<(), Error> {
     const RULES: [Rules; 3] = [
         Rules::of(tunnel_cells(0), &TUNNEL_COLUMNS),
         Rules::of(tunnel_cells(1), &TUNNEL_COLUMNS),

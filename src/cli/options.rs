@@ -463,12 +463,12 @@ pub const OPTIONS: &[OptSpec] = &[
 ];
 
 /// The first row with this long name (exact match only, as popt does).
-pub fn find_long(name: &str) -> Option<&'static OptSpec> {
+pub(super) fn find_long(name: &str) -> Option<&'static OptSpec> {
     OPTIONS.iter().find(|o| o.long == name)
 }
 
 /// The first row with this short name.
-pub fn find_short(c: u8) -> Option<&'static OptSpec> {
+pub(super) fn find_short(c: u8) -> Option<&'static OptSpec> {
     let row = *SHORT_ROWS.get(usize::from(c))?;
     OPTIONS.get(usize::from(row))
 }

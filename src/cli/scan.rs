@@ -11,7 +11,7 @@ use super::options::{self, ArgKind, OptSpec};
 
 /// A popt error (`POPT_ERROR_*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScanError {
+pub(super) enum ScanError {
     /// `POPT_ERROR_BADOPT`.
     UnknownOption,
     /// `POPT_ERROR_NOARG`.
@@ -22,7 +22,7 @@ pub enum ScanError {
 
 impl ScanError {
     /// popt's `poptStrerror` text.
-    pub fn reason(self) -> &'static str {
+    pub(super) fn reason(self) -> &'static str {
         match self {
             ScanError::UnknownOption => "unknown option",
             ScanError::MissingArgument => "missing argument",
@@ -35,7 +35,7 @@ impl ScanError {
 /// are bytes, as the C library hands them over: nothing here needs them
 /// to be UTF-8. Values are borrowed from the arguments unless a `!#:+`
 /// substitution built them.
-pub struct PoptScanner<'a, A: ?Sized> {
+pub(super) struct PoptScanner<'a, A: ?Sized> {
     args: &'a A,
     /// Index of the next element to look at (popt's `os->next`).
     next: usize,
@@ -65,10 +65,10 @@ pub(crate) fn posix_mode() -> bool {
 const MARK: &[u8] = b"!#:+";
 
 /// An option's value: `None` when an optional value was not given.
-pub type OptionValue<'a> = Option<Cow<'a, [u8]>>;
+pub(super) type OptionValue<'a> = Option<Cow<'a, [u8]>>;
 
 impl<'a, A: ArgList + ?Sized> PoptScanner<'a, A> {
-    pub fn new(args: &'a A, posix: bool) -> Self {
+    pub(super) fn new(args: &'a A, posix: bool) -> Self {
         PoptScanner {
             args,
             next: 0,
@@ -82,19 +82,19 @@ impl<'a, A: ArgList + ?Sized> PoptScanner<'a, A> {
 
     /// The argv element popt blames for the last option or error
     /// (`poptBadOption`): the last element consumed.
-    pub fn bad_option(&self) -> &'a [u8] {
+    pub(super) fn bad_option(&self) -> &'a [u8] {
         let args = self.args;
         let last = self.next.checked_sub(1).and_then(|i| args.arg(i));
         last.unwrap_or(b"")
     }
 
     /// Plain arguments seen so far, in order.
-    pub fn leftovers(&self) -> &[&'a [u8]] {
+    pub(super) fn leftovers(&self) -> &[&'a [u8]] {
         &self.leftovers
     }
 
     /// The next option and its value, or `Ok(None)` at the end.
-    pub fn next_opt(
+    pub(super) fn next_opt(
         &mut self,
     ) -> Result<Option<(&'static OptSpec, OptionValue<'a>)>, ScanError> {
         let args = self.args;

@@ -95,25 +95,25 @@ fn digit<const RADIX: u32>(c: u8) -> Option<u32> {
 
 /// strtol over the whole string: `None` for an empty string, no digits,
 /// trailing characters or overflow.
-pub fn strtol_whole(s: &[u8]) -> Option<i64> {
+pub(super) fn strtol_whole(s: &[u8]) -> Option<i64> {
     let r = strtol(s);
     (r.end != 0 && r.end == s.len() && !r.overflow).then_some(r.value)
 }
 
 /// ipvsadm's `string_to_number`: a whole-string base-10 number in
 /// `min..=max`.
-pub fn number_in(s: &[u8], min: i64, max: i64) -> Option<i64> {
+pub(super) fn number_in(s: &[u8], min: i64, max: i64) -> Option<i64> {
     strtol_whole(s).filter(|n| (min..=max).contains(n))
 }
 
 /// glibc `atoi`: `(int) strtol(s, NULL, 10)`, garbage after the digits
 /// ignored, 0 when there are none.
-pub fn atoi(s: &[u8]) -> i32 {
+pub(super) fn atoi(s: &[u8]) -> i32 {
     strtol(s).value as i32
 }
 
 /// ipvsadm's `parse_fwmark`: 1..=4294967295, whole string.
-pub fn fwmark(s: &[u8]) -> Option<u32> {
+pub(super) fn fwmark(s: &[u8]) -> Option<u32> {
     let n = strtol_whole(s)?;
     u32::try_from(n).ok().filter(|&m| m != 0)
 }
@@ -121,7 +121,7 @@ pub fn fwmark(s: &[u8]) -> Option<u32> {
 /// glibc `inet_aton`: one to four parts, each decimal, octal (leading 0)
 /// or hex (`0x`); the last part fills the remaining bytes. Anything after
 /// a whitespace character is ignored.
-pub fn inet_aton(b: &[u8]) -> Option<Ipv4Addr> {
+pub(super) fn inet_aton(b: &[u8]) -> Option<Ipv4Addr> {
     dotted_quad(b).or_else(|| inet_aton_parts(b))
 }
 
@@ -135,7 +135,7 @@ fn dotted_quad(b: &[u8]) -> Option<Ipv4Addr> {
 }
 
 /// A [`dotted_quad`] at the start of `b`, and the text after it.
-pub fn dotted_quad_prefix(b: &[u8]) -> Option<(Ipv4Addr, &[u8])> {
+pub(super) fn dotted_quad_prefix(b: &[u8]) -> Option<(Ipv4Addr, &[u8])> {
     let (first, rest) = decimal_octet(b)?;
     let (second, rest) = decimal_octet(rest.strip_prefix(b".")?)?;
     let (third, rest) = decimal_octet(rest.strip_prefix(b".")?)?;
@@ -316,7 +316,7 @@ pub(super) mod tests {
 
     /// Dotted texts: every one of up to four parts, from parts near the
     /// edges of what a part may be.
-    pub fn dotted() -> Vec<Vec<u8>> {
+    pub(crate) fn dotted() -> Vec<Vec<u8>> {
         const PARTS: &[&[u8]] = &[
             b"", b"0", b"00", b"01", b"08", b"1", b"9", b"10", b"99", b"172",
             b"255", b"256", b"999", b"0377", b"0x1", b"0xff", b"1000",

@@ -49,7 +49,7 @@ fn read_desired(argv0: &[u8], path: &Path) -> Result<Table> {
 }
 
 /// The kernel's table, services and real servers in kernel order.
-pub fn read_table(client: &mut Client) -> Result<Table> {
+pub(super) fn read_table(client: &mut Client) -> Result<Table> {
     let services: Vec<_> = client.services(StatsNests::Read)?;
     let mut table = Table::with_capacity(services.len());
     for service in services {

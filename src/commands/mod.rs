@@ -25,7 +25,7 @@ pub struct Streams<'a> {
     pub err: &'a mut dyn Write,
 }
 
-/// Run ipvsadm with `args` (without argv[0]) and return its exit status.
+/// Run ipvsadm with `args` (without `argv[0]`) and return its exit status.
 /// Messages go to `err`, listings to `out`, as ipvsadm writes them.
 pub fn run(argv0: &[u8], args: &[Vec<u8>], streams: &mut Streams) -> u8 {
     let status = match run_inner(argv0, args, streams) {

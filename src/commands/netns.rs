@@ -16,7 +16,7 @@ const NETNS_RUN_DIR: &str = "/run/netns";
 /// The namespace file for a `--netns` value: a value with a `/` is a path
 /// (`/proc/PID/ns/net`, a container runtime's file), anything else a name
 /// under `/run/netns`.
-pub fn namespace_path(value: &[u8]) -> PathBuf {
+pub(super) fn namespace_path(value: &[u8]) -> PathBuf {
     let value = Path::new(OsStr::from_bytes(value));
     if value.as_os_str().as_bytes().contains(&b'/') {
         value.to_path_buf()
@@ -29,7 +29,7 @@ pub fn namespace_path(value: &[u8]) -> PathBuf {
 /// is single-threaded and before any socket is opened: `setns` moves the
 /// calling thread, which is then the whole process, and `/proc/net` (which
 /// follows the thread) shows the new namespace.
-pub fn enter(value: &[u8]) -> Result<()> {
+pub(super) fn enter(value: &[u8]) -> Result<()> {
     let path = namespace_path(value);
     let fail = |e: std::io::Error| Error::Message {
         message: format!(

@@ -102,7 +102,7 @@ impl From<Vec<TableEntry>> for Table {
 /// services first, then per service additions and edits of real servers
 /// before their deletions, and deletions of services last, so traffic to
 /// whatever stays keeps a destination at every step.
-pub fn plan(current: &Table, desired: &Table) -> Vec<Change> {
+pub(super) fn plan(current: &Table, desired: &Table) -> Vec<Change> {
     let mut changes = Vec::new();
     for want in desired {
         if let Some(have) = find(current, &want.service) {
@@ -144,7 +144,7 @@ pub fn plan(current: &Table, desired: &Table) -> Vec<Change> {
 }
 
 /// The changes that undo `change`, given the table before it.
-pub fn inverse(change: &Change, before: &Table) -> Vec<Change> {
+pub(super) fn inverse(change: &Change, before: &Table) -> Vec<Change> {
     let old_service = |s: &Service| find(before, s).map(|e| &e.service);
     let old_dest = |s: &Service, d: &Destination| {
         find(before, s).and_then(|e| find_dest(&e.dests, d))
@@ -198,7 +198,7 @@ fn find_dest<'a>(
 }
 
 /// Whether the configurable attributes of two services differ.
-pub fn service_differs(a: &Service, b: &Service) -> bool {
+pub(super) fn service_differs(a: &Service, b: &Service) -> bool {
     let flags = |s: &Service| s.flags.0 & !ServiceFlags::HASHED;
     let pe = |s: &Service| s.pe_name.clone().filter(|p| !p.is_empty());
     a.scheduler != b.scheduler
@@ -211,7 +211,7 @@ pub fn service_differs(a: &Service, b: &Service) -> bool {
 /// Whether the configurable attributes of two real servers differ. The
 /// kernel reports direct routing to a local address as `local`: the same
 /// configuration (`-g`).
-pub fn dest_differs(a: &Destination, b: &Destination) -> bool {
+pub(super) fn dest_differs(a: &Destination, b: &Destination) -> bool {
     let method = |d: &Destination| match d.forward {
         ForwardMethod::Local => ForwardMethod::Route,
         f => f,
@@ -232,7 +232,10 @@ pub fn dest_differs(a: &Destination, b: &Destination) -> bool {
 
 /// One change as the restore-format line that makes it (numeric), e.g.
 /// `-e -t 10.0.0.1:80 -r 10.0.2.11:80 -m -w 3`.
-pub fn write_line(out: &mut dyn Write, change: &Change) -> io::Result<()> {
+pub(super) fn write_line(
+    out: &mut dyn Write,
+    change: &Change,
+) -> io::Result<()> {
     let mut line = Vec::with_capacity(80);
     match change {
         Change::AddService(s) => {

@@ -27,7 +27,7 @@ pub(super) fn restore(
 }
 
 /// Restore from any line source.
-pub fn restore_from(
+pub(super) fn restore_from(
     argv0: &[u8],
     client: &mut Client,
     input: &mut dyn BufRead,

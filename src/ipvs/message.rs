@@ -48,7 +48,7 @@ impl IpvsMessage {
 
     /// Appends the attributes to `out` as libnl (and so ipvsadm) writes
     /// them, top-level nests flagged `NLA_F_NESTED`: the encoder of
-    /// requests. Each nest is written in one pass (see [`append_nest`]).
+    /// requests. Each nest is written in one pass (see `append_nest`).
     pub fn append_attributes(&self, out: &mut Vec<u8>) {
         self.append_with_nest_flag(out, NLA_F_NESTED);
     }

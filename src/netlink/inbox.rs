@@ -11,7 +11,7 @@ use std::os::fd::RawFd;
 /// reader has offered so far (up to 32 KiB, never less than
 /// `NLMSG_GOODSIZE`) for every datagram, however little goes in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SlotSize {
+pub(super) enum SlotSize {
     /// `NLMSG_GOODSIZE`: the smallest datagram the kernel makes. A dump of
     /// a few real servers then costs the kernel one small allocation per
     /// datagram instead of a multi-page one (each zeroed, as distribution
@@ -56,7 +56,7 @@ fn goodsize() -> usize {
 const SLOTS: usize = 64;
 
 /// Received datagrams not yet handed out.
-pub struct Inbox {
+pub(super) struct Inbox {
     /// `slots` buffers of `slot` bytes; pages are touched only as written.
     buf: Vec<u8>,
     slot: usize,
@@ -72,7 +72,7 @@ pub struct Inbox {
 }
 
 impl Inbox {
-    pub fn new(size: SlotSize) -> Self {
+    pub(super) fn new(size: SlotSize) -> Self {
         let (slot, slots) = (size.bytes(), size.count().min(SLOTS));
         let mut buf = vec![0u8; slot * slots];
         let base = buf.as_mut_ptr();
@@ -108,7 +108,7 @@ impl Inbox {
 
     /// The next datagram's place in [`Inbox::bytes`], waiting for one when
     /// none is left. A datagram larger than a slot is an error.
-    pub fn next(&mut self, fd: RawFd) -> io::Result<Range<usize>> {
+    pub(super) fn next(&mut self, fd: RawFd) -> io::Result<Range<usize>> {
         if self.next == self.count {
             self.fill(fd)?;
         }
@@ -124,7 +124,7 @@ impl Inbox {
         Ok(i * self.slot..i * self.slot + len)
     }
 
-    pub fn bytes(&self, range: Range<usize>) -> &[u8] {
+    pub(super) fn bytes(&self, range: Range<usize>) -> &[u8] {
         &self.buf[range]
     }
 

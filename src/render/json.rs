@@ -4,11 +4,11 @@
 
 use std::io::{self, Write};
 
+use crate::conntable::Connection;
 use crate::json::{
     ConnectionJson, ConnectionsDocument, DaemonJson, DaemonsDocument,
     EndpointJson, IpvsJson, ServiceJson, TimeoutsDocument,
 };
-use crate::conntable::Connection;
 use crate::model::{DaemonConfig, Destination, Info, Service, Timeouts};
 
 /// The services view, written as it is read: [`ServicesWriter::begin`]
@@ -70,7 +70,6 @@ pub fn write_daemons(
     let daemons = daemons.iter().map(DaemonJson::from_model).collect();
     write_document(out, &DaemonsDocument { daemons })
 }
-
 
 /// The connections view.
 pub fn write_connections(

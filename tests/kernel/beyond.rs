@@ -26,7 +26,7 @@ const VALIDATOR: &str =
 const WORK: &str = "/tmp/ipvsadm-beyond";
 
 /// The names of the tests, in order.
-pub const STEPS: [&str; 12] = [
+pub(crate) const STEPS: [&str; 12] = [
     "beyond/netns by name",
     "beyond/netns by path",
     "beyond/netns missing",
@@ -66,7 +66,7 @@ const CHANGED: &str = "\
 /// One test, run against a freshly reset table in `lb`.
 type Test = fn(&Lb) -> Result<(), String>;
 
-pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
+pub(crate) fn run(ours: &str, filter: &Filter, report: &mut Report) {
     if !STEPS.iter().any(|s| filter.matches(s)) {
         return;
     }

@@ -18,7 +18,7 @@ const VIP: &str = "10.0.1.100:8081";
 /// The service with its second real server weighted 3, in the plain
 /// single-service view; then its counters after traffic in the
 /// `--stats` view of the whole table.
-pub fn table_view(lb: &Lb) -> Result<(), String> {
+pub(crate) fn table_view(lb: &Lb) -> Result<(), String> {
     lb.ok(&["-A", "-t", VIP, "-s", "rr"], None)?;
     for (server, weight) in [("10.0.2.11:80", "1"), ("10.0.2.12:80", "3")] {
         let add = ["-a", "-t", VIP, "-r", server, "-m", "-w", weight];

@@ -43,7 +43,7 @@ use std::path::Path;
 
 /// One command line of a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
+pub(crate) struct Step {
     /// Line number in the case file (1-based).
     pub line: usize,
     /// The line as written (without a here-document).
@@ -57,7 +57,7 @@ pub struct Step {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StepKind {
+pub(crate) enum StepKind {
     /// `ipvsadm ARGS`: the arguments after `ipvsadm` (bytes, not
     /// necessarily UTF-8).
     Ipvsadm(Vec<OsString>),
@@ -67,14 +67,14 @@ pub enum StepKind {
 
 /// One named case.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Case {
+pub(crate) struct Case {
     /// `FILE-STEM/NAME`, the name used for reporting and filtering.
     pub name: String,
     pub steps: Vec<Step>,
 }
 
 /// Reads and parses every `*.cases` file of `dir`, in file-name order.
-pub fn load_dir(dir: &Path) -> Result<Vec<Case>, String> {
+pub(crate) fn load_dir(dir: &Path) -> Result<Vec<Case>, String> {
     let mut files: Vec<_> = fs::read_dir(dir)
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -102,7 +102,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Case>, String> {
 }
 
 /// Parses the text of one case file; `stem` prefixes the case names.
-pub fn parse(stem: &str, text: &str) -> Result<Vec<Case>, String> {
+pub(crate) fn parse(stem: &str, text: &str) -> Result<Vec<Case>, String> {
     let mut cases: Vec<Case> = Vec::new();
     let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
     while let Some((number, raw)) = lines.next() {

@@ -20,11 +20,11 @@ const NAME: &str = "consistency/listings while services are deleted";
 const SERVICES: usize = 2000;
 const REFERENCE: &str = "/usr/sbin/ipvsadm";
 
-pub fn names() -> impl Iterator<Item = &'static str> {
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
     [NAME].into_iter()
 }
 
-pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
+pub(crate) fn run(ours: &str, filter: &Filter, report: &mut Report) {
     if !filter.matches(NAME) {
         return;
     }

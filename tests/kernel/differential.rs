@@ -14,7 +14,7 @@ const NOBODY: u32 = 65534;
 
 /// The two programs under comparison.
 #[derive(Debug, Clone, Copy)]
-pub struct Programs<'a> {
+pub(crate) struct Programs<'a> {
     pub ours: &'a str,
     pub reference: &'a str,
 }
@@ -28,7 +28,7 @@ struct Side {
 }
 
 /// Runs every case that passes `filter`.
-pub fn run(
+pub(crate) fn run(
     cases: &[Case],
     programs: Programs<'_>,
     filter: &Filter,
@@ -218,7 +218,7 @@ fn sorted_lines(text: &[u8]) -> Vec<u8> {
 /// A line diff of two outputs: ` ` both, `-` only expected, `+` only got;
 /// each line shown quoted with escapes so that trailing spaces, tabs and a
 /// missing final newline are visible.
-pub fn diff(expected: &[u8], got: &[u8]) -> String {
+pub(crate) fn diff(expected: &[u8], got: &[u8]) -> String {
     let a: Vec<&[u8]> = expected.split_inclusive(|&b| b == b'\n').collect();
     let b: Vec<&[u8]> = got.split_inclusive(|&b| b == b'\n').collect();
     // Longest common subsequence table, filled from the end.

@@ -208,7 +208,12 @@ const DIVERGENCES: &[Divergence] = &[
 ];
 
 /// Runs every divergence that passes `filter`.
-pub fn run(ours: &str, reference: &str, filter: &Filter, report: &mut Report) {
+pub(crate) fn run(
+    ours: &str,
+    reference: &str,
+    filter: &Filter,
+    report: &mut Report,
+) {
     for d in DIVERGENCES {
         if filter.matches(d.name) {
             report.run(d.name, || check(d, ours, reference));
@@ -217,7 +222,7 @@ pub fn run(ours: &str, reference: &str, filter: &Filter, report: &mut Report) {
 }
 
 /// Names of all divergence tests, for the host's filter check.
-pub fn names() -> impl Iterator<Item = &'static str> {
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
     DIVERGENCES.iter().map(|d| d.name)
 }
 

@@ -10,35 +10,35 @@ use std::time::{Duration, Instant};
 
 /// The `PATH` every program under test sees (ipvsadm runs `/sbin/modprobe`
 /// by absolute path, but helpers such as `sh` need a search path).
-pub const CLEAN_PATH: &str = "/usr/sbin:/usr/bin:/sbin:/bin";
+pub(crate) const CLEAN_PATH: &str = "/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// How long one program may run before it is killed and reported.
 const TIME_LIMIT: Duration = Duration::from_secs(30);
 
 /// What one run produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     pub status: String,
 }
 
 impl Outcome {
-    pub fn stdout_text(&self) -> String {
+    pub(crate) fn stdout_text(&self) -> String {
         String::from_utf8_lossy(&self.stdout).into_owned()
     }
 
-    pub fn stderr_text(&self) -> String {
+    pub(crate) fn stderr_text(&self) -> String {
         String::from_utf8_lossy(&self.stderr).into_owned()
     }
 
-    pub fn success(&self) -> bool {
+    pub(crate) fn success(&self) -> bool {
         self.status == "exit 0"
     }
 }
 
 /// Renders an exit status so that two runs can be compared as text.
-pub fn describe(status: ExitStatus) -> String {
+pub(crate) fn describe(status: ExitStatus) -> String {
     match (status.code(), status.signal()) {
         (Some(code), _) => format!("exit {code}"),
         (None, Some(signal)) => format!("killed by signal {signal}"),
@@ -48,7 +48,7 @@ pub fn describe(status: ExitStatus) -> String {
 
 /// Runs `program` with `args`, argv[0] set to `arg0`, an environment of
 /// only `PATH`, and `stdin` (empty if `None`).
-pub fn run(
+pub(crate) fn run(
     program: &str,
     arg0: &str,
     args: &[String],
@@ -58,7 +58,7 @@ pub fn run(
 }
 
 /// [`run`], optionally as another user (uid and gid alike).
-pub fn run_as<A: AsRef<OsStr>>(
+pub(crate) fn run_as<A: AsRef<OsStr>>(
     program: &str,
     arg0: &str,
     args: &[A],
@@ -111,7 +111,7 @@ pub fn run_as<A: AsRef<OsStr>>(
 }
 
 /// Runs a helper command (not under test) and fails unless it succeeds.
-pub fn must(program: &str, args: &[&str]) -> Result<Outcome, String> {
+pub(crate) fn must(program: &str, args: &[&str]) -> Result<Outcome, String> {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let out = run(program, program, &args, None)?;
     if out.success() {

@@ -45,7 +45,12 @@ const TESTS: &[(&str, Test)] = &[
 ];
 
 /// Runs every hardening test that passes `filter`.
-pub fn run(ours: &str, reference: &str, filter: &Filter, report: &mut Report) {
+pub(crate) fn run(
+    ours: &str,
+    reference: &str,
+    filter: &Filter,
+    report: &mut Report,
+) {
     let programs = Programs { ours, reference };
     differential::run(&hostile_cases(), programs, filter, report);
     for (name, test) in TESTS {
@@ -56,7 +61,7 @@ pub fn run(ours: &str, reference: &str, filter: &Filter, report: &mut Report) {
 }
 
 /// Names of all hardening tests, for the host's filter check.
-pub fn names() -> impl Iterator<Item = String> {
+pub(crate) fn names() -> impl Iterator<Item = String> {
     hostile_cases()
         .into_iter()
         .map(|c| format!("differential/{}", c.name))
@@ -64,7 +69,7 @@ pub fn names() -> impl Iterator<Item = String> {
 }
 
 /// Runs `f` on a new thread inside a fresh network namespace.
-pub fn in_fresh_netns<T: Send>(
+pub(crate) fn in_fresh_netns<T: Send>(
     f: impl FnOnce() -> Result<T, String> + Send,
 ) -> Result<T, String> {
     thread::scope(|scope| {
@@ -135,7 +140,7 @@ fn hostile_cases() -> Vec<Case> {
 }
 
 /// Address number `i` as a dotted quad in 10.0.0.0/8.
-pub fn addr(i: u32) -> String {
+pub(crate) fn addr(i: u32) -> String {
     let [_, a, b, c] = i.to_be_bytes();
     format!("10.{a}.{b}.{c}")
 }

@@ -16,14 +16,14 @@ use std::time::{Duration, Instant};
 const RESULT_FILE: &str = "result";
 
 /// Settings for the guest run.
-pub struct Plan {
+pub(crate) struct Plan {
     pub ours: PathBuf,
     pub filter: Option<String>,
 }
 
 /// Boots the VM, runs the suites inside, and returns the exit status the
 /// test program must end with.
-pub fn run(plan: &Plan) -> Result<i32, String> {
+pub(crate) fn run(plan: &Plan) -> Result<i32, String> {
     let kernel = find_kernel()?;
     let vng = find_vng()?;
     let exe = env::current_exe()
@@ -85,7 +85,7 @@ pub fn run(plan: &Plan) -> Result<i32, String> {
     Ok(status)
 }
 
-pub fn boot(
+pub(crate) fn boot(
     vng: &Path,
     kernel: &Path,
     shared: &Path,
@@ -183,7 +183,7 @@ where
 }
 
 /// `IPVSADM_KERNEL`, else the newest `/boot/vmlinuz-*-amd64`.
-pub fn find_kernel() -> Result<PathBuf, String> {
+pub(crate) fn find_kernel() -> Result<PathBuf, String> {
     if let Some(kernel) = env::var_os("IPVSADM_KERNEL") {
         return Ok(PathBuf::from(kernel));
     }
@@ -216,7 +216,7 @@ fn version_key(path: &Path) -> Vec<u64> {
 }
 
 /// `vng` from PATH or from /opt/vng/bin.
-pub fn find_vng() -> Result<PathBuf, String> {
+pub(crate) fn find_vng() -> Result<PathBuf, String> {
     let path = env::var("PATH").unwrap_or_default();
     env::split_paths(&path)
         .chain([PathBuf::from("/opt/vng/bin")])
@@ -231,6 +231,6 @@ pub fn find_vng() -> Result<PathBuf, String> {
 }
 
 /// Single-quotes `text` for the guest's shell.
-pub fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }

@@ -5,19 +5,19 @@ use crate::exec::{self, Outcome};
 use crate::netns;
 
 /// Our ipvsadm, run in the `lb` namespace.
-pub struct Balancer<'a> {
+pub(crate) struct Balancer<'a> {
     pub ours: &'a str,
 }
 
 impl Balancer<'_> {
-    pub fn run(&self, args: &[&str]) -> Result<Outcome, String> {
+    pub(crate) fn run(&self, args: &[&str]) -> Result<Outcome, String> {
         let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         netns::within("lb", || exec::run(self.ours, "ipvsadm", &args, None))
             .map_err(|e| format!("cannot enter namespace lb: {e}"))?
     }
 
     /// Runs `ipvsadm ARGS`, which must succeed silently.
-    pub fn ok(&self, args: &[&str]) -> Result<(), String> {
+    pub(crate) fn ok(&self, args: &[&str]) -> Result<(), String> {
         let out = self.run(args)?;
         if out.success() && out.stdout.is_empty() && out.stderr.is_empty() {
             Ok(())
@@ -27,7 +27,7 @@ impl Balancer<'_> {
     }
 
     /// Runs `ipvsadm ARGS`, which must succeed; its stdout.
-    pub fn output(&self, args: &[&str]) -> Result<String, String> {
+    pub(crate) fn output(&self, args: &[&str]) -> Result<String, String> {
         let out = self.run(args)?;
         if out.success() && out.stderr.is_empty() {
             Ok(out.stdout_text())
@@ -48,7 +48,7 @@ fn failure(args: &[&str], out: &Outcome) -> String {
 }
 
 /// One HTTP request from the client namespace.
-pub fn fetch(url: &str) -> Result<Outcome, String> {
+pub(crate) fn fetch(url: &str) -> Result<Outcome, String> {
     // -g: take `[v6]` in the URL literally.
     let args: Vec<String> = ["-g", "-s", "--max-time", "3", url]
         .iter()
@@ -59,7 +59,7 @@ pub fn fetch(url: &str) -> Result<Outcome, String> {
 }
 
 /// `count` requests to `url`, each of which must succeed; the bodies.
-pub fn requests(url: &str, count: usize) -> Result<Vec<String>, String> {
+pub(crate) fn requests(url: &str, count: usize) -> Result<Vec<String>, String> {
     let mut bodies = Vec::new();
     for n in 1..=count {
         let out = fetch(url)?;
@@ -75,7 +75,7 @@ pub fn requests(url: &str, count: usize) -> Result<Vec<String>, String> {
 }
 
 /// Every answer came from `server`.
-pub fn expect_all(got: &[String], server: &str) -> Result<(), String> {
+pub(crate) fn expect_all(got: &[String], server: &str) -> Result<(), String> {
     if got.iter().all(|b| b == server) {
         Ok(())
     } else {
@@ -84,7 +84,7 @@ pub fn expect_all(got: &[String], server: &str) -> Result<(), String> {
 }
 
 /// The answers alternate between rs1 and rs2 (round robin).
-pub fn expect_alternating(got: &[String]) -> Result<(), String> {
+pub(crate) fn expect_alternating(got: &[String]) -> Result<(), String> {
     let known = got.iter().all(|b| b == "rs1" || b == "rs2");
     let alternates = got.windows(2).all(|w| w[0] != w[1]);
     if known && alternates {

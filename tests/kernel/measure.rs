@@ -24,7 +24,7 @@ use crate::exec::CLEAN_PATH;
 
 /// What a measured run produced.
 #[derive(Debug)]
-pub struct Measured {
+pub(crate) struct Measured {
     /// `exit N` or `killed by signal N`, as [`crate::exec::describe`].
     pub status: String,
     /// Peak resident set size in KiB.
@@ -35,7 +35,7 @@ pub struct Measured {
 
 /// What one run cost, as the measuring parent reports it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cost {
+pub(crate) struct Cost {
     /// `exit N` or `killed by signal N`.
     pub status: String,
     pub wall_ms: f64,
@@ -47,7 +47,7 @@ pub struct Cost {
 
 /// Starts `program` (argv[0] `ipvsadm`) with piped stdin, stdout and stderr
 /// and an environment of only `PATH`.
-pub fn spawn(program: &str, args: &[&str]) -> Result<Child, String> {
+pub(crate) fn spawn(program: &str, args: &[&str]) -> Result<Child, String> {
     Command::new(program)
         .arg0("ipvsadm")
         .args(args)
@@ -62,12 +62,12 @@ pub fn spawn(program: &str, args: &[&str]) -> Result<Child, String> {
 
 /// The environment variable that makes a test or benchmark program the
 /// measuring parent; its value is the file to write the report to.
-pub const MEASURER: &str = "IPVSADM_MEASURE_REPORT";
+pub(crate) const MEASURER: &str = "IPVSADM_MEASURE_REPORT";
 
 /// The measuring parent: runs its arguments (program, then its arguments)
 /// with argv[0] `ipvsadm`, this process's standard streams and an
 /// environment of only `PATH`, and writes the report to `report`.
-pub fn measurer(report: &Path) -> ExitCode {
+pub(crate) fn measurer(report: &Path) -> ExitCode {
     let mut args = env::args_os().skip(1);
     let program = args.next().unwrap_or_default();
     let mut command = Command::new(&program);
@@ -184,7 +184,7 @@ fn read_report(file: &Path) -> Result<Cost, String> {
 /// Runs `program` with the given standard streams and waits for it; its
 /// cost. The benchmark's way (its streams are files).
 #[allow(dead_code)]
-pub fn run_with(
+pub(crate) fn run_with(
     program: &str,
     args: &[&str],
     streams: [Stdio; 3],
@@ -198,7 +198,7 @@ pub fn run_with(
 
 /// Runs `program` with stdin written by `feed` (on its own thread, so the
 /// input is produced while the program runs) and waits for it.
-pub fn run(
+pub(crate) fn run(
     program: &str,
     args: &[&str],
     feed: impl FnOnce(&mut dyn Write) -> io::Result<()> + Send + 'static,
@@ -241,7 +241,9 @@ fn drain<R: io::Read + Send + 'static>(
 }
 
 /// Reaps `child` with `wait4`; its status, described, and its usage.
-pub fn wait_rusage(child: &Child) -> Result<(String, libc::rusage), String> {
+pub(crate) fn wait_rusage(
+    child: &Child,
+) -> Result<(String, libc::rusage), String> {
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: rusage is a plain C struct; all-zero bytes are valid.
@@ -271,7 +273,7 @@ fn millis(t: libc::timeval) -> f64 {
 }
 
 /// Open descriptors of process `pid`.
-pub fn open_fds(pid: u32) -> Result<usize, String> {
+pub(crate) fn open_fds(pid: u32) -> Result<usize, String> {
     std::fs::read_dir(format!("/proc/{pid}/fd"))
         .map(Iterator::count)
         .map_err(|e| format!("/proc/{pid}/fd: {e}"))
@@ -279,14 +281,14 @@ pub fn open_fds(pid: u32) -> Result<usize, String> {
 
 /// A running restore fed in pieces. Its output is drained on threads (it
 /// is buffered until exit, so it cannot be used to synchronise).
-pub struct Restore {
+pub(crate) struct Restore {
     pub child: Child,
     input: ChildStdin,
     output: [thread::JoinHandle<Vec<u8>>; 2],
 }
 
 impl Restore {
-    pub fn start(program: &str) -> Result<Self, String> {
+    pub(crate) fn start(program: &str) -> Result<Self, String> {
         let mut child = spawn(program, &["-R"])?;
         let input = child.stdin.take().ok_or("no stdin")?;
         let output = [drain(child.stdout.take()), drain(child.stderr.take())];
@@ -301,7 +303,7 @@ impl Restore {
     /// makes the restore send what it has batched), and waits until
     /// `probe` sees the marker: everything sent before has then been
     /// executed.
-    pub fn send_and_sync(
+    pub(crate) fn send_and_sync(
         &mut self,
         lines: &str,
         marker: &str,
@@ -324,7 +326,7 @@ impl Restore {
     }
 
     /// Closes stdin and waits; returns the exit status and stderr.
-    pub fn finish(self) -> Result<(String, String), String> {
+    pub(crate) fn finish(self) -> Result<(String, String), String> {
         let Restore {
             child,
             input,

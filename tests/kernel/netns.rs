@@ -14,7 +14,7 @@ use std::os::fd::AsRawFd;
 /// Moves the calling thread into a brand-new network namespace with `lo`
 /// up. The namespace lives as long as a thread or process is inside it, so
 /// it disappears when the calling thread (and its children) are gone.
-pub fn enter_fresh() -> io::Result<()> {
+pub(crate) fn enter_fresh() -> io::Result<()> {
     // SAFETY: unshare takes a flag word and only changes the namespaces of
     // the calling thread; no memory is shared with the kernel.
     if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
@@ -25,7 +25,7 @@ pub fn enter_fresh() -> io::Result<()> {
 
 /// Runs `f` with the calling thread inside the named namespace
 /// (`ip netns add NAME`), then moves the thread back where it was.
-pub fn within<T>(name: &str, f: impl FnOnce() -> T) -> io::Result<T> {
+pub(crate) fn within<T>(name: &str, f: impl FnOnce() -> T) -> io::Result<T> {
     let home = File::open("/proc/thread-self/ns/net")?;
     let target = File::open(format!("/run/netns/{name}"))?;
     enter(&target)?;

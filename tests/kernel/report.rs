@@ -5,36 +5,36 @@ use std::time::{Duration, Instant};
 
 /// Picks tests whose full name contains a substring (all if none given).
 #[derive(Debug, Clone, Default)]
-pub struct Filter {
+pub(crate) struct Filter {
     needle: Option<String>,
 }
 
 impl Filter {
-    pub fn new(needle: Option<String>) -> Self {
+    pub(crate) fn new(needle: Option<String>) -> Self {
         Filter {
             needle: needle.filter(|n| !n.is_empty()),
         }
     }
 
-    pub fn matches(&self, name: &str) -> bool {
+    pub(crate) fn matches(&self, name: &str) -> bool {
         self.needle.as_deref().is_none_or(|n| name.contains(n))
     }
 
-    pub fn needle(&self) -> Option<&str> {
+    pub(crate) fn needle(&self) -> Option<&str> {
         self.needle.as_deref()
     }
 }
 
 /// Collects outcomes and prints them as they arrive.
 #[derive(Debug, Default)]
-pub struct Report {
+pub(crate) struct Report {
     passed: usize,
     failed: Vec<String>,
 }
 
 impl Report {
     /// Records one test; `detail` explains a failure (indented on print).
-    pub fn record(
+    pub(crate) fn record(
         &mut self,
         name: &str,
         outcome: Result<(), String>,
@@ -57,7 +57,7 @@ impl Report {
     }
 
     /// Times `test` and records its outcome under `name`.
-    pub fn run(
+    pub(crate) fn run(
         &mut self,
         name: &str,
         test: impl FnOnce() -> Result<(), String>,
@@ -67,12 +67,12 @@ impl Report {
         self.record(name, outcome, start.elapsed());
     }
 
-    pub fn all_passed(&self) -> bool {
+    pub(crate) fn all_passed(&self) -> bool {
         self.failed.is_empty()
     }
 
     /// The list of failures (if any) and the closing summary line.
-    pub fn finish(&self) -> String {
+    pub(crate) fn finish(&self) -> String {
         let mut text = String::new();
         if !self.failed.is_empty() {
             text.push_str("\nfailed tests:\n");
@@ -85,7 +85,7 @@ impl Report {
     }
 
     /// Exactly `N passed, M failed`.
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         format!("{} passed, {} failed", self.passed, self.failed.len())
     }
 }

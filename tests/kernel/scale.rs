@@ -38,7 +38,10 @@ const BIG_TABLE: u32 = 100_000;
 /// `LONG_LINES` lines through ours' `-R` take no more memory than
 /// `SHORT_LINES` of the same shape, and leave the table the input implies;
 /// the short input gives the same table through ipvsadm.
-pub fn million_line_restore(ours: &str, reference: &str) -> Result<(), String> {
+pub(crate) fn million_line_restore(
+    ours: &str,
+    reference: &str,
+) -> Result<(), String> {
     let short_rounds = SHORT_LINES / ROUND_LINES;
     let long_rounds = LONG_LINES / ROUND_LINES;
     let mut short = 0;
@@ -135,7 +138,7 @@ fn churn_table(rounds: u32) -> String {
 /// same bytes as ipvsadm with no higher peak RSS. (`-Sn` walks the table
 /// the same way; in the emulated VM each 100,000-service listing takes
 /// ipvsadm about two minutes and ours more, so it is left out.)
-pub fn big_listings(ours: &str, reference: &str) -> Result<(), String> {
+pub(crate) fn big_listings(ours: &str, reference: &str) -> Result<(), String> {
     for program in [ours, reference] {
         let empty = measure::run(program, &["-Ln"], |_| Ok(()))?;
         println!("    -Ln of no service: {program} {} KiB", empty.max_rss_kib);

@@ -23,7 +23,7 @@ const RS1: &str = "10.0.2.11:80";
 const RS2: &str = "10.0.2.12:80";
 
 /// The names of the checks, in order (for filtering and reporting).
-pub const STEPS: [&str; 10] = [
+pub(crate) const STEPS: [&str; 10] = [
     "traffic/connection table after requests",
     "traffic/stats count requests, -Z zeroes one service",
     "traffic/-Z zeroes all services",
@@ -40,7 +40,7 @@ pub const STEPS: [&str; 10] = [
 type Check = fn(&Balancer<'_>) -> Result<(), String>;
 
 /// Runs the checks that `filter` selects, in one network.
-pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
+pub(crate) fn run(ours: &str, filter: &Filter, report: &mut Report) {
     if !STEPS.iter().any(|s| filter.matches(s)) {
         return;
     }

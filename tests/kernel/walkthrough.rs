@@ -7,7 +7,7 @@ use crate::exec;
 use crate::lbnet::{Balancer, expect_all, expect_alternating, fetch};
 use crate::report::{Filter, Report};
 
-pub const NET_SCRIPT: &str = concat!(
+pub(crate) const NET_SCRIPT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/kernel/walkthrough-net.sh"
 );
@@ -18,7 +18,7 @@ const RS2: &str = "10.0.2.12:80";
 const SERVICE: &str = "TCP 10.0.1.100:80 rr";
 
 /// The names of the steps, in order (for filtering and reporting).
-pub const STEPS: [&str; 7] = [
+pub(crate) const STEPS: [&str; 7] = [
     "walkthrough/add service",
     "walkthrough/add rs1",
     "walkthrough/add rs2",
@@ -29,7 +29,7 @@ pub const STEPS: [&str; 7] = [
 ];
 
 /// Runs the whole walk-through if the filter selects any of its steps.
-pub fn run(ours: &str, filter: &Filter, report: &mut Report) {
+pub(crate) fn run(ours: &str, filter: &Filter, report: &mut Report) {
     if !STEPS.iter().any(|s| filter.matches(s)) {
         return;
     }
@@ -143,7 +143,7 @@ fn squeeze(line: &str) -> String {
 }
 
 /// `count` requests to the VIP, each of which must succeed.
-pub fn requests(count: usize) -> Result<Vec<String>, String> {
+pub(crate) fn requests(count: usize) -> Result<Vec<String>, String> {
     crate::lbnet::requests(URL, count)
 }
 

@@ -16,17 +16,17 @@ mod values;
 use super::{Command, parse_with};
 use crate::Error;
 
-pub fn argv(args: &[&str]) -> Vec<String> {
+pub(super) fn argv(args: &[&str]) -> Vec<String> {
     args.iter().map(|s| s.to_string()).collect()
 }
 
 /// Parses as `ipvsadm` without POSIX rules.
-pub fn parse(args: &[&str]) -> Result<Command, Error> {
+pub(super) fn parse(args: &[&str]) -> Result<Command, Error> {
     parse_with("ipvsadm", &argv(args), false)
 }
 
 /// The command of a line that must parse.
-pub fn ok(args: &[&str]) -> Command {
+pub(super) fn ok(args: &[&str]) -> Command {
     match parse(args) {
         Ok(c) => c,
         Err(e) => panic!("{args:?} failed: {e:?}"),
@@ -34,7 +34,7 @@ pub fn ok(args: &[&str]) -> Command {
 }
 
 /// The exit-2 message of a line that must fail validation.
-pub fn invalid(args: &[&str]) -> String {
+pub(super) fn invalid(args: &[&str]) -> String {
     match parse(args) {
         Err(Error::Invalid(m)) => m.to_string(),
         other => panic!("{args:?}: expected Invalid, got {other:?}"),
@@ -42,7 +42,7 @@ pub fn invalid(args: &[&str]) -> String {
 }
 
 /// The `arg: reason` of a line with a popt error after the command.
-pub fn bad_option(args: &[&str]) -> String {
+pub(super) fn bad_option(args: &[&str]) -> String {
     match parse(args) {
         Err(e @ Error::BadOption { .. }) => e.to_string(),
         other => panic!("{args:?}: expected BadOption, got {other:?}"),
@@ -50,6 +50,6 @@ pub fn bad_option(args: &[&str]) -> String {
 }
 
 /// Whether the line gets the `Try ...` hint.
-pub fn is_try_help(args: &[&str]) -> bool {
+pub(super) fn is_try_help(args: &[&str]) -> bool {
     matches!(parse(args), Err(Error::TryHelp(ref p)) if p == &"ipvsadm")
 }

@@ -14,7 +14,7 @@ use super::plan::Table;
 use crate::error::{Error, Result};
 
 /// A problem with the desired table: nothing is changed (status 2).
-pub fn bad_input(message: String) -> Error {
+pub(super) fn bad_input(message: String) -> Error {
     Error::Message { message, status: 2 }
 }
 

@@ -7,7 +7,6 @@ mod json;
 mod table;
 mod text;
 
-
 use super::{Streams, entries};
 use crate::cli::{ListRequest, OutputFormat};
 use crate::client::Client;
@@ -44,7 +43,6 @@ fn single_entry(
     }
     Ok((svc, dests))
 }
-
 
 /// ipvsadm reports a failed `--timeout` or `--daemon` query by its exit
 /// status (1) alone; every view of them does.

@@ -8,10 +8,10 @@ use crate::cli;
 use crate::error::{Error, Result};
 
 /// Longest token ipvsadm's reader takes; longer runs are split.
-pub const MAX_TOKEN: usize = 4096;
+pub(super) const MAX_TOKEN: usize = 4096;
 
 /// Most bytes the tokens of one line may take (each token counts its
-/// length plus [`TOKEN_OVERHEAD`]). ipvsadm's arrays are unbounded; no
+/// length plus `TOKEN_OVERHEAD`). ipvsadm's arrays are unbounded; no
 /// meaningful command line comes near this.
 pub const MAX_LINE: usize = 1 << 20;
 
@@ -25,7 +25,7 @@ pub(super) const TOKEN_OVERHEAD: usize = std::mem::size_of::<Vec<u8>>();
 pub(super) const BLOCK: usize = 64 * 1024;
 
 /// ipvsadm's line reader: tokens are runs of non-blanks (blanks are space,
-/// tab, CR and LF) of at most [`MAX_TOKEN`] bytes (longer runs are split),
+/// tab, CR and LF) of at most `MAX_TOKEN` bytes (longer runs are split),
 /// each cut at its first NUL as a C string is, `ipvsadm` tokens are
 /// dropped, and a last line ending in two or more blanks without a newline
 /// is discarded.

@@ -8,12 +8,12 @@ use std::net::IpAddr;
 
 use serde_json::{Map, Value};
 
+use crate::conntable::Connection;
 use crate::json::ServicesDocument;
 use crate::model::{
     AddressFamily, DaemonConfig, DaemonState, Destination, ForwardMethod, Info,
     Protocol, Service, ServiceFlags, ServiceKey, Timeouts, TunnelType,
 };
-use crate::conntable::Connection;
 use crate::render::json::{self, ServicesWriter};
 
 const SCHEMA: &str = include_str!("../../../schema/ipvsadm-list.schema.json");
