@@ -16,7 +16,7 @@ source scripts/deps.sh
 ensure_vm_deps
 ensure_package_deps
 
-work="$PWD/target/package-test"
+work="${PACKAGE_TEST_DIR:-$PWD/target/package-test}"
 debs="$work/debs"
 rm -rf "$work"
 mkdir -p "$debs/ldirectord"
@@ -26,6 +26,9 @@ failed=0
 echo "+ cargo deb --locked" >&2
 cargo deb --locked >&2
 deb=$(ls -t target/debian/ipvsadm-rs_*_amd64.deb | head -n 1)
+# The binary as packaged (cargo-deb strips it): what /usr/sbin/ipvsadm must
+# be after the swap.
+dpkg-deb -x "$deb" "$work/deb-root"
 
 # systemd-analyze verify needs the programs the unit runs, so it checks a
 # copy of the unit whose paths point into the source tree.
@@ -59,11 +62,14 @@ vng=$(find_vng)
 PATH="$(dirname "$vng"):$PATH"
 kernel=$(newest_kernel)
 result="$work/guest.out"
+# The guest runs a copy, so editing the script meanwhile cannot change a run.
+cp tests/package/guest.sh "$work/guest.sh"
 status=0
 "$vng" --run "$kernel" --user root --disable-kvm --cpus 2 --memory 2G \
     --rwdir "$work" -- \
-    "sh '$PWD/tests/package/guest.sh' '$PWD/$deb' '$debian_deb' \
-        '$debs/ldirectord' '$PWD/target/release/ipvsadm' '$PWD' \
+    "PACKAGE_TEST_LOG='$work/guest.log' \
+        sh '$work/guest.sh' '$PWD/$deb' '$debian_deb' \
+        '$debs/ldirectord' '$work/deb-root/usr/sbin/ipvsadm' '$PWD' \
         > '$result' 2>&1" || status=$?
 cat "$result"
 guest=$(tail -n 1 "$result")
@@ -72,6 +78,7 @@ if [[ "$guest" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
     failed=$((failed + BASH_REMATCH[2]))
 else
     echo "FAIL the package test's VM did not finish (status $status)"
+    tail -n 30 "$work/guest.log" 2>/dev/null | sed 's/^/    /'
     failed=$((failed + 1))
 fi
 echo "$passed passed, $failed failed"
