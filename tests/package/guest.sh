@@ -58,8 +58,11 @@ table_is() {
     same_text "$1" "$(table)"
 }
 
+# Whether the rules file $1 (comments stripped, as ipvsadm-service does:
+# `--apply` takes no comment lines) plans no change.
 nothing_to_apply() {
-    plan=$("$binary" --apply "$1" --dry-run) || return 1
+    plan=$(grep -v '^[[:space:]]*#' "$1" | "$binary" --apply - --dry-run) \
+        || return 1
     same_text "" "$plan"
 }
 
