@@ -123,6 +123,16 @@ debian_setup() {
     /etc/init.d/ipvsadm save
 }
 
+# apt-get install of the local .deb (no --no-download: with it, apt 2.6
+# fails with "Pathname to install is not absolute"), its output also kept
+# in $log.apt.
+apt_install() {
+    apt-get install -y "$ours_deb" >"$log.apt" 2>&1
+    status=$?
+    cat "$log.apt"
+    return $status
+}
+
 save_usage() {
     note=$(ipvsadm-save -x 2>&1 >/dev/null)
     status=$?
@@ -251,9 +261,7 @@ check "purge: no /sbin diversion is left" no_diversions
 check "Debian's ipvsadm reinstalls" dpkg -i "$debian_deb"
 check "rules loaded with Debian's ipvsadm (again)" debian_setup
 before=$(table)
-: >"$log.apt"
-check "apt-get install ./ipvsadm-rs.deb" sh -c \
-    "apt-get install -y --no-download '$ours_deb' | tee '$log.apt'"
+check "apt-get install ./ipvsadm-rs.deb" apt_install
 check "apt: Debian's prerm flushed the table (the hazard is real)" \
     grep -q 'Clearing the current IPVS table' "$log.apt"
 after_swap "apt"
