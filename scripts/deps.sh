@@ -4,6 +4,8 @@
 #   ensure_vm_deps      install missing Debian packages and virtme-ng
 #   find_vng            print the path of vng (PATH or /opt/vng/bin)
 #   newest_kernel       print the newest /boot/vmlinuz-*-amd64
+#   ensure_package_deps install what the package test needs (systemd's
+#                       systemd-analyze, cargo-deb) when missing
 
 VM_PACKAGES="qemu-system-x86 linux-image-amd64 ipvsadm busybox-static kmod iproute2 curl nftables"
 
@@ -68,5 +70,18 @@ ensure_vm_deps() {
         && ! "$venv/python3" -c 'import jsonschema' 2>/dev/null; then
         echo "installing jsonschema into $venv" >&2
         as_root "$venv/pip" install jsonschema
+    fi
+}
+
+ensure_package_deps() {
+    if ! command -v systemd-analyze >/dev/null 2>&1; then
+        echo "installing systemd (for systemd-analyze)" >&2
+        as_root apt-get update
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+            --no-install-recommends systemd
+    fi
+    if ! cargo deb --version >/dev/null 2>&1; then
+        echo "installing cargo-deb" >&2
+        cargo install cargo-deb --locked --version '^3.8'
     fi
 }

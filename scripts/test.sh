@@ -25,6 +25,19 @@ echo "+ cargo test --locked" >&2
 cargo test --locked 2>&1 | tee "$log"
 # A minute of fuzzing per target (scripts/fuzz-smoke.sh; FUZZ_SECONDS).
 run bash scripts/fuzz-smoke.sh
+# Release builds link with the default linker and with GNU ld (no
+# LLD-only link options may creep back), and the Debian package is built
+# from the first and tested in a VM of its own (scripts/package-test.sh).
+run cargo build --release --locked
+echo "+ RUSTFLAGS=\"-C linker-features=-lld\" cargo build --release" >&2
+RUSTFLAGS="-C linker-features=-lld" cargo build --release --locked \
+    --target-dir target/gnu-ld
+if readelf -p .comment target/gnu-ld/release/ipvsadm | grep -q LLD; then
+    echo "target/gnu-ld/release/ipvsadm was linked by LLD, not GNU ld" >&2
+    exit 1
+fi
+echo "+ bash scripts/package-test.sh" >&2
+bash scripts/package-test.sh 2>&1 | tee -a "$log"
 # One closing line for the whole run: the sum of every test binary's
 # `test result:` line and the kernel suite's `N passed, M failed`.
 awk '
