@@ -18,6 +18,8 @@ run() {
 run cargo fmt --check
 run cargo clippy --locked --all-targets -- -D warnings
 run cargo build --locked
+echo "+ RUSTDOCFLAGS=\"-D warnings\" cargo doc --no-deps" >&2
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps
 # Every suite prints its own closing line; the log is kept to add them up.
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
