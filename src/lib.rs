@@ -20,5 +20,7 @@ pub mod model;
 pub mod netlink;
 pub mod render;
 pub mod resolver;
+#[cfg(test)]
+mod test_rng;
 
 pub use error::{Error, Result};

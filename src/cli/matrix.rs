@@ -206,6 +206,7 @@ fn walk(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::TestRng;
 
     fn msg(r: Result<(), Error>) -> String {
         match r {
@@ -244,11 +245,9 @@ mod tests {
                 (j..n).map(move |k| bit(i) | bit(j) | bit(k))
             })
         });
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rng = TestRng::new(0x9e37_79b9_7f4a_7c15);
         let spread = std::iter::repeat_with(move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next_u64();
             x & x.rotate_left(11) & ((1 << n) - 1)
         });
         std::iter::once(0).chain(small).chain(spread.take(20_000))

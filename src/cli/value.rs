@@ -231,6 +231,7 @@ fn c_strtoul_base0(b: &[u8]) -> Option<(u32, usize)> {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use crate::test_rng::TestRng;
     use std::ffi::{CString, c_char, c_int};
 
     unsafe extern "C" {
@@ -298,13 +299,8 @@ pub(super) mod tests {
                 }
             }
         }
-        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut rng = TestRng::new(0x2545_f491_4f6c_dd1d);
+        let mut next = move |n: usize| rng.below(n);
         for _ in 0..100_000 {
             let pieces = 4 + next(5);
             let text = (0..pieces).map(|_| PIECES[next(PIECES.len())]);

@@ -100,6 +100,7 @@ pub(crate) fn push_ipv4(s: &mut String, a: &Ipv4Addr) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::TestRng;
 
     /// Numbers around every power of ten and the type limits.
     fn samples() -> Vec<i64> {
@@ -143,9 +144,9 @@ mod tests {
 
     #[test]
     fn addresses_are_written_as_display_writes_them() {
-        let mut x = 0x0102_0304u32;
+        let mut rng = TestRng::new(0x0102_0304);
         for _ in 0..5000 {
-            x = x.wrapping_mul(2_654_435_761).wrapping_add(12345);
+            let x = rng.next_u64() as u32;
             for a in [Ipv4Addr::from(x), Ipv4Addr::from(x & 0xff00_ff00)] {
                 let mut s = String::new();
                 push_ipv4(&mut s, &a);

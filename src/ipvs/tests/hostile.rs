@@ -17,6 +17,7 @@ use crate::ipvs::{
     service_from_nest, timeouts_from_attrs,
 };
 use crate::model::{AddressFamily, Stats};
+use crate::test_rng::TestRng;
 
 fn fixtures() -> Vec<Vec<u8>> {
     [
@@ -148,15 +149,10 @@ fn corrupted_bytes_never_panic() {
 
 #[test]
 fn random_bytes_never_panic() {
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rng = TestRng::new(0x9e37_79b9_7f4a_7c15);
     for _ in 0..20_000 {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-        let len = (seed >> 56) as usize;
-        let mut buf = Vec::with_capacity(len);
-        for _ in 0..len {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-            buf.push((seed >> 33) as u8);
-        }
+        let len = rng.below(256);
+        let mut buf: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
         // Give every command byte a chance, including info and unknown.
         if !buf.is_empty() {
             buf[0] %= 20;

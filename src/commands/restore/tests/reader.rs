@@ -5,6 +5,7 @@ use std::io;
 
 use crate::commands::restore::reader::*;
 use crate::error::Error;
+use crate::test_rng::TestRng;
 
 /// A line as read: its tokens, or `None` for a refused one.
 type Lines = Vec<Option<Vec<Vec<u8>>>>;
@@ -92,22 +93,10 @@ impl io::Read for Trickle<'_> {
     }
 }
 
-/// A small deterministic generator (xorshift).
-struct Random(u64);
-
-impl Random {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
 /// An input made of pieces that meet every rule: blanks of each kind,
 /// NULs, other control bytes, `ipvsadm` alone and cut at a NUL, runs
 /// about a token long, and bytes that are not ASCII.
-fn generated(random: &mut Random) -> Vec<u8> {
+fn generated(random: &mut TestRng) -> Vec<u8> {
     const PIECES: &[&[u8]] = &[
         b" ",
         b"\t",
@@ -150,7 +139,7 @@ fn generated(random: &mut Random) -> Vec<u8> {
 
 #[test]
 fn every_way_of_reading_agrees_with_the_model() {
-    let mut random = Random(0x9e37_79b9_7f4a_7c15);
+    let mut random = TestRng::new(0x9e37_79b9_7f4a_7c15);
     let reads: [&[usize]; 4] = [&[1], &[7], &[1, 2, 3, 4, 5, 6, 7], &[4096]];
     for _ in 0..300 {
         let input = generated(&mut random);
