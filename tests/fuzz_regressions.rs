@@ -2,6 +2,8 @@
 //! (`fuzz/seeds/<target>/`, `fuzz/regressions/<target>/`) through the
 //! fuzz targets' bodies: none may panic.
 
+// The fuzz crate's entry points are `pub` for its libFuzzer binaries.
+#[allow(unreachable_pub)]
 #[path = "../fuzz/src/lib.rs"]
 mod targets;
 

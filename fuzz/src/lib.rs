@@ -21,7 +21,7 @@ use netlink_packet_generic::GenlMessage;
 
 /// ipvsadm's command line: the arguments are separated by NUL bytes; the
 /// first byte chooses the POSIX rule.
-pub(crate) fn cli_parse(data: &[u8]) {
+pub fn cli_parse(data: &[u8]) {
     let Some((mode, rest)) = data.split_first() else {
         return;
     };
@@ -36,7 +36,7 @@ pub(crate) fn cli_parse(data: &[u8]) {
 /// give the same lines, and every token must be what ipvsadm's reader
 /// makes: no blank, no NUL, at most 4096 bytes and not `ipvsadm`. Every
 /// line then goes through the parser as the restore does.
-pub(crate) fn restore_reader(data: &[u8]) {
+pub fn restore_reader(data: &[u8]) {
     let Some((sizes, rest)) = data.split_first() else {
         return;
     };
@@ -95,7 +95,7 @@ fn read_lines<R: Read>(mut reader: LineReader<R>) -> Lines {
 /// A datagram from the kernel: every message in it is decoded as an IPVS
 /// reply and converted to the model as the client does; what decodes must
 /// also encode again, with the request encoder and the generic one.
-pub(crate) fn netlink_decode(data: &[u8]) {
+pub fn netlink_decode(data: &[u8]) {
     nest_decoders(data);
     for item in datagram_messages::<GenlMessage<IpvsMessage>>(data) {
         let Ok((_, NetlinkPayload::InnerMessage(genl))) = item else {
@@ -176,7 +176,7 @@ fn to_model(attr: &IpvsAttr) {
 /// The `--apply` reader on a JSON document. Whatever it accepts, written
 /// back as a listing, must read back to a listing with the same bytes:
 /// the listing of a desired table is a fixed point of reading.
-pub(crate) fn apply_json(data: &[u8]) {
+pub fn apply_json(data: &[u8]) {
     if data.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return;
     }
