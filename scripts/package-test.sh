@@ -3,9 +3,11 @@
 # (installing cargo-deb when missing), checks ipvsadm.service with
 # `systemd-analyze verify`, then boots ONE VM of its own (the guest changes
 # /usr, /etc and /var inside its writable overlays) and runs
-# tests/package/guest.sh there: the swap over Debian's ipvsadm with
-# `dpkg -i` and with `apt-get install ./FILE.deb`, ldirectord beside it, the
-# unit's commands, ipvsadm-save/-restore and a purge. Debian's ipvsadm .deb
+# tests/package/guest.sh there: the install over Debian's ipvsadm with
+# `dpkg -i` and with `apt-get install ./FILE.deb` (no flush, Debian's files
+# diverted aside), ldirectord beside it, the unit's commands,
+# ipvsadm-save/-restore, and a removal and purge that give Debian's files
+# back. Debian's ipvsadm .deb
 # and ldirectord's .debs are downloaded on the host first (the guest has no
 # network). Ends with a line `N passed, M failed`.
 set -euo pipefail

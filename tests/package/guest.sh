@@ -1,9 +1,11 @@
 #!/bin/sh
 # Run by scripts/package-test.sh inside the VM (root, writable overlays on
-# /etc /usr /var): swaps Debian's ipvsadm package for ipvsadm-rs, first with
-# `dpkg -i`, then (after purging ours and reinstalling Debian's) with
-# `apt-get install ./FILE.deb`, and checks the package's promises. Prints one
-# line per check and a closing `N passed, M failed`.
+# /etc /usr /var): installs ipvsadm-rs over Debian's ipvsadm package, first
+# with `dpkg -i`, then (after removing and purging ours and reinstalling
+# Debian's) with `apt-get install ./FILE.deb`, and checks the package's
+# promises: Debian's package stays installed with its files diverted aside,
+# and the live table is never flushed. Prints one line per check and a
+# closing `N passed, M failed`.
 #
 #   guest.sh OURS_DEB DEBIAN_DEB LDIRECTORD_DIR BINARY REPO
 #
@@ -82,20 +84,54 @@ run_unit() {
     sh -c "$command"
 }
 
-debian_gone() {
-    status=$(dpkg-query -f '${db:Status-Status}' -W ipvsadm 2>/dev/null)
-    case "$status" in
-        not-installed | config-files | "") return 0 ;;
-        *)
-            echo "ipvsadm: $status"
-            return 1
-            ;;
-    esac
+debian_installed() {
+    same_text "installed" \
+        "$(dpkg-query -f '${db:Status-Status}' -W ipvsadm 2>&1)"
 }
 
 no_diversions() {
-    diversions=$(dpkg-divert --list | grep ipvsadm-rs)
+    diversions=$(dpkg-divert --list | grep ipvsadm)
     same_text "" "$diversions"
+}
+
+# Debian's files where dpkg expects them (diverted or not) and unchanged;
+# conffiles (lines ` c `) may hold the test's edits.
+debian_files_intact() {
+    changed=$(dpkg --verify ipvsadm | grep -v '^.\{9\} c ')
+    same_text "" "$changed"
+}
+
+# Debian's binary, moved aside to /sbin/ipvsadm.distrib while ours is
+# installed.
+debian_diverted() {
+    same_text "/sbin/ipvsadm.distrib" "$(dpkg-divert --truename /sbin/ipvsadm)" \
+        && cmp "$debian_root/sbin/ipvsadm" /sbin/ipvsadm.distrib \
+        && cmp "$debian_root/usr/share/man/man8/ipvsadm.8.gz" \
+            /usr/share/man/man8/ipvsadm.distrib.8.gz
+}
+
+# Debian's own binary at /usr/sbin/ipvsadm, working.
+debian_binary_back() {
+    cmp "$debian_root/sbin/ipvsadm" /usr/sbin/ipvsadm \
+        && same_text "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)" \
+            "$(/usr/sbin/ipvsadm -v)" \
+        && cmp "$debian_root/usr/share/man/man8/ipvsadm.8.gz" \
+            /usr/share/man/man8/ipvsadm.8.gz
+}
+
+# Whether the log $1 shows that Debian's init script ran: its flush
+# ("Clearing the current IPVS table") or its load.
+init_script_silent() {
+    if grep -E 'Clearing the current IPVS table|Loading IPVS configuration' "$1"; then
+        return 1
+    fi
+}
+
+# The service added by hand after the rules were saved: in the table,
+# not in /etc/ipvsadm.rules, so a flush and reload would lose it.
+hand_service_kept() {
+    ! grep -q '10.0.0.99:8080' /etc/ipvsadm.rules \
+        && table | grep -qx -- '-A -t 10.0.0.99:8080 -s sh'
 }
 
 files_are_ours() {
@@ -121,6 +157,15 @@ debian_setup() {
     /sbin/ipvsadm -A -u 10.0.0.1:53 -s rr
     /sbin/ipvsadm -A -t 10.0.0.9:443 -s lc -p 300
     /etc/init.d/ipvsadm save
+    /sbin/ipvsadm -A -t 10.0.0.99:8080 -s sh
+}
+
+# dpkg -i of ours, its output also kept in $log.dpkg.
+dpkg_install() {
+    dpkg -i "$ours_deb" >"$log.dpkg" 2>&1
+    status=$?
+    cat "$log.dpkg"
+    return $status
 }
 
 # apt-get install of the local .deb (no --no-download: with it, apt 2.6
@@ -144,8 +189,14 @@ after_swap() {
     check "$1: /usr/sbin/ipvsadm and the save/restore scripts are ours" \
         files_are_ours
     check "$1: the table is as before the swap" table_is "$before"
-    check "$1: Debian's package is removed" debian_gone
-    check "$1: no /sbin diversion is left" no_diversions
+    check "$1: the service added by hand is kept (no flush and reload)" \
+        hand_service_kept
+    check "$1: Debian's package stays installed" debian_installed
+    check "$1: Debian's files are diverted aside" debian_diverted
+    check "$1: dpkg --verify ipvsadm (Debian's files intact)" \
+        debian_files_intact
+    check "$1: dpkg --verify ipvsadm-rs" \
+        sh -c '[ -z "$(dpkg --verify ipvsadm-rs)" ]'
     check "$1: the edited /etc/default/ipvsadm is kept" \
         grep -qx 'AUTO="true"' /etc/default/ipvsadm
     check "$1: /etc/ipvsadm.rules is kept" \
@@ -165,14 +216,17 @@ without_service_starts() {
 }
 
 modprobe ip_vs || exit 1
+# Debian's package as shipped, to compare its files with.
+debian_root=$(mktemp -d)
+dpkg-deb -x "$debian_deb" "$debian_root"
 : >"$log"
 # This throw-away guest skips man-db's index rebuild and dpkg's fsyncs, both
 # very slow under emulation and over the shared root filesystem.
 rm -f /var/lib/man-db/auto-update
 echo force-unsafe-io >/etc/dpkg/dpkg.cfg.d/package-test
-# A container's policy-rc.d (exit 101) would keep Debian's prerm from
-# running its init script's stop, which flushes the table with AUTO="true"
-# on a real director: the swap is tested with that stop running.
+# A container's policy-rc.d (exit 101) would keep Debian's init script
+# (its stop flushes the table with AUTO="true") from running even if a
+# maintainer script called it: the swap is tested without one.
 rm -f /usr/sbin/policy-rc.d
 
 # 1. dpkg -i over Debian's package.
@@ -180,9 +234,9 @@ check "Debian's ipvsadm is installed in the guest" \
     dpkg-query -W -f '${Status}' ipvsadm
 check "rules loaded with Debian's ipvsadm" debian_setup
 before=$(table)
-check "dpkg -i" dpkg -i "$ours_deb"
-check "dpkg -i: Debian's prerm flushed the table (the hazard is real)" \
-    grep -q 'Clearing the current IPVS table' "$log"
+check "dpkg -i" dpkg_install
+check "dpkg -i: Debian's init script did not run (no flush, no load)" \
+    init_script_silent "$log.dpkg"
 after_swap "dpkg -i"
 
 # 2. ldirectord, which depends on ipvsadm, installs beside ours.
@@ -249,22 +303,46 @@ check "ipvsadm-save | ipvsadm-restore round-trips" \
     same_text "$saved" "$(ipvsadm-save -n)"
 check "ipvsadm-save -x fails with a usage note" save_usage
 
-# 5. Purging ours leaves the table.
+# 5. Removing, then purging ours leaves the table and gives Debian's
+# files back.
+# (ldirectord stays: Debian's package satisfies its dependency.)
 before=$(table)
-check "ldirectord purges" without_service_starts dpkg --purge ldirectord
+check "dpkg -r ipvsadm-rs" dpkg -r ipvsadm-rs
+check "remove: the table is unchanged" table_is "$before"
+check "remove: Debian's /usr/sbin/ipvsadm is back and works" \
+    debian_binary_back
+check "remove: no diversion is left" no_diversions
+check "remove: dpkg --verify ipvsadm (Debian's files intact)" \
+    debian_files_intact
+echo '# rules kept by the purge' >/etc/ipvsadm.rules
 check "dpkg --purge ipvsadm-rs" dpkg --purge ipvsadm-rs
 check "purge: the table is unchanged" table_is "$before"
-check "purge: /usr/sbin/ipvsadm is gone" test ! -e /usr/sbin/ipvsadm
-check "purge: no /sbin diversion is left" no_diversions
+check "purge: Debian's conffiles are kept" sh -c \
+    "grep -qx 'AUTO=\"true\"' /etc/default/ipvsadm \
+        && grep -qx '# rules kept by the purge' /etc/ipvsadm.rules"
+check "purge: Debian's /usr/sbin/ipvsadm still works" debian_binary_back
 
 # 6. apt-get install ./FILE.deb over Debian's package, reinstalled.
 check "Debian's ipvsadm reinstalls" dpkg -i "$debian_deb"
 check "rules loaded with Debian's ipvsadm (again)" debian_setup
 before=$(table)
 check "apt-get install ./ipvsadm-rs.deb" apt_install
-check "apt: Debian's prerm flushed the table (the hazard is real)" \
-    grep -q 'Clearing the current IPVS table' "$log.apt"
+check "apt: Debian's init script did not run (no flush, no load)" \
+    init_script_silent "$log.apt"
 after_swap "apt"
+
+# 7. Debian's package removed while ours stays: ldirectord's dependency on
+# ipvsadm is then met by ours (Provides), and our files stay.
+before=$(table)
+check "Debian's ipvsadm removes under ldirectord (ours provides ipvsadm)" \
+    without_service_starts dpkg -r ipvsadm
+check "Debian's removed: ldirectord stays installed" sh -c \
+    "[ \"\$(dpkg-query -f '\${db:Status-Status}' -W ldirectord)\" = installed ]"
+check "Debian's removed: /usr/sbin/ipvsadm and the scripts are ours" \
+    files_are_ours
+check "Debian's removed: dpkg --verify ipvsadm-rs" \
+    sh -c '[ -z "$(dpkg --verify ipvsadm-rs)" ]'
+check "Debian's removed: the table is unchanged" table_is "$before"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
