@@ -14,6 +14,7 @@ pub mod client;
 pub mod commands;
 pub mod conntable;
 pub mod error;
+pub mod health;
 pub mod ipvs;
 pub mod json;
 pub mod model;
