@@ -49,12 +49,12 @@ else
 fi
 
 # Debian's ipvsadm (reinstalled in the guest for the apt path) and
-# ldirectord with whatever it needs that this machine lacks. apt-get runs
+# ldirectord and keepalived with whatever they need that this machine lacks. apt-get runs
 # as root; its sandbox user cannot write into target/, hence the chmod.
 chmod 777 "$debs" "$debs/ldirectord"
 (cd "$debs" && as_root apt-get download ipvsadm >&2)
 as_root apt-get install -y --download-only --no-install-recommends \
-    -o Dir::Cache::archives="$debs/ldirectord" ldirectord >&2
+    -o Dir::Cache::archives="$debs/ldirectord" ldirectord keepalived >&2
 debian_deb=$(ls "$debs"/ipvsadm_*.deb)
 rm -f "$debs/ldirectord/lock"
 rm -rf "$debs/ldirectord/partial"

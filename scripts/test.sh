@@ -18,6 +18,9 @@ run() {
 run cargo fmt --check
 run cargo clippy --locked --all-targets -- -D warnings
 run cargo build --locked
+echo "+ cargo metadata | python3 scripts/check-msrv.py" >&2
+cargo metadata --format-version 1 --locked --filter-platform x86_64-unknown-linux-gnu \
+    | python3 scripts/check-msrv.py
 echo "+ RUSTDOCFLAGS=\"-D warnings\" cargo doc --no-deps" >&2
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps
 # Every suite prints its own closing line; the log is kept to add them up.

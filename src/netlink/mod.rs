@@ -183,9 +183,11 @@ impl IpvsSocket {
         self.send_tx()?;
         let mut id = None;
         self.receive(seq, |reply| {
-            if let Reply::Message(frame) = reply
-                && let (_, NetlinkPayload::InnerMessage(genl)) =
-                    parse_one::<GenlMessage<GenlCtrl>>(frame.bytes)?
+            let Reply::Message(frame) = reply else {
+                return Ok(());
+            };
+            if let (_, NetlinkPayload::InnerMessage(genl)) =
+                parse_one::<GenlMessage<GenlCtrl>>(frame.bytes)?
             {
                 for nla in &genl.payload.nlas {
                     if let GenlCtrlAttrs::FamilyId(v) = nla {

@@ -215,17 +215,29 @@ fn rate(lb: &Balancer<'_>) -> Result<(), String> {
         listing = lb.output(&["-Ln", "--rate", "--exact"])?;
         let rates = counters(&listing, VIP)?;
         if rates[1] > 0 && rates[3] > 0 {
-            lb.ok(&["-Z", "-t", VIP])?;
-            let zeroed = lb.output(&["-Ln", "--rate", "--exact"])?;
-            let rates = counters(&zeroed, VIP)?;
-            if rates != [0; 5] {
-                return Err(format!("rates not zeroed by -Z:\n{zeroed}"));
-            }
-            return Ok(());
+            return zeroed_rates(lb);
         }
         thread::sleep(Duration::from_secs(2));
     }
     Err(format!("the rates never moved:\n{listing}"))
+}
+
+/// `-Z` zeroes the rates. The kernel takes its zero point from the
+/// counters its estimator last summed (every 2 s), so when the traffic is
+/// younger than that, the next estimate after `-Z` sees it as new and the
+/// rates move again (Debian's ipvsadm gives the same). A second `-Z` a tick
+/// later has nothing left to see; a `-Z` that zeroes nothing fails all.
+fn zeroed_rates(lb: &Balancer<'_>) -> Result<(), String> {
+    let mut zeroed = String::new();
+    for _ in 0..3 {
+        lb.ok(&["-Z", "-t", VIP])?;
+        zeroed = lb.output(&["-Ln", "--rate", "--exact"])?;
+        if counters(&zeroed, VIP)? == [0; 5] {
+            return Ok(());
+        }
+        thread::sleep(Duration::from_millis(2500));
+    }
+    Err(format!("rates not zeroed by -Z:\n{zeroed}"))
 }
 
 fn persistence(lb: &Balancer<'_>) -> Result<(), String> {

@@ -10,7 +10,7 @@
 #   guest.sh OURS_DEB DEBIAN_DEB LDIRECTORD_DIR BINARY REPO
 #
 # OURS_DEB: the ipvsadm-rs package; DEBIAN_DEB: Debian's ipvsadm package;
-# LDIRECTORD_DIR: ldirectord's .deb and the .debs it needs; BINARY: the
+# LDIRECTORD_DIR: ldirectord's and keepalived's .debs and the .debs they need; BINARY: the
 # ipvsadm inside OURS_DEB, extracted (also used to read the table when no
 # package provides one); REPO: the source tree (for the unit and scripts).
 set -u
@@ -239,10 +239,13 @@ check "dpkg -i: Debian's init script did not run (no flush, no load)" \
     init_script_silent "$log.dpkg"
 after_swap "dpkg -i"
 
-# 2. ldirectord, which depends on ipvsadm, installs beside ours.
-check "ldirectord installs" \
+# 2. ldirectord, which depends on ipvsadm, and keepalived, which
+# recommends it, install beside ours.
+check "ldirectord and keepalived install" \
     without_service_starts dpkg -i "$ldirectord_dir"/*.deb
-check "ldirectord: the table is unchanged" table_is "$before"
+check "keepalived is installed" sh -c \
+    "[ \"\$(dpkg-query -f '\${db:Status-Status}' -W keepalived)\" = installed ]"
+check "ldirectord, keepalived: the table is unchanged" table_is "$before"
 
 # 3. The unit's commands, run as the unit runs them.
 check "the installed unit is the repository's" \
