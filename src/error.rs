@@ -203,7 +203,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// ipvsadm's text for an errno after a given operation (libipvs
 /// `ipvs_strerror`), falling back to the C library's `strerror`.
-pub fn kernel_message(op: Operation, errno: i32) -> String {
+pub(crate) fn kernel_message(op: Operation, errno: i32) -> String {
     use Operation::*;
     let specific = match (op, errno) {
         (AddService, libc::EEXIST) => Some("Service already exists"),
@@ -244,7 +244,7 @@ pub fn kernel_message(op: Operation, errno: i32) -> String {
 /// The C library's text for an errno (`strerror_r`), as ipvsadm prints it
 /// through `strerror`: glibc's "Unknown error N" for a number it does not
 /// know.
-pub fn strerror(errno: i32) -> String {
+pub(crate) fn strerror(errno: i32) -> String {
     // glibc's longest message is well under 100 bytes; a longer one is
     // cut, still NUL-terminated.
     let mut buf = [0u8; 256];

@@ -26,11 +26,11 @@ extern "C" fn main(
     let mut out = BufWriter::with_capacity(16 * 1024, stdout.lock());
     let mut err = io::stderr();
     let status = {
-        let mut streams = ipvsadm::commands::Streams {
+        let mut streams = ipvsadm::Streams {
             out: &mut out,
             err: &mut err,
         };
-        ipvsadm::commands::run(&argv0, &args, &mut streams)
+        ipvsadm::run(&argv0, &args, &mut streams)
     };
     let _ = out.flush();
     libc::c_int::from(status)

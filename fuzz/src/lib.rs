@@ -5,15 +5,15 @@
 
 use std::io::Read;
 
-use ipvsadm::commands::LineReader;
-use ipvsadm::ipvs::{
+use ipvsadm::internals::LineReader;
+use ipvsadm::internals::ServicesWriter;
+use ipvsadm::internals::datagram_messages;
+use ipvsadm::internals::{AddressFamily, Stats};
+use ipvsadm::internals::{
     DestAttr, IpvsAttr, IpvsMessage, RawMessage, ServiceAttr, StatsNests,
     daemon_from_attrs, dest_from_attrs, dest_from_nest, info_from_attrs,
     service_from_attrs, service_from_nest, timeouts_from_attrs,
 };
-use ipvsadm::model::{AddressFamily, Stats};
-use ipvsadm::netlink::datagram_messages;
-use ipvsadm::render::json::ServicesWriter;
 use netlink_packet_core::{
     Emitable, NetlinkPayload, NlaBuffer, NlasIterator, Parseable,
 };
@@ -26,7 +26,9 @@ pub fn cli_parse(data: &[u8]) {
         return;
     };
     let args: Vec<&[u8]> = rest.split(|b| *b == 0).collect();
-    if let Err(e) = ipvsadm::cli::parse_with("ipvsadm", &args, mode & 1 == 1) {
+    if let Err(e) =
+        ipvsadm::internals::parse_with("ipvsadm", &args, mode & 1 == 1)
+    {
         let _ = e.write_message(&mut Vec::new());
     }
 }
@@ -58,7 +60,7 @@ pub fn restore_reader(data: &[u8]) {
             assert_ne!(token, b"ipvsadm", "an ipvsadm token kept");
         }
         if !line.is_empty() {
-            let _ = ipvsadm::cli::parse_with("ipvsadm", &line, false);
+            let _ = ipvsadm::internals::parse_with("ipvsadm", &line, false);
         }
     }
 }
@@ -181,14 +183,14 @@ pub fn apply_json(data: &[u8]) {
         return;
     }
     let read = |text: &[u8]| {
-        ipvsadm::commands::read_desired_table(b"ipvsadm", "fuzz", &mut &*text)
+        ipvsadm::internals::read_desired_table(b"ipvsadm", "fuzz", &mut &*text)
     };
     let Ok(table) = read(data) else {
         return;
     };
-    let listing = |table: &[ipvsadm::commands::TableEntry]| {
+    let listing = |table: &[ipvsadm::internals::TableEntry]| {
         let mut out = Vec::new();
-        let info = ipvsadm::model::Info::default();
+        let info = ipvsadm::internals::Info::default();
         let mut w = ServicesWriter::begin(&mut out, &info).expect("a Vec");
         for entry in table {
             w.service(&entry.service, &entry.dests).expect("a Vec");

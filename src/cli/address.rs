@@ -23,7 +23,7 @@ pub(super) const IPPROTO_SCTP: u16 = 132;
 
 /// Parses `text` as ipvsadm does; `protocol` is the service's protocol
 /// number at this moment (0 before any service option), used to look up
-/// a port given by name. `None` means "illegal address[:port]".
+/// a port given by name. `None` means "illegal `address[:port]`".
 pub(super) fn parse_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
     usual_endpoint(text).or_else(|| any_endpoint(text, protocol))
 }

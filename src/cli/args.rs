@@ -1,4 +1,4 @@
-//! The argument vector a command line is parsed from (without argv[0]):
+//! The argument vector a command line is parsed from (without `argv[0]`):
 //! any indexed list of byte strings, so that a caller holding its
 //! arguments in one buffer (the `-R` line reader) need not copy them.
 

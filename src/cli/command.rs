@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::model::{DaemonConfig, Destination, Service, ServiceKey, Timeouts};
-pub use crate::render::{ListView, StatsView};
+pub(crate) use crate::render::{ListView, StatsView};
 
 /// One ipvsadm invocation (or one `-R` line), ready to execute.
 #[derive(Debug, Clone, PartialEq)]

@@ -40,7 +40,7 @@ fn long_of(spec: &OptSpec) -> Option<&'static str> {
 }
 
 /// `ipvsadm.bash`: `complete -F _ipvsadm ipvsadm`.
-pub fn bash() -> String {
+pub(crate) fn bash() -> String {
     let mut s = String::from(
         "# bash completion for ipvsadm. Generated from the option table \
          (src/cli/completions.rs); do not edit.\n\
@@ -96,7 +96,7 @@ fn zsh_text(text: &str) -> String {
 }
 
 /// `_ipvsadm`: a zsh `#compdef` function.
-pub fn zsh() -> String {
+pub(crate) fn zsh() -> String {
     let mut s = String::from(
         "#compdef ipvsadm\n# zsh completion for ipvsadm. Generated from the \
          option table (src/cli/completions.rs); do not edit.\n\n\
@@ -133,7 +133,7 @@ pub fn zsh() -> String {
 }
 
 /// `ipvsadm.fish`: one `complete` line per option.
-pub fn fish() -> String {
+pub(crate) fn fish() -> String {
     let mut s = String::from(
         "# fish completion for ipvsadm. Generated from the option table \
          (src/cli/completions.rs); do not edit.\ncomplete -c ipvsadm -f\n",

@@ -110,7 +110,7 @@ fn invalid(message: impl Into<Text>) -> Error {
 /// (the namespace must be entered before IPVS is reached, and ipvsadm
 /// reaches IPVS before it parses). The scan stops at the first popt error;
 /// the full parse reports it later.
-pub fn netns_option(args: &(impl ArgList + ?Sized)) -> Option<Vec<u8>> {
+pub(crate) fn netns_option(args: &(impl ArgList + ?Sized)) -> Option<Vec<u8>> {
     // Long options match whole names only, so the option is an argument
     // `--netns` or `--netns=...`: without one there is nothing to scan
     // (`-R` asks this of every line).

@@ -136,7 +136,7 @@ pub(super) const DESCRIPTION_COLUMN: usize = 32;
 pub(super) const WIDTH: usize = 79;
 
 /// `-v`: the version line.
-pub fn version_text() -> &'static str {
+pub(crate) fn version_text() -> &'static str {
     VERSION
 }
 

@@ -5,23 +5,25 @@
 mod address;
 mod args;
 mod command;
-pub mod completions;
+#[cfg(test)]
+mod completions;
 mod entry;
 mod extensions;
-mod help;
+pub(crate) mod help;
 mod matrix;
 mod options;
-mod parse;
+pub(crate) mod parse;
 mod scan;
 #[cfg(test)]
 mod tests;
 mod value;
 
-pub use args::ArgList;
-pub use command::{
+pub(crate) use args::ArgList;
+pub(crate) use command::{
     ApplyRequest, Command, ListRequest, ListView, OutputFormat, StatsView,
 };
-pub use extensions::netns_option;
-pub use help::{help_text, version_text};
-pub use options::{ArgKind, CommandKind, OPTIONS, Opt, OptSpec, TrackedOption};
-pub use parse::{asks_for_help, parse_command_line, parse_with};
+pub(crate) use extensions::netns_option;
+pub(crate) use help::{help_text, version_text};
+pub(crate) use parse::{asks_for_help, parse_command_line};
+#[cfg(test)]
+pub(crate) use {options::TrackedOption, parse::parse_with};

@@ -6,7 +6,7 @@
 /// Whether an option takes a value (popt's `POPT_ARG_NONE`,
 /// `POPT_ARG_STRING` and `POPT_ARG_STRING|POPT_ARGFLAG_OPTIONAL`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArgKind {
+pub(crate) enum ArgKind {
     None,
     Required,
     Optional,
@@ -15,7 +15,7 @@ pub enum ArgKind {
 /// The commands of ipvsadm, in the order of its command table (which is
 /// also the row order of the compatibility matrix).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CommandKind {
+pub(crate) enum CommandKind {
     AddService,
     EditService,
     DeleteService,
@@ -36,7 +36,7 @@ pub enum CommandKind {
 
 impl CommandKind {
     /// Every command, in table order (`ALL[cmd.index()] == cmd`).
-    pub const ALL: [CommandKind; 15] = [
+    pub(crate) const ALL: [CommandKind; 15] = [
         CommandKind::AddService,
         CommandKind::EditService,
         CommandKind::DeleteService,
@@ -54,12 +54,12 @@ impl CommandKind {
         CommandKind::Apply,
     ];
 
-    pub const fn index(self) -> usize {
+    pub(crate) const fn index(self) -> usize {
         self as usize
     }
 
     /// The name used in matrix messages.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             CommandKind::AddService => "add-service",
             CommandKind::EditService => "edit-service",
@@ -84,7 +84,7 @@ impl CommandKind {
 /// the name appears in `multiple '...' options specified` and in the
 /// matrix messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum TrackedOption {
+pub(crate) enum TrackedOption {
     Numeric,
     Connection,
     ServiceAddress,
@@ -123,7 +123,7 @@ pub enum TrackedOption {
 
 impl TrackedOption {
     /// Every column, in index order.
-    pub const ALL: [TrackedOption; 34] = [
+    pub(crate) const ALL: [TrackedOption; 34] = [
         TrackedOption::Numeric,
         TrackedOption::Connection,
         TrackedOption::ServiceAddress,
@@ -160,17 +160,17 @@ impl TrackedOption {
         TrackedOption::TunRemcsum,
     ];
 
-    pub const fn index(self) -> usize {
+    pub(crate) const fn index(self) -> usize {
         self as usize
     }
 
     /// The bit of this option in a set of given options.
-    pub const fn bit(self) -> u64 {
+    pub(crate) const fn bit(self) -> u64 {
         1 << self.index()
     }
 
     /// The name used in messages.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             TrackedOption::Numeric => "numeric",
             TrackedOption::Connection => "connection",
@@ -212,7 +212,7 @@ impl TrackedOption {
 
 /// What an option does when the scanner returns it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Opt {
+pub(crate) enum Opt {
     Command(CommandKind),
     Help,
     Version,
@@ -269,7 +269,7 @@ pub enum Opt {
 
 /// One row of the option table.
 #[derive(Debug, Clone, Copy)]
-pub struct OptSpec {
+pub(crate) struct OptSpec {
     pub opt: Opt,
     pub short: Option<char>,
     pub long: &'static str,
@@ -310,7 +310,7 @@ use TrackedOption as C;
 /// The table, in ipvsadm's order (popt searches it front to back, so
 /// `--list` finds the `-L` row first).
 #[rustfmt::skip]
-pub const OPTIONS: &[OptSpec] = &[
+pub(crate) const OPTIONS: &[OptSpec] = &[
     spec(Opt::Command(CommandKind::AddService), Some('A'), "add-service", NoArg,
         None, "", "create a virtual service"),
     spec(Opt::Command(CommandKind::EditService), Some('E'), "edit-service", NoArg,

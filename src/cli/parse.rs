@@ -27,14 +27,14 @@ use crate::model::{
 /// does, honouring `POSIXLY_CORRECT` / `POSIX_ME_HARDER` from the
 /// environment. No arguments at all means a full listing. Arguments are
 /// bytes (`String`s will do): a message echoes them as they were given.
-pub fn parse_command_line(
+pub(crate) fn parse_command_line(
     argv0: &(impl AsRef<[u8]> + ?Sized),
     args: &(impl ArgList + ?Sized),
 ) -> Result<Command, Error> {
     parse_with(argv0, args, posix_mode())
 }
 
-/// [`parse_command_line`] with the POSIX rule given explicitly.
+/// `parse_command_line` with the POSIX rule given explicitly.
 pub fn parse_with(
     argv0: &(impl AsRef<[u8]> + ?Sized),
     args: &(impl ArgList + ?Sized),
@@ -167,7 +167,7 @@ fn leading_options<'a, A: ArgList + ?Sized>(
 
 /// Whether a command line asks for `-h`, which is answered before IPVS
 /// is reached (ipvsadm reaches it first, and so fails without it).
-pub fn asks_for_help(args: &(impl ArgList + ?Sized)) -> bool {
+pub(crate) fn asks_for_help(args: &(impl ArgList + ?Sized)) -> bool {
     let mut scan = PoptScanner::new(args, posix_mode());
     matches!(
         leading_options(&mut scan),

@@ -31,7 +31,7 @@ impl ScanError {
     }
 }
 
-/// Scanning state over one argument vector (without argv[0]). Arguments
+/// Scanning state over one argument vector (without `argv[0]`). Arguments
 /// are bytes, as the C library hands them over: nothing here needs them
 /// to be UTF-8. Values are borrowed from the arguments unless a `!#:+`
 /// substitution built them.

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::process::Command as Process;
 
 use crate::error::{Error, Operation, Result};
-pub use crate::ipvs::StatsNests;
+pub(crate) use crate::ipvs::StatsNests;
 use crate::ipvs::{
     DaemonAttr, IpvsAttr, IpvsCmd, IpvsMessage, IpvsRequest, RawMessage,
     daemon_attrs, daemon_from_attrs, dest_attrs, dest_from_nest,
@@ -18,10 +18,10 @@ use crate::model::{
 use crate::netlink::{IpvsSocket, NetlinkError};
 
 /// Lowest kernel IPVS version ipvsadm 1.31 accepts without a warning.
-pub const MIN_KERNEL_VERSION: u32 = 0x010104;
+pub(crate) const MIN_KERNEL_VERSION: u32 = 0x010104;
 
 /// A connection to the kernel's IPVS table.
-pub struct Client {
+pub(crate) struct Client {
     socket: IpvsSocket,
     info: Info,
 }
@@ -34,7 +34,7 @@ impl Client {
     /// Reach IPVS as ipvsadm does at start-up: resolve the family and ask
     /// for its version; if that fails, run `/sbin/modprobe -- ip_vs` and try
     /// once more.
-    pub fn connect() -> Result<Client> {
+    pub(crate) fn connect() -> Result<Client> {
         let errno = match Self::try_connect() {
             Ok(c) => return Ok(c),
             Err(errno) => errno,
@@ -63,19 +63,19 @@ impl Client {
         Ok(Client { socket, info })
     }
 
-    pub fn info(&self) -> Info {
+    pub(crate) fn info(&self) -> Info {
         self.info
     }
 
     /// Make room for pipelined batches of acknowledgements.
-    pub fn prepare_for_batches(&mut self) {
+    pub(crate) fn prepare_for_batches(&mut self) {
         self.socket.reserve_receive_buffer();
     }
 
     /// Every virtual service, in kernel order, collected in `C`. The dump
     /// runs on a socket of its own with large buffers (see
     /// [`IpvsSocket::open_bulk`]).
-    pub fn services<C: Default + Extend<Service>>(
+    pub(crate) fn services<C: Default + Extend<Service>>(
         &mut self,
         stats: StatsNests,
     ) -> Result<C> {
@@ -89,7 +89,7 @@ impl Client {
     /// One service with its real servers, read at one instant: the
     /// service is asked for and its real servers dumped in one exchange.
     /// `None` when the service does not exist (any more).
-    pub fn service_entry(
+    pub(crate) fn service_entry(
         &mut self,
         key: &ServiceKey,
     ) -> Result<Option<(Service, Vec<Destination>)>> {
@@ -123,7 +123,7 @@ impl Client {
     /// longer exists. The kernel answers a real-server dump of a missing
     /// service with an empty list, so only an empty answer needs the
     /// service asked for as well.
-    pub fn dests_if_present(
+    pub(crate) fn dests_if_present(
         &mut self,
         svc: &Service,
         stats: StatsNests,
@@ -141,7 +141,7 @@ impl Client {
     }
 
     /// The real servers of a service, in kernel order.
-    pub fn dests(
+    pub(crate) fn dests(
         &mut self,
         svc: &Service,
         stats: StatsNests,
@@ -170,7 +170,7 @@ impl Client {
             .map_err(kernel(Operation::GetDests))
     }
 
-    pub fn timeouts(&mut self) -> Result<Timeouts> {
+    pub(crate) fn timeouts(&mut self) -> Result<Timeouts> {
         let reply = self
             .socket
             .query(&IpvsMessage::new(IpvsCmd::GetConfig, vec![]))
@@ -181,7 +181,7 @@ impl Client {
             .unwrap_or_default())
     }
 
-    pub fn daemons(&mut self) -> Result<Vec<DaemonConfig>> {
+    pub(crate) fn daemons(&mut self) -> Result<Vec<DaemonConfig>> {
         let msg = IpvsMessage::new(IpvsCmd::GetDaemon, vec![]);
         let found: Vec<_> = self
             .socket
@@ -199,7 +199,7 @@ impl Client {
     }
 
     /// Apply one change and wait for the kernel's answer.
-    pub fn apply(&mut self, change: Change) -> Result<()> {
+    pub(crate) fn apply(&mut self, change: Change) -> Result<()> {
         let op = change.operation();
         self.socket.execute(&change).map_err(kernel(op))
     }
@@ -208,7 +208,7 @@ impl Client {
     /// room for the next batch (a batch of changes is too big for the
     /// allocator to keep when freed: each one cost a heap shrink and the
     /// page faults of growing it again); one outcome per change, in order.
-    pub fn apply_batch(
+    pub(crate) fn apply_batch(
         &mut self,
         changes: &mut Vec<Change>,
     ) -> Vec<Result<()>> {
@@ -225,7 +225,7 @@ impl Client {
 
 /// A change to the kernel's table.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Change {
+pub(crate) enum Change {
     AddService(Service),
     EditService(Service),
     DeleteService(Service),
@@ -241,7 +241,7 @@ pub enum Change {
 
 impl Change {
     /// The operation whose error wording applies to this change.
-    pub fn operation(&self) -> Operation {
+    pub(crate) fn operation(&self) -> Operation {
         match self {
             Change::AddService(_) => Operation::AddService,
             Change::EditService(_) => Operation::EditService,
@@ -258,7 +258,7 @@ impl Change {
     }
 
     /// The wire command of this change.
-    pub fn cmd(&self) -> IpvsCmd {
+    pub(crate) fn cmd(&self) -> IpvsCmd {
         match self {
             Change::AddService(_) => IpvsCmd::NewService,
             Change::EditService(_) => IpvsCmd::SetService,
@@ -275,7 +275,7 @@ impl Change {
     }
 
     /// The request ipvsadm sends for this change.
-    pub fn to_message(&self) -> IpvsMessage {
+    pub(crate) fn to_message(&self) -> IpvsMessage {
         let svc = |s: &Service| IpvsAttr::Service(service_attrs(s));
         let dest = |d: &Destination| IpvsAttr::Dest(dest_attrs(d));
         let attrs = match self {

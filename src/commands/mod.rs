@@ -2,16 +2,12 @@
 //! [`Command`] to the kernel, and the listings and restore built on it.
 
 mod apply;
-mod desired;
+pub(crate) mod desired;
 mod entries;
 mod list;
 mod netns;
-mod plan;
-mod restore;
-
-pub use desired::read as read_desired_table;
-pub use plan::{Table, TableEntry};
-pub use restore::{LineReader, MAX_LINE};
+pub(crate) mod plan;
+pub(crate) mod restore;
 
 use std::io::Write;
 

@@ -8,9 +8,11 @@ use crate::cli::{self, Command};
 use crate::client::{Change, Client};
 use crate::error::{Error, Result};
 
-mod reader;
+pub(crate) mod reader;
 
-pub use reader::{LineReader, MAX_LINE};
+pub(crate) use reader::LineReader;
+#[cfg(test)]
+pub(crate) use reader::MAX_LINE;
 
 /// How many changes are sent to the kernel together: one pipelined window
 /// (see `netlink`), so that few parsed changes are held in memory.

@@ -13,7 +13,7 @@ use crate::model::Protocol;
 mod tests;
 
 /// The file ipvsadm reads the connection table from.
-pub const CONN_PROC_FILE: &str = "/proc/net/ip_vs_conn";
+pub(crate) const CONN_PROC_FILE: &str = "/proc/net/ip_vs_conn";
 
 /// ipvsadm reads with `fgets` into a 256-byte buffer: at most 255 bytes a
 /// time, so longer lines are split and each piece is parsed as a line.
@@ -22,7 +22,7 @@ const LINE_CHUNK: usize = 255;
 /// Opens [`CONN_PROC_FILE`] and reads past its header line: the error is
 /// ipvsadm's `cannot open file ...` or `unexpected input from ...`
 /// (status 1 both).
-pub fn open() -> Result<ConnectionReader<BufReader<File>>, Error> {
+pub(crate) fn open() -> Result<ConnectionReader<BufReader<File>>, Error> {
     let file = File::open(CONN_PROC_FILE).map_err(|_| open_error())?;
     ConnectionReader::new(BufReader::new(file))
 }
@@ -46,7 +46,7 @@ fn unexpected_input() -> Error {
 /// persistence engine) the bytes are kept as they were; fields a line
 /// lacks are empty, zero or `0.0.0.0`, as in ipvsadm's buffers.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Connection {
+pub(crate) struct Connection {
     /// `TCP`, `UDP`, `SCTP`, `IP`, ...
     pub protocol: Vec<u8>,
     pub client: (IpAddr, u16),
@@ -63,7 +63,7 @@ pub struct Connection {
 
 impl Connection {
     /// The protocol if it is one whose ports have service names.
-    pub fn known_protocol(&self) -> Option<Protocol> {
+    pub(crate) fn known_protocol(&self) -> Option<Protocol> {
         match self.protocol.as_slice() {
             b"TCP" => Some(Protocol::Tcp),
             b"UDP" => Some(Protocol::Udp),
@@ -78,7 +78,7 @@ impl Connection {
 /// A blank piece ends the table with status 1 and no message (sscanf's
 /// EOF, ipvsadm's `exit(1)`): whoever prints must still flush what came
 /// before.
-pub struct ConnectionReader<R> {
+pub(crate) struct ConnectionReader<R> {
     input: R,
     pending: Vec<u8>,
     pos: usize,
@@ -87,7 +87,7 @@ pub struct ConnectionReader<R> {
 impl<R: BufRead> ConnectionReader<R> {
     /// Reads past the header; ipvsadm's first `fgets` failing (end of
     /// input or a read error) is `unexpected input`.
-    pub fn new(input: R) -> Result<Self, Error> {
+    pub(crate) fn new(input: R) -> Result<Self, Error> {
         let mut reader = ConnectionReader {
             input,
             pending: Vec::new(),

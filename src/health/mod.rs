@@ -1,5 +1,5 @@
 //! Health checks of real servers: what one probe is ([`CheckSpec`]), whom
-//! it probes ([`CheckTarget`]), and a [`Checker`] that runs a set of probes
+//! it probes ([`CheckTarget`]), and a `Checker` that runs a set of probes
 //! concurrently and reports each one's [`CheckOutcome`].
 //!
 //! The supervisor (`--apply FILE --watch`) builds the targets from its file
@@ -11,7 +11,7 @@ use std::time::Duration;
 
 /// How one real server is checked, and how long each step may take.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CheckSpec {
+pub(crate) struct CheckSpec {
     /// What the check does.
     pub kind: CheckKind,
     /// Limit for a TCP connect (ldirectord's `connecttimeout`).
@@ -22,7 +22,7 @@ pub struct CheckSpec {
 
 /// ldirectord's `checktype`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CheckKind {
+pub(crate) enum CheckKind {
     /// Always healthy.
     On,
     /// Always failed.
@@ -50,7 +50,7 @@ pub enum CheckKind {
 
 /// The negotiate step of a check: ldirectord's `service`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Probe {
+pub(crate) enum Probe {
     /// `service=http` or `https`.
     Http {
         /// TLS (`https`); certificates are not verified.
@@ -75,7 +75,7 @@ pub enum Probe {
 
 /// `httpmethod`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HttpMethod {
+pub(crate) enum HttpMethod {
     /// `GET` (the default).
     Get,
     /// `HEAD`: only the status counts.
@@ -86,7 +86,7 @@ pub enum HttpMethod {
 /// file (it carries state such as the `checktype=N` counter), the address
 /// to probe (the real server's, with `checkport` if given) and the spec.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CheckTarget {
+pub(crate) struct CheckTarget {
     /// Stable identity of this server's check.
     pub key: String,
     /// Where to connect.
@@ -97,7 +97,7 @@ pub struct CheckTarget {
 
 /// The result of one probe.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CheckOutcome {
+pub(crate) struct CheckOutcome {
     /// Whether the server passed.
     pub healthy: bool,
     /// How long the probe took.

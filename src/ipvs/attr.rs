@@ -179,7 +179,7 @@ pub fn timeouts_from_attrs(a: &[IpvsAttr]) -> Timeouts {
 
 /// The top-level attributes of a `SET_CONFIG` request: all three
 /// timeouts, always, as ipvsadm sends them (0 = leave unchanged).
-pub fn timeouts_attrs(t: &Timeouts) -> Vec<IpvsAttr> {
+pub(crate) fn timeouts_attrs(t: &Timeouts) -> Vec<IpvsAttr> {
     vec![
         IpvsAttr::TimeoutTcp(t.tcp),
         IpvsAttr::TimeoutTcpFin(t.tcp_fin),

@@ -127,7 +127,7 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for DaemonAttr {
 /// The daemon nest, in ipvsadm's order (checked against a capture):
 /// STATE, MCAST_IFN, SYNC_ID, then SYNC_MAXLEN, MCAST_PORT, MCAST_TTL
 /// only when non-zero, and the group (IPv4 or IPv6) last when set.
-pub fn daemon_attrs(d: &DaemonConfig) -> Vec<DaemonAttr> {
+pub(crate) fn daemon_attrs(d: &DaemonConfig) -> Vec<DaemonAttr> {
     let mut attrs = vec![
         DaemonAttr::State(d.state.raw()),
         DaemonAttr::McastIfn(d.mcast_ifn.clone()),

@@ -200,7 +200,7 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for DestAttr {
 /// ADDR_FAMILY, ADDR, PORT, FWD_METHOD, WEIGHT, TUN_TYPE, TUN_PORT,
 /// TUN_FLAGS, U_THRESH, L_THRESH. ipvsadm sends all of them for every
 /// command, `DEL_DEST` included. Counters are never sent.
-pub fn dest_attrs(d: &Destination) -> Vec<DestAttr> {
+pub(crate) fn dest_attrs(d: &Destination) -> Vec<DestAttr> {
     vec![
         DestAttr::AddrFamily(AddressFamily::of(&d.addr).raw()),
         DestAttr::Addr(addr_to_raw(&d.addr)),

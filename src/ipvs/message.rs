@@ -15,9 +15,9 @@ use super::cmd::IpvsCmd;
 use super::nla::{append_nest, append_nla};
 
 /// `IPVS_GENL_NAME`.
-pub const IPVS_GENL_NAME: &str = "IPVS";
+pub(crate) const IPVS_GENL_NAME: &str = "IPVS";
 /// `IPVS_GENL_VERSION`.
-pub const IPVS_GENL_VERSION: u8 = 1;
+pub(crate) const IPVS_GENL_VERSION: u8 = 1;
 
 /// `GENL_HDRLEN`: the genl header before the attributes.
 const GENL_HDRLEN: usize = 4;
@@ -31,7 +31,7 @@ pub struct IpvsMessage {
 
 /// Something the socket sends: the message it stands for, built when it
 /// is written (a restore sends thousands, none kept).
-pub trait IpvsRequest {
+pub(crate) trait IpvsRequest {
     fn message(&self) -> Cow<'_, IpvsMessage>;
 }
 

@@ -10,14 +10,14 @@
 //! either collected ([`IpvsMessage`]) or taken one at a time straight
 //! into the model ([`service_from_nest`], [`dest_from_nest`]).
 
-mod attr;
+pub(crate) mod attr;
 mod cmd;
-mod daemon;
-mod dest;
-mod message;
+pub(crate) mod daemon;
+pub(crate) mod dest;
+pub(crate) mod message;
 mod nla;
-mod service;
-mod stats;
+pub(crate) mod service;
+pub(crate) mod stats;
 
 #[cfg(all(test, target_endian = "little"))]
 mod tests;
@@ -26,24 +26,23 @@ use netlink_packet_core::DecodeError;
 
 use crate::model::AddressFamily;
 
-pub use attr::{
+pub(crate) use attr::{
     IpvsAttr, info_from_attrs, timeouts_attrs, timeouts_from_attrs,
 };
-pub use cmd::IpvsCmd;
-pub use daemon::{DaemonAttr, daemon_attrs, daemon_from_attrs};
-pub use dest::{DestAttr, dest_attrs, dest_from_attrs, dest_from_nest};
-pub use message::{
-    IPVS_GENL_NAME, IPVS_GENL_VERSION, IpvsMessage, IpvsRequest, RawMessage,
+pub(crate) use cmd::IpvsCmd;
+pub(crate) use daemon::{DaemonAttr, daemon_attrs, daemon_from_attrs};
+#[cfg(test)]
+pub(crate) use dest::{DestAttr, dest_from_attrs};
+pub(crate) use dest::{dest_attrs, dest_from_nest};
+pub(crate) use message::{
+    IPVS_GENL_VERSION, IpvsMessage, IpvsRequest, RawMessage,
 };
-pub use nla::{addr_from_raw, addr_to_raw};
-pub use service::{
-    ServiceAttr, service_attrs, service_from_attrs, service_from_nest,
-    service_key_attrs,
-};
-pub use stats::{
-    Stats64Attr, StatsAttr, StatsNests, stats_from_attrs, stats64_attrs,
-    stats64_from_attrs,
-};
+#[cfg(test)]
+pub(crate) use service::{ServiceAttr, service_from_attrs};
+pub(crate) use service::{service_attrs, service_from_nest, service_key_attrs};
+pub(crate) use stats::StatsNests;
+#[cfg(test)]
+pub(crate) use stats::{Stats64Attr, StatsAttr, stats64_attrs};
 
 /// A required attribute the reply lacks.
 fn missing(what: &str) -> DecodeError {

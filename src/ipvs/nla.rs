@@ -57,7 +57,7 @@ pub(crate) fn parse_addr16(payload: &[u8]) -> Result<[u8; 16], DecodeError> {
 }
 
 /// An address as `union nf_inet_addr`: IPv4 in the first 4 bytes.
-pub fn addr_to_raw(addr: &IpAddr) -> [u8; 16] {
+pub(crate) fn addr_to_raw(addr: &IpAddr) -> [u8; 16] {
     match addr {
         IpAddr::V4(a) => {
             let mut raw = [0u8; 16];
@@ -69,7 +69,7 @@ pub fn addr_to_raw(addr: &IpAddr) -> [u8; 16] {
 }
 
 /// Reads a `union nf_inet_addr` of the given family.
-pub fn addr_from_raw(family: AddressFamily, raw: &[u8; 16]) -> IpAddr {
+pub(crate) fn addr_from_raw(family: AddressFamily, raw: &[u8; 16]) -> IpAddr {
     match family {
         AddressFamily::Inet => {
             IpAddr::V4(Ipv4Addr::new(raw[0], raw[1], raw[2], raw[3]))

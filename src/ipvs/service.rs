@@ -175,7 +175,7 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for ServiceAttr {
 /// The identifying attributes of a service, as ipvsadm sends them: AF,
 /// then FWMARK or PROTOCOL+ADDR+PORT. This alone is the service nest of a
 /// `GET_DEST` dump.
-pub fn service_key_attrs(key: &ServiceKey) -> Vec<ServiceAttr> {
+pub(crate) fn service_key_attrs(key: &ServiceKey) -> Vec<ServiceAttr> {
     let mut attrs = Vec::with_capacity(KEY_ATTRS);
     push_key_attrs(&mut attrs, key);
     attrs
@@ -205,7 +205,7 @@ fn push_key_attrs(attrs: &mut Vec<ServiceAttr>, key: &ServiceKey) {
 /// The full service nest, in ipvsadm's order: the key, SCHED_NAME,
 /// PE_NAME (only if set and non-empty), FLAGS (mask 0xffffffff), TIMEOUT,
 /// NETMASK. Statistics are never sent.
-pub fn service_attrs(svc: &Service) -> Vec<ServiceAttr> {
+pub(crate) fn service_attrs(svc: &Service) -> Vec<ServiceAttr> {
     let mut attrs = Vec::with_capacity(KEY_ATTRS + 5);
     push_key_attrs(&mut attrs, &svc.key);
     attrs.push(ServiceAttr::SchedName(svc.scheduler.clone()));

@@ -281,21 +281,22 @@ impl Stats64Attr {
 }
 
 /// The counters of a 32-bit stats nest; absent counters read as 0.
-pub fn stats_from_attrs(attrs: &[StatsAttr]) -> Stats {
+pub(crate) fn stats_from_attrs(attrs: &[StatsAttr]) -> Stats {
     let mut s = Stats::default();
     attrs.iter().for_each(|a| a.apply_to(&mut s));
     s
 }
 
 /// The counters of a 64-bit stats nest; absent counters read as 0.
-pub fn stats64_from_attrs(attrs: &[Stats64Attr]) -> Stats {
+pub(crate) fn stats64_from_attrs(attrs: &[Stats64Attr]) -> Stats {
     let mut s = Stats::default();
     attrs.iter().for_each(|a| a.apply_to(&mut s));
     s
 }
 
 /// A 64-bit stats nest holding `s`, in the kernel's attribute order.
-pub fn stats64_attrs(s: &Stats) -> Vec<Stats64Attr> {
+#[cfg(test)]
+pub(crate) fn stats64_attrs(s: &Stats) -> Vec<Stats64Attr> {
     vec![
         Stats64Attr::Conns(s.conns),
         Stats64Attr::InPkts(s.inpkts),

@@ -25,7 +25,7 @@ use crate::model::{
 /// reads it whole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ServicesDocument {
+pub(crate) struct ServicesDocument {
     pub ipvs: Option<IpvsJson>,
     pub services: Vec<ServiceJson>,
 }
@@ -33,13 +33,13 @@ pub struct ServicesDocument {
 /// The `ipvs` header of the services view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IpvsJson {
+pub(crate) struct IpvsJson {
     pub version: String,
     pub conn_tab_size: u32,
 }
 
 impl IpvsJson {
-    pub fn from_model(info: &Info) -> Self {
+    pub(crate) fn from_model(info: &Info) -> Self {
         let (a, b, c) = info.version_parts();
         IpvsJson {
             version: format!("{a}.{b}.{c}"),
@@ -50,7 +50,7 @@ impl IpvsJson {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum FamilyJson {
+pub(crate) enum FamilyJson {
     Inet,
     Inet6,
 }
@@ -66,7 +66,7 @@ impl FamilyJson {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ProtocolJson {
+pub(crate) enum ProtocolJson {
     Tcp,
     Udp,
     Sctp,
@@ -74,7 +74,7 @@ pub enum ProtocolJson {
 
 /// A scheduler flag by the name ipvsadm's `-b` takes for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SchedFlagJson {
+pub(crate) enum SchedFlagJson {
     #[serde(rename = "sh-fallback")]
     ShFallback,
     #[serde(rename = "sh-port")]
@@ -120,7 +120,7 @@ impl SchedFlagJson {
 /// One virtual service with its real servers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ServiceJson {
+pub(crate) struct ServiceJson {
     pub family: Option<FamilyJson>,
     /// `null` for a fwmark service (and a protocol without a name).
     pub protocol: Option<ProtocolJson>,
@@ -146,7 +146,7 @@ pub struct ServiceJson {
 }
 
 impl ServiceJson {
-    pub fn from_model(svc: &Service, dests: &[Destination]) -> Self {
+    pub(crate) fn from_model(svc: &Service, dests: &[Destination]) -> Self {
         let (protocol, address, port, fwmark) = match svc.key {
             ServiceKey::Inet {
                 protocol,
@@ -192,7 +192,7 @@ impl ServiceJson {
 
     /// The service this describes, with ipvsadm's defaults for what is
     /// left out; the message says what is wrong.
-    pub fn service(&self) -> Result<Service, String> {
+    pub(crate) fn service(&self) -> Result<Service, String> {
         let key = match self.fwmark {
             Some(0) => return Err("fwmark out of range".to_string()),
             Some(mark) => ServiceKey::Fwmark {
@@ -270,7 +270,7 @@ fn read_netmask(family: AddressFamily, text: &str) -> Option<u32> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ForwardJson {
+pub(crate) enum ForwardJson {
     Masq,
     Local,
     Tunnel,
@@ -281,7 +281,7 @@ pub enum ForwardJson {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum TunnelTypeJson {
+pub(crate) enum TunnelTypeJson {
     Ipip,
     Gue,
     Gre,
@@ -292,7 +292,7 @@ pub enum TunnelTypeJson {
 /// One real server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DestinationJson {
+pub(crate) struct DestinationJson {
     pub family: Option<FamilyJson>,
     pub address: IpAddr,
     pub port: u16,
@@ -311,7 +311,7 @@ pub struct DestinationJson {
 /// The tunnel of a real server reached by tunnelling.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TunnelJson {
+pub(crate) struct TunnelJson {
     #[serde(rename = "type")]
     pub kind: Option<TunnelTypeJson>,
     pub port: Option<u16>,
@@ -323,7 +323,7 @@ const TUN_CSUM: u16 = 1;
 const TUN_REMCSUM: u16 = 2;
 
 impl DestinationJson {
-    pub fn from_model(d: &Destination) -> Self {
+    pub(crate) fn from_model(d: &Destination) -> Self {
         let forward = match d.forward {
             ForwardMethod::Masquerade => ForwardJson::Masq,
             ForwardMethod::Local => ForwardJson::Local,
@@ -361,7 +361,7 @@ impl DestinationJson {
 
     /// The real server this describes, with ipvsadm's defaults (direct
     /// routing, weight 1) for what is left out.
-    pub fn destination(&self) -> Result<Destination, String> {
+    pub(crate) fn destination(&self) -> Result<Destination, String> {
         let mut d = Destination::new(self.address, self.port);
         d.forward = match self.forward {
             None | Some(ForwardJson::Route) => ForwardMethod::Route,
@@ -403,7 +403,7 @@ impl DestinationJson {
 /// The raw counters of a service or real server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StatsJson {
+pub(crate) struct StatsJson {
     pub conns: u64,
     pub inpkts: u64,
     pub outpkts: u64,
@@ -417,7 +417,7 @@ pub struct StatsJson {
 }
 
 impl StatsJson {
-    pub fn from_model(s: &Stats) -> Self {
+    pub(crate) fn from_model(s: &Stats) -> Self {
         StatsJson {
             conns: s.conns,
             inpkts: s.inpkts,
@@ -436,20 +436,20 @@ impl StatsJson {
 /// The timeouts view: `{"timeouts": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TimeoutsDocument {
+pub(crate) struct TimeoutsDocument {
     pub timeouts: TimeoutsJson,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TimeoutsJson {
+pub(crate) struct TimeoutsJson {
     pub tcp: u32,
     pub tcp_fin: u32,
     pub udp: u32,
 }
 
 impl TimeoutsDocument {
-    pub fn from_model(t: &Timeouts) -> Self {
+    pub(crate) fn from_model(t: &Timeouts) -> Self {
         TimeoutsDocument {
             timeouts: TimeoutsJson {
                 tcp: t.tcp,
@@ -463,14 +463,14 @@ impl TimeoutsDocument {
 /// The daemons view: `{"daemons": [...]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DaemonsDocument {
+pub(crate) struct DaemonsDocument {
     pub daemons: Vec<DaemonJson>,
 }
 
 /// One synchronisation daemon.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DaemonJson {
+pub(crate) struct DaemonJson {
     pub state: String,
     /// JSON is text: bytes of the name that are not UTF-8 show as U+FFFD.
     pub mcast_interface: String,
@@ -482,7 +482,7 @@ pub struct DaemonJson {
 }
 
 impl DaemonJson {
-    pub fn from_model(d: &DaemonConfig) -> Self {
+    pub(crate) fn from_model(d: &DaemonConfig) -> Self {
         DaemonJson {
             state: d.state.name().to_string(),
             mcast_interface: String::from_utf8_lossy(&d.mcast_ifn).into_owned(),
@@ -498,14 +498,14 @@ impl DaemonJson {
 /// The connections view: `{"connections": [...]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConnectionsDocument {
+pub(crate) struct ConnectionsDocument {
     pub connections: Vec<ConnectionJson>,
 }
 
 /// One entry of the kernel's connection table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConnectionJson {
+pub(crate) struct ConnectionJson {
     pub protocol: String,
     pub client: EndpointJson,
     #[serde(rename = "virtual")]
@@ -520,13 +520,13 @@ pub struct ConnectionJson {
 /// An address and port of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EndpointJson {
+pub(crate) struct EndpointJson {
     pub address: IpAddr,
     pub port: u16,
 }
 
 impl EndpointJson {
-    pub fn new((address, port): (IpAddr, u16)) -> Self {
+    pub(crate) fn new((address, port): (IpAddr, u16)) -> Self {
         EndpointJson { address, port }
     }
 }

@@ -77,8 +77,8 @@ impl TunnelType {
 }
 
 /// Tunnel checksum flag bits (`IP_VS_TUNNEL_ENCAP_FLAG_*`).
-pub const TUN_FLAG_CSUM: u16 = 1;
-pub const TUN_FLAG_REMCSUM: u16 = 2;
+pub(crate) const TUN_FLAG_CSUM: u16 = 1;
+pub(crate) const TUN_FLAG_REMCSUM: u16 = 2;
 
 /// A destination as configured and, when read from the kernel, with its
 /// connection counts and statistics.

@@ -4,15 +4,17 @@
 
 mod daemon;
 mod destination;
-mod service;
-mod stats;
+pub(crate) mod service;
+pub(crate) mod stats;
 
-pub use daemon::{DaemonConfig, DaemonState, Timeouts};
-pub use destination::{
+pub(crate) use daemon::{DaemonConfig, DaemonState, Timeouts};
+pub(crate) use destination::{
     Destination, ForwardMethod, TUN_FLAG_CSUM, TUN_FLAG_REMCSUM, TunnelType,
 };
-pub use service::{AddressFamily, Protocol, Service, ServiceFlags, ServiceKey};
-pub use stats::Stats;
+pub(crate) use service::{
+    AddressFamily, Protocol, Service, ServiceFlags, ServiceKey,
+};
+pub(crate) use stats::Stats;
 
 /// What the kernel reports from `IPVS_CMD_GET_INFO`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -74,10 +74,10 @@ impl From<io::Error> for NetlinkError {
     }
 }
 
-pub type NlResult<T> = Result<T, NetlinkError>;
+pub(crate) type NlResult<T> = Result<T, NetlinkError>;
 
 /// A connected generic-netlink socket bound to the IPVS family.
-pub struct IpvsSocket {
+pub(crate) struct IpvsSocket {
     socket: Socket,
     family_id: u16,
     seq: u32,
@@ -91,7 +91,7 @@ pub struct IpvsSocket {
 impl IpvsSocket {
     /// Open a socket and resolve the `IPVS` family. A kernel without IPVS
     /// answers the resolution with ENOENT.
-    pub fn open() -> NlResult<Self> {
+    pub(crate) fn open() -> NlResult<Self> {
         let mut this = Self::connect(SlotSize::Small, 0)?;
         this.family_id = this.resolve_family(IpvsMessage::family_name())?;
         Ok(this)
@@ -101,7 +101,7 @@ impl IpvsSocket {
     /// buffers: for one long dump (every service), which then takes the
     /// fewest datagrams, while this socket keeps the kernel's datagrams
     /// small for the many short ones.
-    pub fn open_bulk(&self) -> NlResult<Self> {
+    pub(crate) fn open_bulk(&self) -> NlResult<Self> {
         Self::connect(SlotSize::Large, self.family_id)
     }
 
@@ -125,7 +125,7 @@ impl IpvsSocket {
     /// window to what it holds. Forcing the size needs CAP_NET_ADMIN, which
     /// every IPVS change needs anyway; without it the buffer stays within
     /// `rmem_max` and the window shrinks to match.
-    pub fn reserve_receive_buffer(&mut self) {
+    pub(crate) fn reserve_receive_buffer(&mut self) {
         let fd = self.socket.as_raw_fd();
         let size = SOCKET_RCVBUF as libc::c_int;
         for opt in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
@@ -204,12 +204,12 @@ impl IpvsSocket {
     }
 
     /// Send one request and wait for its acknowledgement.
-    pub fn execute(&mut self, msg: &impl IpvsRequest) -> NlResult<()> {
+    pub(crate) fn execute(&mut self, msg: &impl IpvsRequest) -> NlResult<()> {
         self.query(msg).map(|_| ())
     }
 
     /// Send one non-dump request and collect the messages it answers with.
-    pub fn query(
+    pub(crate) fn query(
         &mut self,
         msg: &impl IpvsRequest,
     ) -> NlResult<Vec<IpvsMessage>> {
@@ -232,7 +232,7 @@ impl IpvsSocket {
     /// collecting the results in `C`. An interrupted dump (the table
     /// changed underneath) is restarted from scratch, so the result is
     /// always one consistent snapshot.
-    pub fn dump<T, C: Default + Extend<T>>(
+    pub(crate) fn dump<T, C: Default + Extend<T>>(
         &mut self,
         msg: &impl IpvsRequest,
         map: impl FnMut(RawMessage<'_>) -> NlResult<T>,
@@ -244,7 +244,7 @@ impl IpvsSocket {
 
     /// [`IpvsSocket::dump`] into `out`, which `restart` empties before a
     /// restarted dump (a listing reuses one vector for every service).
-    pub fn dump_into<T, C: Extend<T>>(
+    pub(crate) fn dump_into<T, C: Extend<T>>(
         &mut self,
         msg: &impl IpvsRequest,
         out: &mut C,
@@ -280,7 +280,7 @@ impl IpvsSocket {
     /// kernel's error or the first failed mapping) and the messages of
     /// `dump` mapped by `map_dump`, read with the same system calls. Used
     /// to read a service and its real servers at one instant.
-    pub fn query_then_dump<Q, T>(
+    pub(crate) fn query_then_dump<Q, T>(
         &mut self,
         query: &impl IpvsRequest,
         dump: &impl IpvsRequest,
@@ -349,7 +349,7 @@ impl IpvsSocket {
     /// the others only when they fail, and it handles a window's requests in
     /// order, queueing each failure as it happens, so once the last one is
     /// acknowledged every request without an error report succeeded.
-    pub fn execute_batch(
+    pub(crate) fn execute_batch(
         &mut self,
         msgs: &[impl IpvsRequest],
     ) -> Vec<NlResult<()>> {

@@ -15,7 +15,7 @@ use super::write_left;
 ///
 /// An error from the reader (ipvsadm's silent `exit(1)` on a blank line)
 /// stops the listing: the caller must still flush what was written.
-pub fn write_connections(
+pub(crate) fn write_connections(
     out: &mut impl Write,
     connections: ConnectionReader<impl BufRead>,
     numeric: bool,

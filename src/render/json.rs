@@ -58,12 +58,15 @@ fn write_document<T: serde::Serialize>(
 }
 
 /// The timeouts view.
-pub fn write_timeouts(out: &mut dyn Write, t: &Timeouts) -> io::Result<()> {
+pub(crate) fn write_timeouts(
+    out: &mut dyn Write,
+    t: &Timeouts,
+) -> io::Result<()> {
     write_document(out, &TimeoutsDocument::from_model(t))
 }
 
 /// The daemons view.
-pub fn write_daemons(
+pub(crate) fn write_daemons(
     out: &mut dyn Write,
     daemons: &[DaemonConfig],
 ) -> io::Result<()> {
@@ -72,7 +75,7 @@ pub fn write_daemons(
 }
 
 /// The connections view.
-pub fn write_connections(
+pub(crate) fn write_connections(
     out: &mut dyn Write,
     entries: &[Connection],
 ) -> io::Result<()> {

@@ -14,12 +14,12 @@ use super::names::{push_addr_port, truncate_bytes};
 use super::{write_left, write_number};
 
 /// Service names of non-IPv6 services are cut to this many bytes.
-pub const SERVICE_NAME_MAX: usize = 33;
+pub(crate) const SERVICE_NAME_MAX: usize = 33;
 /// Real-server names of non-IPv6 destinations are cut to this many bytes.
-pub const DEST_NAME_MAX: usize = 28;
+pub(crate) const DEST_NAME_MAX: usize = 28;
 
 /// `IP Virtual Server version 1.2.1 (size=4096)`.
-pub fn write_version_header(
+pub(crate) fn write_version_header(
     out: &mut impl Write,
     info: &Info,
 ) -> io::Result<()> {
@@ -32,7 +32,7 @@ pub fn write_version_header(
 }
 
 /// The two title lines of a column set.
-pub fn write_titles(
+pub(crate) fn write_titles(
     out: &mut impl Write,
     columns: StatsView,
 ) -> io::Result<()> {
@@ -160,7 +160,7 @@ pub(crate) fn pe_name(svc: &Service) -> Option<&str> {
 }
 
 /// One service line in the given column set.
-pub fn write_service(
+pub(crate) fn write_service(
     out: &mut impl Write,
     svc: &Service,
     columns: StatsView,
@@ -258,7 +258,7 @@ pub(crate) fn tunnel_info(dest: &Destination) -> String {
 }
 
 /// One real-server line of `svc` in the given column set.
-pub fn write_dest(
+pub(crate) fn write_dest(
     out: &mut impl Write,
     svc: &Service,
     dest: &Destination,

@@ -11,14 +11,14 @@
 //! after 1.31 (commit e61c8cd); fwmarks are printed unsigned here, in
 //! listings and in `--save`.
 
-pub mod connections;
+pub(crate) mod connections;
 mod digits;
-pub mod json;
-pub mod list;
-pub mod names;
-pub mod save;
-pub mod sort;
-pub mod table;
+pub(crate) mod json;
+pub(crate) mod list;
+pub(crate) mod names;
+pub(crate) mod save;
+pub(crate) mod sort;
+pub(crate) mod table;
 mod view;
 
 use std::io::{self, Write};
@@ -26,19 +26,22 @@ use std::io::{self, Write};
 use crate::model::{DaemonConfig, DaemonState, Timeouts};
 use digits::{Decimal, write_right};
 
-pub use connections::write_connections;
-pub use list::{write_dest, write_service, write_titles, write_version_header};
-pub use names::format_addr_port;
-pub use save::{write_save_dest, write_save_service};
-pub use sort::{service_order, sort_dests, sort_services};
-pub use view::{ListView, StatsView};
+pub(crate) use connections::write_connections;
+pub(crate) use list::{
+    write_dest, write_service, write_titles, write_version_header,
+};
+pub(crate) use save::{write_save_dest, write_save_service};
+pub(crate) use sort::{service_order, sort_dests};
+pub(crate) use view::{ListView, StatsView};
+#[cfg(test)]
+pub(crate) use {names::format_addr_port, sort::sort_services};
 
 /// ipvsadm's counter formatter (`print_largenum`) as a string.
 ///
 /// Without `exact` the value is scaled with decimal units K, M, G, T so
 /// that it fits 9 columns; with `exact` it is right-aligned in 9 columns,
 /// widened to keep one leading space.
-pub fn format_number(v: u64, exact: bool) -> String {
+pub(crate) fn format_number(v: u64, exact: bool) -> String {
     let mut out = Vec::with_capacity(12);
     // Writing into a Vec cannot fail.
     let _ = write_number(&mut out, v, exact);
@@ -46,7 +49,7 @@ pub fn format_number(v: u64, exact: bool) -> String {
 }
 
 /// [`format_number`] written straight to `out`.
-pub fn write_number(
+pub(crate) fn write_number(
     out: &mut impl Write,
     v: u64,
     exact: bool,
@@ -72,7 +75,10 @@ pub fn write_number(
 }
 
 /// `-L --timeout`.
-pub fn write_timeouts(out: &mut impl Write, t: &Timeouts) -> io::Result<()> {
+pub(crate) fn write_timeouts(
+    out: &mut impl Write,
+    t: &Timeouts,
+) -> io::Result<()> {
     // ipvsadm prints the three values with %d.
     writeln!(
         out,
@@ -84,7 +90,10 @@ pub fn write_timeouts(out: &mut impl Write, t: &Timeouts) -> io::Result<()> {
 /// One line of `-L --daemon` for a daemon the kernel reported; nothing
 /// when its state is neither master nor backup. ipvsadm tests the state
 /// bits, master first.
-pub fn write_daemon(out: &mut impl Write, d: &DaemonConfig) -> io::Result<()> {
+pub(crate) fn write_daemon(
+    out: &mut impl Write,
+    d: &DaemonConfig,
+) -> io::Result<()> {
     let Some(kind) = daemon_kind(d) else {
         return Ok(());
     };

@@ -11,7 +11,7 @@ use crate::resolver::{host_name, service_name};
 
 /// ipvsadm composes `addr:port` in a 60-byte buffer with `snprintf`, so the
 /// text keeps at most 59 bytes.
-pub const ADDR_PORT_MAX: usize = 59;
+pub(crate) const ADDR_PORT_MAX: usize = 59;
 
 /// `addr:port` as ipvsadm prints it (`addrport_to_anyname`).
 ///
@@ -20,7 +20,7 @@ pub const ADDR_PORT_MAX: usize = 59;
 /// is one and the port the services-database name for `protocol`; a
 /// `protocol` of `None` (fwmark services) or `Other` keeps the port numeric.
 /// The result is cut to [`ADDR_PORT_MAX`] bytes (at a character boundary).
-pub fn format_addr_port(
+pub(crate) fn format_addr_port(
     addr: &IpAddr,
     port: u16,
     protocol: Option<Protocol>,
@@ -32,7 +32,7 @@ pub fn format_addr_port(
 }
 
 /// Appends [`format_addr_port`]'s text to `buf`.
-pub fn push_addr_port(
+pub(crate) fn push_addr_port(
     buf: &mut String,
     addr: &IpAddr,
     port: u16,
@@ -76,7 +76,7 @@ pub(crate) fn truncate_bytes(s: &mut String, max: usize) {
 }
 
 /// The address as glibc's `inet_ntop` writes it.
-pub fn push_numeric_addr(buf: &mut String, addr: &IpAddr) {
+pub(crate) fn push_numeric_addr(buf: &mut String, addr: &IpAddr) {
     match addr {
         IpAddr::V4(a) => push_ipv4(buf, a),
         IpAddr::V6(a) => push_inet_ntop6(buf, a),
@@ -87,7 +87,7 @@ pub fn push_numeric_addr(buf: &mut String, addr: &IpAddr) {
 /// of zero groups becomes `::`; addresses whose first 96 bits are zero
 /// (with a non-zero seventh group) or that are IPv4-mapped end in dotted
 /// IPv4. This differs from Rust's `Display` for e.g. `::1.2.3.4`.
-pub fn push_inet_ntop6(buf: &mut String, addr: &Ipv6Addr) {
+pub(crate) fn push_inet_ntop6(buf: &mut String, addr: &Ipv6Addr) {
     let words = addr.segments();
     let (mut best_base, mut best_len) = (None::<usize>, 0usize);
     let (mut cur_base, mut cur_len) = (None::<usize>, 0usize);

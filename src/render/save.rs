@@ -43,7 +43,7 @@ pub(crate) fn service_identity(svc: &Service, numeric: bool) -> String {
 }
 
 /// The `-A` rule of a service.
-pub fn write_save_service(
+pub(crate) fn write_save_service(
     out: &mut impl Write,
     svc: &Service,
     numeric: bool,
@@ -95,7 +95,7 @@ fn tun_flag_option(flags: u16) -> &'static str {
 }
 
 /// The `-a` rule of one real server of `svc` (thresholds are not saved).
-pub fn write_save_dest(
+pub(crate) fn write_save_dest(
     out: &mut impl Write,
     svc: &Service,
     dest: &Destination,

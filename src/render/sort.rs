@@ -123,7 +123,8 @@ impl DestSortKey {
 }
 
 /// Sorts services in ipvsadm's listing order.
-pub fn sort_services(v: &mut [Service]) {
+#[cfg(test)]
+pub(crate) fn sort_services(v: &mut [Service]) {
     let order = service_order(v.len(), |i| &v[i]);
     apply_order(v, &order);
 }
@@ -132,7 +133,7 @@ pub fn sort_services(v: &mut [Service]) {
 /// their indices (the order depends on the services' keys alone). The
 /// comparison keys are made afresh for each comparison rather than kept
 /// for all services at once: cheap, and a big table needs no copy.
-pub fn service_order<'a>(
+pub(crate) fn service_order<'a>(
     n: usize,
     service: impl Fn(usize) -> &'a Service,
 ) -> Vec<u32> {
@@ -147,7 +148,7 @@ fn compare_services(a: &ServiceKey, b: &ServiceKey) -> i32 {
 }
 
 /// Sorts one service's destinations in ipvsadm's listing order.
-pub fn sort_dests(v: &mut [Destination]) {
+pub(crate) fn sort_dests(v: &mut [Destination]) {
     if v.len() < 2 {
         return;
     }

@@ -161,7 +161,7 @@ impl Rows {
 
 /// A service listing under construction: a title row, then for each
 /// service its own row and one row per real server under it.
-pub struct ServiceTable {
+pub(crate) struct ServiceTable {
     rows: Rows,
     view: StatsView,
     numeric: bool,
@@ -170,7 +170,7 @@ pub struct ServiceTable {
 
 impl ServiceTable {
     /// An empty listing in the column set of `view`.
-    pub fn new(view: StatsView, numeric: bool, exact: bool) -> Self {
+    pub(crate) fn new(view: StatsView, numeric: bool, exact: bool) -> Self {
         let mut titles = service_titles(view).to_vec();
         titles.push("Real server");
         titles.extend_from_slice(server_titles(view));
@@ -183,7 +183,7 @@ impl ServiceTable {
     }
 
     /// Adds a service's row and the rows of its real servers.
-    pub fn push(&mut self, svc: &Service, dests: &[Destination]) {
+    pub(crate) fn push(&mut self, svc: &Service, dests: &[Destination]) {
         self.rows.group();
         let mut cells = self.service_cells(svc);
         cells.push(String::new());
@@ -208,7 +208,7 @@ impl ServiceTable {
     }
 
     /// Writes the table and a newline.
-    pub fn write(self, out: &mut impl Write) -> io::Result<()> {
+    pub(crate) fn write(self, out: &mut impl Write) -> io::Result<()> {
         self.rows.write(out, PART_ROWS)
     }
 
@@ -348,7 +348,10 @@ fn blank(cells: &mut Vec<String>, n: usize) {
 }
 
 /// `-L --timeout --format table`.
-pub fn write_timeouts(out: &mut impl Write, t: &Timeouts) -> io::Result<()> {
+pub(crate) fn write_timeouts(
+    out: &mut impl Write,
+    t: &Timeouts,
+) -> io::Result<()> {
     let mut rows = Rows::new(vec!["TCP", "TCP FIN", "UDP"]);
     // The text view prints the three values with C's %d.
     let values = [t.tcp, t.tcp_fin, t.udp].map(|v| (v as i32).to_string());
@@ -358,7 +361,7 @@ pub fn write_timeouts(out: &mut impl Write, t: &Timeouts) -> io::Result<()> {
 
 /// `-L --daemon --format table`: one row per master or backup daemon;
 /// the attributes the text view leaves out (zero or absent) are blank.
-pub fn write_daemons(
+pub(crate) fn write_daemons(
     out: &mut impl Write,
     daemons: &[DaemonConfig],
 ) -> io::Result<()> {

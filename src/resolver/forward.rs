@@ -34,7 +34,7 @@ fn with_c_string<T>(
 }
 
 /// ipvsadm's `host_to_addr`: the first IPv4 address of a host name.
-pub fn host_to_ipv4(name: &[u8]) -> Option<Ipv4Addr> {
+pub(crate) fn host_to_ipv4(name: &[u8]) -> Option<Ipv4Addr> {
     with_c_string(name, host_to_ipv4_c)
 }
 
@@ -74,7 +74,7 @@ fn host_to_ipv4_c(name: &CStr) -> Option<Ipv4Addr> {
 
 /// ipvsadm's `service_to_port` for one protocol name (`"tcp"`, `"udp"`,
 /// `"sctp"`).
-pub fn service_port(name: &[u8], proto: &CStr) -> Option<u16> {
+pub(crate) fn service_port(name: &[u8], proto: &CStr) -> Option<u16> {
     with_c_string(name, |name| service_port_c(name, proto))
 }
 
@@ -109,7 +109,7 @@ fn pton_c<const N: usize>(af: c_int, text: &CStr) -> Option<[u8; N]> {
 /// `inet_pton(AF_INET6, ...)`. Every form it accepts has at least two
 /// colons (`::` at the least): other texts, such as the `host:port` of
 /// every IPv4 service, are refused without the call.
-pub fn parse_ipv6(text: &[u8]) -> Option<Ipv6Addr> {
+pub(crate) fn parse_ipv6(text: &[u8]) -> Option<Ipv6Addr> {
     if text.iter().filter(|&&b| b == b':').count() < 2 {
         return None;
     }
@@ -117,6 +117,6 @@ pub fn parse_ipv6(text: &[u8]) -> Option<Ipv6Addr> {
 }
 
 /// `inet_pton(AF_INET, ...)`: strict dotted quad.
-pub fn parse_ipv4_strict(text: &[u8]) -> Option<Ipv4Addr> {
+pub(crate) fn parse_ipv4_strict(text: &[u8]) -> Option<Ipv4Addr> {
     pton::<4>(libc::AF_INET, text).map(Ipv4Addr::from)
 }

@@ -8,7 +8,9 @@ mod reverse;
 #[cfg(test)]
 mod tests;
 
-pub use forward::{host_to_ipv4, parse_ipv4_strict, parse_ipv6, service_port};
+pub(crate) use forward::{
+    host_to_ipv4, parse_ipv4_strict, parse_ipv6, service_port,
+};
 #[cfg(test)]
 pub(crate) use reverse::seed_host_name;
-pub use reverse::{host_name, service_name};
+pub(crate) use reverse::{host_name, service_name};

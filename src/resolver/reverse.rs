@@ -18,7 +18,7 @@ thread_local! {
 }
 
 /// Reverse-lookup name of an address (cached per thread).
-pub fn host_name(addr: &IpAddr) -> Option<String> {
+pub(crate) fn host_name(addr: &IpAddr) -> Option<String> {
     if let Some(hit) = HOSTS.with(|c| c.borrow().get(addr).cloned()) {
         return hit;
     }
@@ -35,7 +35,7 @@ pub(crate) fn seed_host_name(addr: IpAddr, name: Option<&str>) {
 
 /// Services-database name of a port for a protocol (cached per thread).
 /// Only TCP, UDP and SCTP are looked up, as in ipvsadm.
-pub fn service_name(port: u16, protocol: Protocol) -> Option<String> {
+pub(crate) fn service_name(port: u16, protocol: Protocol) -> Option<String> {
     let proto: &CStr = match protocol {
         Protocol::Tcp => c"tcp",
         Protocol::Udp => c"udp",

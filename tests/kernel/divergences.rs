@@ -28,7 +28,7 @@ impl Text {
         match self {
             Text::Exact(text) => text.to_string(),
             Text::OwnHelp => {
-                let help = ipvsadm::cli::help_text("ipvsadm");
+                let help = ipvsadm::internals::help_text("ipvsadm");
                 String::from_utf8_lossy(&help).into_owned()
             }
         }

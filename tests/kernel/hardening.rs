@@ -320,7 +320,7 @@ fn well_formed(view: &str, out: &exec::Outcome) -> Result<(), String> {
 fn save_line(line: &str) -> bool {
     let args: Vec<String> = line.split(' ').map(str::to_string).collect();
     (line.starts_with("-A ") || line.starts_with("-a "))
-        && ipvsadm::cli::parse_with("ipvsadm", &args, false).is_ok()
+        && ipvsadm::internals::parse_with("ipvsadm", &args, false).is_ok()
 }
 
 /// A `-Ln` (or `--stats`) line: a header, a service or a real server.

@@ -13,7 +13,7 @@ pub(super) const MAX_TOKEN: usize = 4096;
 /// Most bytes the tokens of one line may take (each token counts its
 /// length plus `TOKEN_OVERHEAD`). ipvsadm's arrays are unbounded; no
 /// meaningful command line comes near this.
-pub const MAX_LINE: usize = 1 << 20;
+pub(crate) const MAX_LINE: usize = 1 << 20;
 
 /// What each token counts towards [`MAX_LINE`] besides its bytes: the size
 /// of a token held on its own (a `Vec`), as a caller copying the line
@@ -32,7 +32,7 @@ pub(super) const BLOCK: usize = 64 * 1024;
 ///
 /// Memory is bounded: a line is read a buffer's size at most at a time,
 /// the tokens those bytes finish are kept and the bytes dropped; a line
-/// whose tokens take more than [`MAX_LINE`] bytes is read to its end and
+/// whose tokens take more than `MAX_LINE` bytes is read to its end and
 /// refused.
 pub struct LineReader<R> {
     input: BufReader<R>,
