@@ -1,0 +1,1 @@
+//! Tests of the health checks against local servers on 127.0.0.1.
