@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use regex::bytes::Regex;
+use regex::bytes::{Regex, RegexBuilder};
 use tokio::runtime::{Builder, Runtime};
 use tokio::task::JoinSet;
 use tokio::time::timeout;
@@ -290,7 +290,12 @@ impl std::fmt::Debug for Checker {
 fn compile(pattern: Option<&str>) -> Result<Option<Regex>, String> {
     match pattern.filter(|p| !p.is_empty()) {
         None => Ok(None),
-        Some(p) => Regex::new(p)
+        // Without Unicode, as Perl matches a pattern on the bytes of an
+        // answer: `\w`, `\d`, `\s` and case folding are ASCII, `.` is any
+        // byte but a newline, and non-ASCII letters match their UTF-8 bytes.
+        Some(p) => RegexBuilder::new(p)
+            .unicode(false)
+            .build()
             .map(Some)
             .map_err(|e| format!("invalid receive expression: {e}")),
     }

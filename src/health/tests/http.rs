@@ -216,3 +216,50 @@ fn head_parsing() {
     assert_eq!(dechunk(b"3\r\nabc\r\n0\r\n\r\n"), b"abc");
     assert_eq!(dechunk(b"zz\r\nabc"), b"");
 }
+
+#[test]
+fn ipv6_servers_get_a_bracketed_host() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("no IPv6 loopback here: skipped");
+        return;
+    }
+    let server = Server::start_on(
+        "[::1]:0".parse().unwrap(),
+        Mode::Reply,
+        &ok("debian11"),
+    );
+    let outcome = check(
+        server.addr,
+        CheckKind::Negotiate(http("/", Some("debian11"))),
+    );
+    assert_healthy(&outcome);
+    assert_has(&server.requests()[0], "\r\nHost: [::1]\r\n");
+}
+
+#[test]
+fn receive_matches_bytes_as_perl_does() {
+    let server = Server::start(Mode::Reply, &ok("Grüße\r\nWORD_1 end"));
+    for (receive, healthy) in [
+        ("Grüße", true),
+        ("(?i)word_\\d", true),
+        // `.` is one byte: four for "üß".
+        ("^Gr....e", true),
+        ("^Gr..e", false),
+        // `\w` is ASCII: not the first byte of "ü".
+        ("Gr\\w", false),
+        ("W\\w+_\\d", true),
+        ("Grüße.WORD", false),
+    ] {
+        let outcome =
+            check(server.addr, CheckKind::Negotiate(http("/", Some(receive))));
+        assert_eq!(outcome.healthy, healthy, "{receive}: {outcome:?}");
+    }
+    let outcome =
+        check(server.addr, CheckKind::Negotiate(http("/", Some("\\p{L}"))));
+    assert!(
+        outcome
+            .error
+            .unwrap()
+            .starts_with("invalid receive expression")
+    );
+}

@@ -44,6 +44,15 @@ pub(super) struct Server {
 
 impl Server {
     pub(super) fn start(mode: Mode, reply: &[u8]) -> Server {
+        Self::start_on("127.0.0.1:0".parse().unwrap(), mode, reply)
+    }
+
+    /// A server on `bind` (port 0 for any).
+    pub(super) fn start_on(
+        bind: SocketAddr,
+        mode: Mode,
+        reply: &[u8],
+    ) -> Server {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let reply = Arc::new(Mutex::new(reply.to_vec()));
         let (tx, rx) = mpsc::channel();
@@ -54,8 +63,12 @@ impl Server {
                 .build()
                 .unwrap();
             runtime.block_on(async move {
-                let socket = TcpSocket::new_v4().unwrap();
-                socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+                let socket = match bind {
+                    SocketAddr::V4(_) => TcpSocket::new_v4(),
+                    SocketAddr::V6(_) => TcpSocket::new_v6(),
+                };
+                let socket = socket.unwrap();
+                socket.bind(bind).unwrap();
                 // Room for every connection of the concurrency test at once.
                 let listener = socket.listen(1024).unwrap();
                 tx.send(listener.local_addr().unwrap()).unwrap();
