@@ -133,7 +133,11 @@ impl Checker {
     }
 
     /// Runs every target's probe concurrently and returns the outcomes in
-    /// target order. Returns when all have finished or hit their timeouts.
+    /// target order. Returns when all have finished or hit their timeouts
+    /// (an external command past its limit gets up to 0.2 s more to exit
+    /// after SIGTERM). Probes run at most about half the file descriptor
+    /// limit at once. It blocks the calling thread, which must not be
+    /// running a tokio runtime itself.
     pub fn run(&mut self, targets: &[CheckTarget]) -> Vec<CheckOutcome> {
         let mut steps = Vec::with_capacity(targets.len());
         let mut jobs = Vec::with_capacity(targets.len());
