@@ -5,6 +5,16 @@
 //! The supervisor (`--apply FILE --watch`) builds the targets from its file
 //! and decides which are due; this module only probes.
 
+mod checker;
+mod external;
+mod http;
+mod tcp;
+#[cfg(test)]
+mod tests;
+mod tls;
+
+pub use checker::Checker;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -66,9 +76,13 @@ pub(crate) enum Probe {
     },
     /// `service=simpletcp`: send `request`, match `receive` on the answer.
     SimpleTcp {
-        /// Bytes sent after connecting.
+        /// Bytes sent after connecting; each `\n` (backslash, n) is sent as a
+        /// newline, as ldirectord does. Sent as given otherwise: the leading
+        /// `/` ldirectord strips is the file reader's business.
         request: String,
-        /// A regular expression the answer must match.
+        /// A regular expression one line of the answer must match (each
+        /// line on its own, as ldirectord reads them); without it, any
+        /// answer passes.
         receive: Option<String>,
     },
 }
@@ -78,7 +92,9 @@ pub(crate) enum Probe {
 pub(crate) enum HttpMethod {
     /// `GET` (the default).
     Get,
-    /// `HEAD`: only the status counts.
+    /// `HEAD`: the status counts, and a `receive` is matched on the empty
+    /// content of the answer, as ldirectord does (so it fails unless it
+    /// matches the empty string).
     Head,
 }
 
