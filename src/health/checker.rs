@@ -32,7 +32,7 @@ const NEGOTIATE_NEXT: u32 = u32::MAX;
 const REGEX_CACHE: usize = 1024;
 
 /// Runs health probes; see the [module](super) documentation.
-pub struct Checker {
+pub(crate) struct Checker {
     runtime: Runtime,
     tls: Arc<rustls::ClientConfig>,
     /// `checktype=N`: connect checks made since the last good negotiate.
@@ -83,7 +83,7 @@ enum Step {
 impl Checker {
     /// A checker with its runtime (one thread: the caller's) and TLS
     /// client configuration.
-    pub fn new() -> crate::Result<Checker> {
+    pub(crate) fn new() -> crate::Result<Checker> {
         let runtime = Builder::new_current_thread().enable_all().build()?;
         let tls = tls::client_config().map_err(|e| crate::Error::Message {
             message: format!("TLS set-up failed: {e}"),
@@ -101,7 +101,7 @@ impl Checker {
     /// Whether `spec` can run: its `receive` expression compiles and its
     /// request fits on a request line. The message says what is wrong, for
     /// a configuration reader to report with its `file:line`.
-    pub fn validate(spec: &CheckSpec) -> Result<(), String> {
+    pub(crate) fn validate(spec: &CheckSpec) -> Result<(), String> {
         let probe = match &spec.kind {
             CheckKind::Negotiate(probe)
             | CheckKind::ConnectsThenNegotiate { probe, .. } => probe,
@@ -128,7 +128,7 @@ impl Checker {
     }
 
     /// Forgets the `checktype=N` counter of a server no longer checked.
-    pub fn forget(&mut self, key: &str) {
+    pub(crate) fn forget(&mut self, key: &str) {
         self.connects.remove(key);
     }
 
@@ -138,7 +138,7 @@ impl Checker {
     /// after SIGTERM). Probes run at most about half the file descriptor
     /// limit at once. It blocks the calling thread, which must not be
     /// running a tokio runtime itself.
-    pub fn run(&mut self, targets: &[CheckTarget]) -> Vec<CheckOutcome> {
+    pub(crate) fn run(&mut self, targets: &[CheckTarget]) -> Vec<CheckOutcome> {
         let mut steps = Vec::with_capacity(targets.len());
         let mut jobs = Vec::with_capacity(targets.len());
         for target in targets {

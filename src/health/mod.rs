@@ -13,7 +13,7 @@ mod tcp;
 mod tests;
 mod tls;
 
-pub use checker::Checker;
+pub(crate) use checker::Checker;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
