@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::Streams;
 use super::desired::{self, bad_input};
-use super::plan::{self, Table, TableEntry};
+use super::plan::{self, Table};
 use crate::cli::ApplyRequest;
 use crate::client::{Change, Client, StatsNests};
 use crate::error::{Result, STATUS_UNDO_FAILED};
@@ -68,14 +68,9 @@ fn read_desired(argv0: &[u8], path: &Path) -> Result<Table> {
 /// pipelined). A service that a dump disturbed from another namespace
 /// repeats is kept once.
 pub(super) fn read_table(client: &mut Client) -> Result<Table> {
-    let services: Vec<_> = client.services(StatsNests::Skip)?;
-    let mut table = Table::with_capacity(services.len());
-    for service in services {
-        if table.contains(&service.key) {
-            continue;
-        }
-        let dests = client.dests(&service, StatsNests::Skip)?;
-        table.push(TableEntry { service, dests });
+    let mut table: Table = client.services(StatsNests::Skip)?;
+    for entry in table.entries_mut() {
+        entry.dests = client.dests(&entry.service, StatsNests::Skip)?;
     }
     Ok(table)
 }

@@ -89,8 +89,37 @@ impl Table {
         if find_dest(&entry.dests, &dest).is_some() {
             return Err("real server listed twice");
         }
-        entry.dests.push(dest);
+        // Room for one, then doubling: most services have one or a few
+        // real servers, and a vector's first room is for four (at 16,000
+        // services, 7 MiB of a desired table's memory).
+        let dests = &mut entry.dests;
+        if dests.len() == dests.capacity() {
+            dests.reserve_exact(dests.len().max(1));
+        }
+        dests.push(dest);
         Ok(())
+    }
+}
+
+/// Services straight from a dump, each without real servers yet; a
+/// service the dump repeats is kept once.
+impl Extend<Service> for Table {
+    fn extend<I: IntoIterator<Item = Service>>(&mut self, services: I) {
+        for service in services {
+            if !self.contains(&service.key) {
+                self.push(TableEntry {
+                    service,
+                    dests: Vec::new(),
+                });
+            }
+        }
+    }
+}
+
+impl Table {
+    /// The entries, to fill in their real servers.
+    pub(super) fn entries_mut(&mut self) -> &mut [TableEntry] {
+        &mut self.entries
     }
 }
 
