@@ -4,6 +4,11 @@
 use std::fmt;
 use std::io::{self, Write};
 
+/// Exit status of `--apply --atomic` when a change failed and undoing the
+/// changes already made failed too, leaving the table part-way (ipvsadm's
+/// own statuses are 0, 1, 2 and 255).
+pub(crate) const STATUS_UNDO_FAILED: u8 = 3;
+
 /// The library operation a kernel error came from. ipvsadm words the same
 /// errno differently depending on it (`ipvs_strerror` in libipvs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,6 +21,12 @@ enum Op {
     Restore,
     List,
     Save,
+    /// `--apply FILE` of the restore input onto an empty table, against
+    /// ipvsadm's `-R` of the same input.
+    ApplyFirst,
+    /// `--apply FILE` when the table is already FILE's, against our own
+    /// `-Sn` (the reference column then holds ours).
+    ApplyNoop,
 }
 
 /// One measured command on a table of `services` × `dests`.
@@ -36,6 +42,7 @@ pub(crate) struct Row {
     services: usize,
     dests: usize,
     command: &'static str,
+    target: f64,
     reference: Cost,
     ours: Cost,
 }
@@ -55,23 +62,79 @@ pub(crate) fn all() -> Vec<Scenario> {
             });
         }
     }
+    for op in [Op::ApplyFirst, Op::ApplyNoop] {
+        out.push(Scenario {
+            services: 16000,
+            dests: 1,
+            op,
+        });
+    }
     out
 }
 
 impl Scenario {
     pub(crate) fn name(&self) -> String {
-        let op = self.args()[0];
+        let op = match self.op {
+            Op::ApplyFirst => "--apply first (ipvsadm: -R)",
+            Op::ApplyNoop => "--apply no-op (reference: our -Sn)",
+            _ => self.command(),
+        };
         if self.services == 0 {
             return format!("empty table {op}");
         }
         format!("{} services × {} {op}", self.services, self.dests)
     }
 
-    fn args(&self) -> &'static [&'static str] {
+    /// The command ours is measured with.
+    fn command(&self) -> &'static str {
         match self.op {
-            Op::Restore => &["-R"],
-            Op::List => &["-Ln"],
-            Op::Save => &["-Sn"],
+            Op::Restore => "-R",
+            Op::List => "-Ln",
+            Op::Save => "-Sn",
+            Op::ApplyFirst | Op::ApplyNoop => "--apply",
+        }
+    }
+
+    /// The arguments of the reference (`reference`) or of ours, and
+    /// whether the restore input is its stdin (else it is `--apply`'s
+    /// FILE).
+    fn args<'a>(
+        &self,
+        reference: bool,
+        input: &'a str,
+    ) -> (Vec<&'a str>, bool) {
+        match (self.op, reference) {
+            (Op::ApplyFirst, true) => (vec!["-R"], true),
+            (Op::ApplyNoop, true) => (vec!["-Sn"], false),
+            (Op::ApplyFirst | Op::ApplyNoop, false) => {
+                (vec!["--apply", input], false)
+            }
+            (_, _) => (vec![self.command()], self.op == Op::Restore),
+        }
+    }
+
+    /// Whether the table is filled (by our `-R`) before the measured run.
+    fn prefilled(&self) -> bool {
+        self.services > 0
+            && matches!(self.op, Op::List | Op::Save | Op::ApplyNoop)
+    }
+
+    /// Whether the result compared is the table saved after the run
+    /// rather than what the run printed.
+    fn saves_after(&self) -> bool {
+        matches!(self.op, Op::Restore | Op::ApplyFirst | Op::ApplyNoop)
+    }
+
+    /// The wall-time ratio this row must reach: `-R` 10x, `-Ln` and `-Sn`
+    /// 4x at 16,000 services and 3x at 2,000, the empty listing 1x; the
+    /// first `--apply` 8x ipvsadm's `-R`, the no-op `--apply` 1x our `-Sn`.
+    fn target_ratio(&self) -> f64 {
+        match (self.op, self.services) {
+            (Op::ApplyFirst, _) => 8.0,
+            (Op::ApplyNoop, _) | (_, 0) => 1.0,
+            (Op::Restore, _) => 10.0,
+            (_, s) if s >= 16_000 => 4.0,
+            _ => 3.0,
         }
     }
 
@@ -90,14 +153,19 @@ impl Scenario {
         }
         let mut reference = Vec::new();
         let mut ours = Vec::new();
+        // The no-op apply is held against our own -Sn.
+        let against = match self.op {
+            Op::ApplyNoop => tools.ours,
+            _ => tools.reference,
+        };
         for round in 0..rounds {
-            let mut pair = [(tools.reference, 0), (tools.ours, 1)];
+            let mut pair = [(against, 0), (tools.ours, 1)];
             if round % 2 == 1 {
                 pair.reverse();
             }
             for (program, which) in pair {
                 let (sample, result) =
-                    self.once(program, tools, &input, work)?;
+                    self.once(program, which == 0, tools, &input, work)?;
                 let kept = work.join(format!("result-{which}"));
                 fs::rename(&result, &kept).map_err(|e| format!("{e}"))?;
                 if which == 0 {
@@ -120,31 +188,36 @@ impl Scenario {
             name: self.name(),
             services: self.services,
             dests: self.dests,
-            command: self.args()[0],
+            command: self.command(),
+            target: self.target_ratio(),
             reference: median(&reference),
             ours: median(&ours),
         })
     }
 
-    /// One measured run in a fresh namespace; the sample and a file whose
-    /// bytes must be equal for both programs (the listing, or after a
-    /// restore the saved table).
+    /// One measured run in a fresh namespace, of the reference's command
+    /// (`reference`) or ours; the sample and a file whose bytes must be
+    /// equal for both (the listing, or after a restore or an apply the
+    /// saved table).
     fn once(
         &self,
         program: &str,
+        reference: bool,
         tools: &Tools,
         input: &Path,
         work: &Path,
     ) -> Result<(Cost, std::path::PathBuf), String> {
         netns::enter_fresh().map_err(|e| format!("namespace: {e}"))?;
         let out = work.join("out");
-        if self.op != Op::Restore && self.services > 0 {
+        if self.prefilled() {
             timed(tools.ours, &["-R"], Some(input), &out)?;
         }
-        let stdin = (self.op == Op::Restore).then_some(input);
-        let sample = timed(program, self.args(), stdin, &out)?;
+        let path = input.display().to_string();
+        let (args, reads_stdin) = self.args(reference, &path);
+        let stdin = reads_stdin.then_some(input);
+        let sample = timed(program, &args, stdin, &out)?;
         let kept = work.join("kept");
-        if self.op == Op::Restore {
+        if self.saves_after() {
             timed(tools.ours, &["-Sn"], None, &kept)?;
         } else {
             fs::rename(&out, &kept).map_err(|e| format!("{e}"))?;
@@ -227,7 +300,7 @@ pub(crate) fn markdown(rows: &[Row], rounds: usize) -> String {
             r.reference.wall_ms,
             r.ours.wall_ms,
             r.ratio(),
-            r.target_ratio(),
+            r.target,
             r.reference.user_ms,
             r.reference.sys_ms,
             r.ours.user_ms,
@@ -248,17 +321,6 @@ impl Row {
     /// ipvsadm's wall time over ours.
     fn ratio(&self) -> f64 {
         self.reference.wall_ms / self.ours.wall_ms.max(1e-3)
-    }
-
-    /// The wall-time ratio this row must reach: `-R` 10x, `-Ln` and `-Sn`
-    /// 4x at 16,000 services and 3x at 2,000, the empty listing 1x.
-    fn target_ratio(&self) -> f64 {
-        match (self.command, self.services) {
-            (_, 0) => 1.0,
-            ("-R", _) => 10.0,
-            (_, s) if s >= 16_000 => 4.0,
-            _ => 3.0,
-        }
     }
 
     /// The most peak RSS ours may have: ipvsadm's, or on the empty table
@@ -297,7 +359,7 @@ pub(crate) fn json(rows: &[Row], rounds: usize, date: &str) -> String {
             cost(&r.reference),
             cost(&r.ours),
             r.ratio(),
-            r.target_ratio(),
+            r.target,
             r.rss_target_kib(),
         );
     }

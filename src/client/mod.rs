@@ -72,6 +72,12 @@ impl Client {
         self.socket.reserve_receive_buffer();
     }
 
+    /// How many changes [`Client::apply_all`] sends in one pipelined
+    /// window (after [`Client::prepare_for_batches`]).
+    pub(crate) fn batch_window(&self) -> usize {
+        self.socket.window()
+    }
+
     /// Every virtual service, in kernel order, collected in `C`. The dump
     /// runs on a socket of its own with large buffers (see
     /// [`IpvsSocket::open_bulk`]).
@@ -212,14 +218,22 @@ impl Client {
         &mut self,
         changes: &mut Vec<Change>,
     ) -> Vec<Result<()>> {
-        let outcomes = self.socket.execute_batch(changes);
-        let outcomes = outcomes
-            .into_iter()
-            .zip(changes.iter())
-            .map(|(r, change)| r.map_err(kernel(change.operation())))
-            .collect();
+        let outcomes = self.apply_all(changes);
         changes.clear();
         outcomes
+    }
+
+    /// Apply many changes pipelined, as [`Client::apply_batch`] does,
+    /// from a slice the caller keeps: one outcome per change, in order.
+    /// The kernel handles them in order and every one is tried, whatever
+    /// became of the others.
+    pub(crate) fn apply_all(&mut self, changes: &[Change]) -> Vec<Result<()>> {
+        let outcomes = self.socket.execute_batch(changes);
+        outcomes
+            .into_iter()
+            .zip(changes)
+            .map(|(r, change)| r.map_err(kernel(change.operation())))
+            .collect()
     }
 }
 

@@ -161,6 +161,11 @@ impl IpvsSocket {
         self.window = window_for(bytes);
     }
 
+    /// Requests per pipelined window (see [`IpvsSocket::execute_batch`]).
+    pub(crate) fn window(&self) -> usize {
+        self.window
+    }
+
     fn next_seq(&mut self) -> u32 {
         self.seq = self.seq.wrapping_add(1);
         self.seq

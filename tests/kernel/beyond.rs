@@ -26,7 +26,7 @@ const VALIDATOR: &str =
 const WORK: &str = "/tmp/ipvsadm-beyond";
 
 /// The names of the tests, in order.
-pub(crate) const STEPS: [&str; 12] = [
+pub(crate) const STEPS: [&str; 14] = [
     "beyond/netns by name",
     "beyond/netns by path",
     "beyond/netns missing",
@@ -39,6 +39,8 @@ pub(crate) const STEPS: [&str; 12] = [
     "beyond/apply json unknown key changes nothing",
     "beyond/apply json repeated key changes nothing",
     "beyond/table view shows the real servers under their service",
+    "beyond/apply pipelined with one refusal in the middle",
+    "beyond/apply atomic defers SIGTERM until done or undone",
 ];
 
 /// The table every apply test starts from: the web service of the
@@ -77,7 +79,7 @@ pub(crate) fn run(ours: &str, filter: &Filter, report: &mut Report) {
     }
     let _ = std::fs::create_dir_all(WORK);
     let lb = Lb { ours };
-    let tests: [Test; 12] = [
+    let tests: [Test; 14] = [
         netns_by_name,
         netns_by_path,
         netns_missing,
@@ -90,6 +92,8 @@ pub(crate) fn run(ours: &str, filter: &Filter, report: &mut Report) {
         json_unknown_key,
         json_repeated_key,
         crate::beyond_table::table_view,
+        pipelined_refusal,
+        atomic_sigterm,
     ];
     for (name, test) in STEPS.iter().zip(tests) {
         if filter.matches(name) {
@@ -618,4 +622,181 @@ fn validate(files: &[String]) -> Result<(), String> {
             String::from_utf8_lossy(&out.stderr)
         ))
     }
+}
+
+/// BASE and `count` services more (ports 10000 and up, one real server
+/// each); the real server of service number `refused`, if any, has a
+/// lower threshold above its upper one, which the kernel refuses.
+fn many_services(count: usize, refused: Option<usize>) -> String {
+    let mut text = BASE.to_string();
+    for i in 0..count {
+        text.push_str(&format!("-A -t 10.0.1.100:{} -s rr\n", 10000 + i));
+    }
+    for i in 0..count {
+        let bounds = if Some(i) == refused { " -x 1 -y 5" } else { "" };
+        text.push_str(&format!(
+            "-a -t 10.0.1.100:{} -r 10.0.2.11:80 -m -w 1{bounds}\n",
+            10000 + i
+        ));
+    }
+    text
+}
+
+/// The `apply: LINE: ...` lines of stderr.
+fn apply_lines(err: &str) -> Vec<&str> {
+    err.lines().filter(|l| l.starts_with("apply: -")).collect()
+}
+
+/// 3,000 changes pipelined in windows, the real server of the 1,100th
+/// service refused: without `--atomic` exactly that change is reported and
+/// every other is made; with it, every change made is undone, those sent
+/// after the refused one in its window too, and the table is as before.
+fn pipelined_refusal(lb: &Lb) -> Result<(), String> {
+    const COUNT: usize = 1500;
+    const REFUSED: usize = 1100;
+    let file = format!("{WORK}/pipelined");
+    let rest = format!("{WORK}/pipelined-rest");
+    let failing = many_services(COUNT, Some(REFUSED));
+    std::fs::write(&file, &failing).map_err(|e| e.to_string())?;
+    let refused_line = format!(
+        "-a -t 10.0.1.100:{} -r 10.0.2.11:80 -m -w 1 -x 1 -y 5",
+        10000 + REFUSED
+    );
+    let without: String = failing
+        .lines()
+        .filter(|l| !l.ends_with("-x 1 -y 5"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&rest, &without).map_err(|e| e.to_string())?;
+
+    let before = lb.table()?;
+    let args = ["--apply", file.as_str(), "--atomic"];
+    let out = lb.run(&args, None)?;
+    let err = out.stderr_text();
+    if out.status != "exit 255" {
+        return Err(failed(&args, &out));
+    }
+    let reported = apply_lines(&err);
+    if reported.len() != 1
+        || !reported[0].starts_with(&format!("apply: {refused_line}: "))
+    {
+        return Err(format!("atomic: not exactly the refused change:\n{err}"));
+    }
+    // Services first, then real servers: the refused change is number
+    // COUNT + REFUSED (from 0); every change before it succeeded, and
+    // with windows of more than one request some after it did too.
+    let summary = err
+        .lines()
+        .find(|l| l.contains(" applied changes undone ("))
+        .unwrap_or_default();
+    let undone = summary
+        .strip_prefix("apply: ")
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    match undone {
+        Some(n) if n > COUNT + REFUSED && summary.ends_with(" 0 failed)") => {}
+        _ => return Err(format!("atomic: unexpected undo summary:\n{err}")),
+    }
+    expect_eq(
+        "table after the failed --atomic apply",
+        &lb.table()?,
+        &before,
+    )?;
+
+    let args = ["--apply", file.as_str()];
+    let out = lb.run(&args, None)?;
+    let err = out.stderr_text();
+    if out.status != "exit 255" {
+        return Err(failed(&args, &out));
+    }
+    let want = format!("apply: {refused_line}: ");
+    if err.lines().count() != 1 || !err.starts_with(&want) {
+        return Err(format!("not exactly the refused change:\n{err}"));
+    }
+    // Every other change was made: what is left to do is nothing.
+    let plan = lb.ok(&["--apply", &rest, "--dry-run"], None)?;
+    expect_eq("plan left after the non-atomic apply", &plan, "")
+}
+
+/// SIGTERM to an atomic apply of 12,000 changes once its first change is
+/// visible: the process ends by the signal only after the whole apply (or
+/// the whole undo, when its last change is refused); the table is fully
+/// after or fully before.
+fn atomic_sigterm(lb: &Lb) -> Result<(), String> {
+    const COUNT: usize = 6000;
+    for refused in [None, Some(COUNT - 1)] {
+        lb.reset()?;
+        let before = lb.table()?;
+        let file = format!("{WORK}/sigterm");
+        let desired = many_services(COUNT, refused);
+        std::fs::write(&file, &desired).map_err(|e| e.to_string())?;
+        let (status, err) = terminated_midway(lb, &file)?;
+        if status != "killed by signal 15" {
+            return Err(format!(
+                "refused {refused:?}: status {status}, expected the signal \
+                 after the apply\nstderr: {err}"
+            ));
+        }
+        match refused {
+            None => {
+                if !err.is_empty() {
+                    return Err(format!("unexpected stderr: {err}"));
+                }
+                let plan = lb.ok(&["--apply", &file, "--dry-run"], None)?;
+                expect_eq("plan left after the signalled apply", &plan, "")?;
+            }
+            Some(_) => {
+                if !err.contains(" 0 failed)\n") {
+                    return Err(format!("no complete undo reported: {err}"));
+                }
+                expect_eq(
+                    "table after the signalled undo",
+                    &lb.table()?,
+                    &before,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Starts `--apply FILE --atomic` in `lb`, sends it SIGTERM as soon as the
+/// first service it adds (port 10000) exists, and waits: its status and
+/// stderr.
+fn terminated_midway(lb: &Lb, file: &str) -> Result<(String, String), String> {
+    let mut child = Command::new(lb.ours)
+        .args(["--netns", "lb", "--apply", file, "--atomic"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", lb.ours))?;
+    let probe = ["-Ln", "-t", "10.0.1.100:10000"];
+    let mut seen = false;
+    for _ in 0..2000 {
+        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
+            break;
+        }
+        if lb.run(&probe, None)?.success() {
+            seen = true;
+            break;
+        }
+        thread::sleep(Duration::from_millis(2));
+    }
+    let pid = child.id().to_string();
+    if seen {
+        exec::must("kill", &["-TERM", &pid])?;
+    }
+    let mut err = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        let _ = stderr.read_to_string(&mut err);
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !seen {
+        return Err(format!(
+            "the apply ended ({}) before its first change was seen: {err}",
+            exec::describe(status)
+        ));
+    }
+    Ok((exec::describe(status), err))
 }
