@@ -20,6 +20,7 @@ mod value;
 pub use args::ArgList;
 pub use command::{
     ApplyRequest, Command, ListRequest, ListView, OutputFormat, StatsView,
+    TopRequest,
 };
 pub use extensions::netns_option;
 pub use help::{help_text, version_text};

@@ -16,6 +16,7 @@ mod digits;
 pub mod json;
 pub mod list;
 pub mod names;
+pub mod prometheus;
 pub mod save;
 pub mod sort;
 pub mod table;

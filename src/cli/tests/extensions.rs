@@ -59,7 +59,7 @@ fn format_is_only_for_listings() {
     );
     assert_eq!(
         invalid(&["-L", "--format", "xml"]),
-        "invalid format `xml' specified (text, json or table)"
+        "invalid format `xml' specified (text, json, table or prometheus)"
     );
     // table is refused where json is, with the same message.
     for format in ["json", "table"] {
