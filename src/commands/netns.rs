@@ -13,6 +13,7 @@ use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
+use crate::client::Client;
 use crate::error::{Error, Result};
 
 /// Where `ip netns add NAME` keeps its namespace files.
@@ -141,6 +142,27 @@ impl Origin {
             Some(path) => enter(path.as_os_str().as_bytes()),
             None => Ok(()),
         }
+    }
+
+    /// Runs `f` with a client in `ns`: the caller's own `client`, or one
+    /// opened inside `ns`. The inner result is the namespace's (it failed,
+    /// the others go on); the outer error is fatal (the thread could not
+    /// return to its namespace).
+    pub(super) fn visit<T>(
+        &self,
+        ns: &Namespace,
+        client: &mut Client,
+        f: impl FnOnce(&mut Client) -> Result<T>,
+    ) -> Result<Result<T>> {
+        if ns.path.is_none() {
+            return Ok(f(client));
+        }
+        if let Err(e) = self.enter(ns) {
+            return Ok(Err(e));
+        }
+        let r = Client::connect().and_then(|mut c| f(&mut c));
+        self.back()?;
+        Ok(r)
     }
 
     /// Moves the thread back where it started.

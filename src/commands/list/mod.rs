@@ -65,7 +65,7 @@ pub(super) fn list_all(
         OutputFormat::Prometheus => {
             let mut exposition = Exposition::new();
             for ns in &namespaces {
-                let r = visit(&origin, ns, client, |c| {
+                let r = origin.visit(ns, client, |c| {
                     prometheus::gather(c, req, &ns.label, &mut exposition)
                 })?;
                 failed(&mut status, r, streams);
@@ -76,7 +76,7 @@ pub(super) fn list_all(
             streams.out.write_all(b"{\"namespaces\":[")?;
             for (i, ns) in namespaces.iter().enumerate() {
                 let mut listing = Vec::new();
-                let r = visit(&origin, ns, client, |c| {
+                let r = origin.visit(ns, client, |c| {
                     let mut inner = Streams {
                         out: &mut listing,
                         err: &mut *streams.err,
@@ -116,9 +116,8 @@ pub(super) fn list_all(
         OutputFormat::Text | OutputFormat::Table => {
             for ns in &namespaces {
                 write_namespace_header(&mut streams.out, ns)?;
-                let r = visit(&origin, ns, client, |c| {
-                    list(c, req, &ns.label, streams)
-                })?;
+                let r = origin
+                    .visit(ns, client, |c| list(c, req, &ns.label, streams))?;
                 failed(&mut status, r, streams);
             }
         }
@@ -136,7 +135,7 @@ pub(super) fn save_all(
     let mut status = 0;
     for ns in &netns::all_namespaces() {
         write_namespace_header(&mut streams.out, ns)?;
-        let r = visit(&origin, ns, client, |c| save(c, numeric, streams))?;
+        let r = origin.visit(ns, client, |c| save(c, numeric, streams))?;
         failed(&mut status, r, streams);
     }
     Ok(status)
@@ -161,27 +160,6 @@ fn failed(status: &mut u8, r: Result<()>, streams: &mut Streams) {
             *status = e.exit_status().max(1);
         }
     }
-}
-
-/// Runs `f` with a client in `ns`: the caller's own `client`, or one
-/// opened inside `ns`. The inner result is the namespace's (it failed,
-/// the others go on); the outer error is fatal (the thread could not
-/// return to its namespace).
-fn visit(
-    origin: &Origin,
-    ns: &Namespace,
-    client: &mut Client,
-    f: impl FnOnce(&mut Client) -> Result<()>,
-) -> Result<Result<()>> {
-    if ns.path.is_none() {
-        return Ok(f(client));
-    }
-    if let Err(e) = origin.enter(ns) {
-        return Ok(Err(e));
-    }
-    let r = Client::connect().and_then(|mut c| f(&mut c));
-    origin.back()?;
-    Ok(r)
 }
 
 /// One service (`-L -t ...`) and its real servers, sorted when `sort`;
