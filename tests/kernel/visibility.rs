@@ -463,7 +463,7 @@ fn top(ours: &str) -> Result<(), String> {
     let out = exec::run(
         "timeout",
         "timeout",
-        &["3", ours, "--netns", "lb", "--top", "--interval", "0.5"]
+        &["20", ours, "--netns", "lb", "--top", "--interval", "0.5"]
             .map(String::from),
         None,
     )?;
@@ -501,7 +501,7 @@ fn top(ours: &str) -> Result<(), String> {
     let stop = Arc::new(AtomicBool::new(false));
     let worker = traffic(stop.clone());
     let result = (|| {
-        let screen = wait_pane(60, |s| {
+        let screen = wait_pane(120, |s| {
             share(s, "10.0.2.11:80").is_some_and(|p| p >= 90)
         })?;
         if !screen
@@ -542,7 +542,7 @@ fn top(ours: &str) -> Result<(), String> {
             ],
             None,
         )?;
-        let screen = wait_pane(60, |s| {
+        let screen = wait_pane(120, |s| {
             share(s, "10.0.2.12:80").is_some_and(|p| p >= 90)
                 && share(s, "10.0.2.11:80").is_some_and(|p| p <= 10)
         })?;
@@ -554,13 +554,13 @@ fn top(ours: &str) -> Result<(), String> {
         }
         // Keys: sort, filter, quit.
         tmux(&["send-keys", "-t", "top", "s"])?;
-        wait_pane(20, |s| s.contains("sorted by conn/s"))?;
+        wait_pane(60, |s| s.contains("sorted by conn/s"))?;
         tmux(&["send-keys", "-t", "top", "/", "n", "o", "p", "e", "Enter"])?;
-        wait_pane(20, |s| {
+        wait_pane(60, |s| {
             s.contains("[filter: nope]") && !s.contains("-> 10.0.2.1")
         })?;
         tmux(&["send-keys", "-t", "top", "q"])?;
-        wait_pane(20, |s| s.contains("EXITED 0"))?;
+        wait_pane(60, |s| s.contains("EXITED 0"))?;
         Ok(())
     })();
     stop.store(true, Ordering::Relaxed);
