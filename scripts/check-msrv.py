@@ -11,16 +11,22 @@ import sys
 
 
 def version(text):
-    return tuple(int(part) for part in text.split("."))
+    parts = [int(part) for part in text.split(".")]
+    return tuple(parts + [0] * (3 - len(parts)))
 
 
 meta = json.load(sys.stdin)
 root = next(p for p in meta["packages"] if p["id"] in meta["workspace_members"])
 ours = version(root["rust_version"])
+# The packages a build on the filtered platform uses (the package list
+# also names those the lock file holds for other platforms).
+used = {node["id"] for node in meta["resolve"]["nodes"]}
 newer = [
     f"{p['name']} {p['version']} needs Rust {p['rust_version']}"
     for p in meta["packages"]
-    if p.get("rust_version") and version(p["rust_version"]) > ours
+    if p["id"] in used
+    and p.get("rust_version")
+    and version(p["rust_version"]) > ours
 ]
 if newer:
     print(f"rust-version {root['rust_version']} is too old:", file=sys.stderr)

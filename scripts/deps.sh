@@ -7,7 +7,7 @@
 #   ensure_package_deps install what the package test needs (systemd's
 #                       systemd-analyze, cargo-deb) when missing
 
-VM_PACKAGES="qemu-system-x86 linux-image-amd64 ipvsadm busybox-static kmod iproute2 curl nftables"
+VM_PACKAGES="qemu-system-x86 linux-image-amd64 ipvsadm busybox-static kmod iproute2 curl nftables tmux"
 
 find_vng() {
     if command -v vng >/dev/null 2>&1; then
@@ -50,6 +50,7 @@ ensure_vm_deps() {
     command -v curl >/dev/null 2>&1 || missing="$missing curl"
     command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] \
         || missing="$missing nftables"
+    command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
     if [ -n "$missing" ]; then
         echo "installing packages (missing:$missing)" >&2
         as_root apt-get update
@@ -70,6 +71,13 @@ ensure_vm_deps() {
         && ! "$venv/python3" -c 'import jsonschema' 2>/dev/null; then
         echo "installing jsonschema into $venv" >&2
         as_root "$venv/pip" install jsonschema
+    fi
+    # ... and parses `--format prometheus` output with prometheus_client's
+    # text parser (the one Prometheus' Python client ships).
+    if [ -x "$venv/pip" ] \
+        && ! "$venv/python3" -c 'import prometheus_client' 2>/dev/null; then
+        echo "installing prometheus_client into $venv" >&2
+        as_root "$venv/pip" install prometheus_client
     fi
 }
 

@@ -32,8 +32,8 @@ pub enum Command {
     StopDaemon(DaemonConfig),
     /// `-R`: read commands from stdin.
     Restore,
-    /// `-S [-n]`.
-    Save { numeric: bool },
+    /// `-S [-n] [--all-netns]`.
+    Save { numeric: bool, all_netns: bool },
     /// `-Z [service]`; `None` zeroes everything.
     Zero(Option<ServiceKey>),
     /// `-h`.
@@ -42,6 +42,8 @@ pub enum Command {
     Version,
     /// `--apply FILE [--dry-run] [--atomic]` (not in ipvsadm).
     Apply(ApplyRequest),
+    /// `--top [SERVICE] [--interval SECONDS]` (not in ipvsadm).
+    Top(TopRequest),
 }
 
 /// How a listing is printed.
@@ -54,6 +56,20 @@ pub enum OutputFormat {
     Json,
     /// `--format table`: boxed tables for people (`render::table`).
     Table,
+    /// `--format prometheus`: the text exposition format
+    /// (`render::prometheus`).
+    Prometheus,
+}
+
+/// `--top`: the live view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopRequest {
+    /// Only this service.
+    pub service: Option<ServiceKey>,
+    /// Time between refreshes.
+    pub interval_ms: u64,
+    /// `--all-netns`.
+    pub all_netns: bool,
 }
 
 /// `--apply`: where the desired table comes from and how to apply it.
@@ -79,6 +95,8 @@ pub struct ListRequest {
     pub persistent_conn: bool,
     /// `--format` (text unless given).
     pub format: OutputFormat,
+    /// `--all-netns`.
+    pub all_netns: bool,
 }
 
 impl Default for ListRequest {
@@ -93,6 +111,7 @@ impl Default for ListRequest {
             nosort: false,
             persistent_conn: false,
             format: OutputFormat::Text,
+            all_netns: false,
         }
     }
 }

@@ -268,7 +268,12 @@ impl CommandEntry {
             | Opt::Exact
             | Opt::TunInfo
             | Opt::TunNocsum => {}
-            Opt::Format | Opt::Netns | Opt::DryRun | Opt::Atomic => {
+            Opt::Format
+            | Opt::Netns
+            | Opt::DryRun
+            | Opt::Atomic
+            | Opt::AllNetns
+            | Opt::Interval => {
                 self.extras.take(spec.opt, text)?;
             }
             // Commands are handled by the caller.

@@ -1,5 +1,6 @@
 //! The long options this tool adds to ipvsadm 1.31's command line:
-//! `--format`, `--netns`, `--apply`, `--dry-run` and `--atomic`. ipvsadm
+//! `--format`, `--netns`, `--apply`, `--dry-run`, `--atomic`, and for
+//! the metrics and live view `--all-netns`, `--top` and `--interval`. ipvsadm
 //! rejected each as an unknown option, so no ipvsadm command line changes
 //! meaning. They sit outside ipvsadm's matrix: they are checked after it,
 //! so every ipvsadm message keeps its priority.
@@ -22,6 +23,9 @@ pub(super) struct Extras {
     pub atomic: bool,
     /// The `--apply` file.
     pub apply_file: Vec<u8>,
+    pub all_netns: bool,
+    /// `--interval`, in milliseconds.
+    pub interval_ms: Option<u64>,
 }
 
 impl Extras {
@@ -33,6 +37,8 @@ impl Extras {
             Opt::Netns => self.netns.is_some(),
             Opt::DryRun => self.dry_run,
             Opt::Atomic => self.atomic,
+            Opt::AllNetns => self.all_netns,
+            Opt::Interval => self.interval_ms.is_some(),
             _ => false,
         };
         if seen {
@@ -46,11 +52,12 @@ impl Extras {
                     b"json" => OutputFormat::Json,
                     b"text" => OutputFormat::Text,
                     b"table" => OutputFormat::Table,
+                    b"prometheus" => OutputFormat::Prometheus,
                     _ => {
                         return Err(invalid(Text::join(&[
                             b"invalid format `",
                             text,
-                            b"' specified (text, json or table)",
+                            b"' specified (text, json, table or prometheus)",
                         ])));
                     }
                 });
@@ -63,6 +70,17 @@ impl Extras {
             }
             Opt::DryRun => self.dry_run = true,
             Opt::Atomic => self.atomic = true,
+            Opt::AllNetns => self.all_netns = true,
+            Opt::Interval => {
+                self.interval_ms =
+                    Some(interval_ms(text).ok_or_else(|| {
+                        invalid(Text::join(&[
+                            b"invalid interval `",
+                            text,
+                            b"' specified (seconds, 0.1 to 86400)",
+                        ]))
+                    })?);
+            }
             _ => {}
         }
         Ok(())
@@ -88,6 +106,22 @@ impl Extras {
         if self.atomic && cmd != CommandKind::Apply {
             return illegal(Opt::Atomic);
         }
+        if self.all_netns
+            && !matches!(
+                cmd,
+                CommandKind::List | CommandKind::Save | CommandKind::Top
+            )
+        {
+            return illegal(Opt::AllNetns);
+        }
+        if self.interval_ms.is_some() && cmd != CommandKind::Top {
+            return illegal(Opt::Interval);
+        }
+        if self.all_netns && self.netns.is_some() {
+            return Err(invalid(
+                "--netns and --all-netns cannot be used together",
+            ));
+        }
         Ok(())
     }
 }
@@ -98,8 +132,24 @@ fn option_name(opt: Opt) -> &'static str {
         Opt::Netns => "netns",
         Opt::DryRun => "dry-run",
         Opt::Atomic => "atomic",
+        Opt::AllNetns => "all-netns",
+        Opt::Interval => "interval",
         _ => "?",
     }
+}
+
+/// `--interval`: decimal seconds from 0.1 to 86400, in milliseconds.
+fn interval_ms(text: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(text).ok()?;
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    {
+        return None;
+    }
+    let seconds: f64 = text.parse().ok()?;
+    if !(0.1..=86_400.0).contains(&seconds) {
+        return None;
+    }
+    Some((seconds * 1000.0).round() as u64)
 }
 
 fn invalid(message: impl Into<Text>) -> Error {

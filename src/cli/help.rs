@@ -16,7 +16,7 @@ pub(super) const HELP_TITLE: &str = concat!(
 );
 
 /// The synopsis, one command form a line, each after the program name.
-pub(super) const SYNOPSIS: [&str; 14] = [
+pub(super) const SYNOPSIS: [&str; 15] = [
     " -A|-E SERVICE [VIRTUAL SERVICE OPTIONS]",
     " -D SERVICE",
     " -C",
@@ -24,12 +24,13 @@ pub(super) const SYNOPSIS: [&str; 14] = [
     " -S [-n]",
     " -a|-e SERVICE -r host[:port] [REAL-SERVER OPTIONS]",
     " -d SERVICE -r host[:port]",
-    " -L|-l [SERVICE] [LISTING OPTIONS] [--format text|json|table]",
+    " -L|-l [SERVICE] [LISTING OPTIONS] [--format text|json|table|prometheus]",
     " -Z [SERVICE]",
     " --set tcp tcpfin udp",
     " --start-daemon master|backup [SYNC DAEMON OPTIONS]",
     " --stop-daemon master|backup",
     " --apply FILE [--dry-run] [--atomic]",
+    " --top [SERVICE] [--interval SECONDS] [--all-netns]",
     " -h | -v",
 ];
 
@@ -84,7 +85,10 @@ impl HelpGroup {
             | Opt::Format
             | Opt::Netns
             | Opt::DryRun
-            | Opt::Atomic => HelpGroup::Extensions,
+            | Opt::Atomic
+            | Opt::Command(CommandKind::Top)
+            | Opt::AllNetns
+            | Opt::Interval => HelpGroup::Extensions,
             Opt::Command(_) | Opt::Help | Opt::Version => HelpGroup::Commands,
             Opt::TcpService
             | Opt::UdpService

@@ -26,6 +26,7 @@ const fn row(cmd: CommandKind) -> &'static [u8; 34] {
         CommandKind::Save =>          b".xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         CommandKind::Zero =>          b"xx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         CommandKind::Apply =>         b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        CommandKind::Top =>           b".x.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
     }
 }
 

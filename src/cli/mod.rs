@@ -21,6 +21,7 @@ mod value;
 pub(crate) use args::ArgList;
 pub(crate) use command::{
     ApplyRequest, Command, ListRequest, ListView, OutputFormat, StatsView,
+    TopRequest,
 };
 pub(crate) use extensions::netns_option;
 pub(crate) use help::{help_text, version_text};

@@ -32,11 +32,13 @@ pub(crate) enum CommandKind {
     Zero,
     /// `--apply FILE`: not in ipvsadm (see `cli::extensions`).
     Apply,
+    /// `--top`: the live view (not in ipvsadm).
+    Top,
 }
 
 impl CommandKind {
     /// Every command, in table order (`ALL[cmd.index()] == cmd`).
-    pub(crate) const ALL: [CommandKind; 15] = [
+    pub(crate) const ALL: [CommandKind; 16] = [
         CommandKind::AddService,
         CommandKind::EditService,
         CommandKind::DeleteService,
@@ -52,6 +54,7 @@ impl CommandKind {
         CommandKind::Save,
         CommandKind::Zero,
         CommandKind::Apply,
+        CommandKind::Top,
     ];
 
     pub(crate) const fn index(self) -> usize {
@@ -76,6 +79,7 @@ impl CommandKind {
             CommandKind::Save => "save",
             CommandKind::Zero => "zero",
             CommandKind::Apply => "apply",
+            CommandKind::Top => "top",
         }
     }
 }
@@ -257,7 +261,7 @@ pub(crate) enum Opt {
     TunNocsum,
     TunCsum,
     TunRemcsum,
-    /// `--format text|json|table` (not in ipvsadm).
+    /// `--format text|json|table|prometheus` (not in ipvsadm).
     Format,
     /// `--netns NAME|PATH` (not in ipvsadm).
     Netns,
@@ -265,6 +269,10 @@ pub(crate) enum Opt {
     DryRun,
     /// `--atomic` with `--apply` (not in ipvsadm).
     Atomic,
+    /// `--all-netns` with `-L`, `-S` and `--top` (not in ipvsadm).
+    AllNetns,
+    /// `--interval SECONDS` with `--top` (not in ipvsadm).
+    Interval,
 }
 
 /// One row of the option table.
@@ -451,8 +459,10 @@ pub(crate) const OPTIONS: &[OptSpec] = &[
     spec(Opt::Command(CommandKind::Apply), None, "apply", Required, None, "file",
         "change the table to match the file (-S lines or JSON; - for \
          standard input), touching only what differs"),
-    spec(Opt::Format, None, "format", Required, None, "text|json|table",
-        "with -L: ipvsadm's text (the default), JSON, or boxed tables"),
+    spec(Opt::Format, None, "format", Required, None,
+        "text|json|table|prometheus",
+        "with -L: ipvsadm's text (the default), JSON, boxed tables, or \
+         Prometheus metrics"),
     spec(Opt::Netns, None, "netns", Required, None, "name|path",
         "work in a network namespace: a name under /run/netns, or a path; \
          may come before the command"),
@@ -460,6 +470,15 @@ pub(crate) const OPTIONS: &[OptSpec] = &[
         "with --apply: print the planned changes and change nothing"),
     spec(Opt::Atomic, None, "atomic", NoArg, None, "",
         "with --apply: if a change fails, undo the ones already made"),
+    // Metrics and live view (issue 15).
+    spec(Opt::AllNetns, None, "all-netns", NoArg, None, "",
+        "with -L, -S or --top: every network namespace (this one, \
+         /run/netns/* and /run/docker/netns/*), each named"),
+    spec(Opt::Command(CommandKind::Top), None, "top", NoArg, None, "",
+        "a live view of services and real servers with their rates, \
+         refreshed every --interval"),
+    spec(Opt::Interval, None, "interval", Required, None, "seconds",
+        "with --top: seconds between refreshes (default 1)"),
 ];
 
 /// The first row with this long name (exact match only, as popt does).

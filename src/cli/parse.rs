@@ -8,7 +8,9 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 
 use super::args::ArgList;
-use super::command::{ApplyRequest, Command, ListRequest, ListView, StatsView};
+use super::command::{
+    ApplyRequest, Command, ListRequest, ListView, StatsView, TopRequest,
+};
 use super::entry::{
     self, AF_INET6, CONN_F_DROUTE, CONN_F_TUNNEL, CharArray, CommandEntry,
 };
@@ -375,6 +377,7 @@ fn listing(entry: &CommandEntry) -> ListRequest {
         nosort: has(TrackedOption::Nosort),
         persistent_conn: has(TrackedOption::PersistentConn),
         format: entry.extras.format.unwrap_or_default(),
+        all_netns: entry.extras.all_netns,
     }
 }
 
@@ -415,12 +418,20 @@ fn build(entry: &CommandEntry, timeouts: Timeouts) -> Command {
         CommandKind::Restore => Command::Restore,
         CommandKind::Save => Command::Save {
             numeric: entry.has(TrackedOption::Numeric),
+            all_netns: entry.extras.all_netns,
         },
         CommandKind::Zero => Command::Zero(zero_target(entry)),
         CommandKind::Apply => Command::Apply(ApplyRequest {
             file: OsString::from_vec(entry.extras.apply_file.clone()).into(),
             dry_run: entry.extras.dry_run,
             atomic: entry.extras.atomic,
+        }),
+        CommandKind::Top => Command::Top(TopRequest {
+            service: entry
+                .has(TrackedOption::ServiceAddress)
+                .then(|| service_key(entry)),
+            interval_ms: entry.extras.interval_ms.unwrap_or(1000),
+            all_netns: entry.extras.all_netns,
         }),
     }
 }

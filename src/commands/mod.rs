@@ -8,6 +8,7 @@ mod list;
 mod netns;
 pub(crate) mod plan;
 pub(crate) mod restore;
+mod top;
 
 use std::io::Write;
 
@@ -53,8 +54,9 @@ fn run_inner(
     streams: &mut Streams,
 ) -> Result<u8> {
     // `--netns` first: the whole process moves before any socket exists.
-    if let Some(namespace) = cli::netns_option(args) {
-        netns::enter(&namespace)?;
+    let namespace = cli::netns_option(args);
+    if let Some(namespace) = &namespace {
+        netns::enter(namespace)?;
     }
     // ipvsadm reaches IPVS before it looks at any argument, even -h; our
     // -h is our own text and needs no IPVS, so it is answered first.
@@ -65,7 +67,7 @@ fn run_inner(
     let mut client = Client::connect()?;
     warn_old_kernel(&client, streams);
     if args.is_empty() {
-        list::list(&mut client, &ListRequest::default(), streams)?;
+        list::list(&mut client, &ListRequest::default(), "", streams)?;
         return Ok(0);
     }
     let command = cli::parse_command_line(argv0, args)?;
@@ -74,6 +76,25 @@ fn run_inner(
     }
     if let Command::Apply(req) = &command {
         return apply::apply(argv0, &mut client, req, streams);
+    }
+    match &command {
+        Command::List(req) if req.all_netns => {
+            return list::list_all(&mut client, req, streams);
+        }
+        Command::List(req) => {
+            let label = namespace
+                .as_deref()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            list::list(&mut client, req, &label, streams)?;
+            return Ok(0);
+        }
+        Command::Save {
+            numeric,
+            all_netns: true,
+        } => return list::save_all(&mut client, *numeric, streams),
+        Command::Top(req) => return top::run(&mut client, req, streams),
+        _ => {}
     }
     execute(argv0, &mut client, command, streams)?;
     Ok(0)
@@ -130,8 +151,10 @@ pub(crate) fn execute(
 ) -> Result<()> {
     match classify(command) {
         Action::Change(change) => client.apply(change),
-        Action::Other(Command::List(req)) => list::list(client, &req, streams),
-        Action::Other(Command::Save { numeric }) => {
+        Action::Other(Command::List(req)) => {
+            list::list(client, &req, "", streams)
+        }
+        Action::Other(Command::Save { numeric, .. }) => {
             list::save(client, numeric, streams)
         }
         Action::Other(Command::Help) => {

@@ -16,6 +16,7 @@ mod digits;
 pub(crate) mod json;
 pub(crate) mod list;
 pub(crate) mod names;
+pub(crate) mod prometheus;
 pub(crate) mod save;
 pub(crate) mod sort;
 pub(crate) mod table;

@@ -596,7 +596,7 @@ fn json_views(lb: &Lb) -> Result<(), String> {
 /// files over the VM's 9p filesystem, about a minute under emulation, so
 /// this runs without the per-program time limit of `exec` (the VM's own
 /// limit still applies).
-fn validate(files: &[String]) -> Result<(), String> {
+pub(crate) fn validate(files: &[String]) -> Result<(), String> {
     let python = ["/opt/vng/bin/python3", "/usr/bin/python3"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())

@@ -94,7 +94,7 @@ fn values_echo_their_bytes() {
     fails(
         &[b"-L", b"--format", b"js\xffon"],
         2,
-        b"invalid format `js\xffon' specified (text, json or table)",
+        b"invalid format `js\xffon' specified (text, json, table or prometheus)",
     );
 }
 

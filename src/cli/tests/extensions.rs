@@ -3,7 +3,9 @@
 //! and that ipvsadm's own checks keep their priority.
 
 use super::*;
-use crate::cli::{ApplyRequest, ListView, OutputFormat, netns_option};
+use crate::cli::{
+    ApplyRequest, ListView, OutputFormat, TopRequest, netns_option,
+};
 
 fn format_of(args: &[&str]) -> OutputFormat {
     match ok(args) {
@@ -59,7 +61,7 @@ fn format_is_only_for_listings() {
     );
     assert_eq!(
         invalid(&["-L", "--format", "xml"]),
-        "invalid format `xml' specified (text, json or table)"
+        "invalid format `xml' specified (text, json, table or prometheus)"
     );
     // table is refused where json is, with the same message.
     for format in ["json", "table"] {
@@ -170,4 +172,88 @@ fn apply_is_a_command_with_its_options() {
     assert!(is_try_help(&["--apply"]));
     assert!(is_try_help(&["--dry-run", "--apply", "f"]));
     assert_eq!(invalid(&["-L", "--apply", "f"]), "invalid option `f'");
+}
+
+#[test]
+fn format_prometheus_parses_on_every_listing() {
+    for args in [
+        &["-L", "--format", "prometheus"][..],
+        &["-Ln", "--format=prometheus", "--stats"],
+        &["-L", "--rate", "--format", "prometheus"],
+        &["-L", "--thresholds", "--format", "prometheus"],
+        &["-L", "-t", "1.2.3.4:80", "--format", "prometheus"],
+        // Parsed; the listing refuses the views without numbers.
+        &["-L", "-c", "--format", "prometheus"],
+    ] {
+        assert_eq!(format_of(args), OutputFormat::Prometheus, "{args:?}");
+    }
+}
+
+#[test]
+fn all_netns_with_listings_saves_and_top_only() {
+    match ok(&["-Ln", "--all-netns", "--format", "json"]) {
+        Command::List(l) => assert!(l.all_netns),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        ok(&["-S", "--all-netns"]),
+        Command::Save {
+            numeric: false,
+            all_netns: true
+        }
+    );
+    assert_eq!(
+        invalid(&["-C", "--all-netns"]),
+        "Illegal 'all-netns' option with the 'flush' command"
+    );
+    assert_eq!(
+        invalid(&["-L", "--all-netns", "--netns", "lb"]),
+        "--netns and --all-netns cannot be used together"
+    );
+    assert_eq!(
+        invalid(&["-L", "--all-netns", "--all-netns"]),
+        "multiple 'all-netns' options specified"
+    );
+}
+
+#[test]
+fn top_takes_a_service_an_interval_and_all_netns() {
+    assert_eq!(
+        ok(&["--top"]),
+        Command::Top(TopRequest {
+            service: None,
+            interval_ms: 1000,
+            all_netns: false,
+        })
+    );
+    match ok(&[
+        "--top",
+        "-t",
+        "10.0.0.1:80",
+        "--interval",
+        "0.5",
+        "--all-netns",
+    ]) {
+        Command::Top(t) => {
+            assert!(t.service.is_some());
+            assert_eq!(t.interval_ms, 500);
+            assert!(t.all_netns);
+        }
+        other => panic!("{other:?}"),
+    }
+    for bad in ["0", "0.01", "-1", "x", "1e3", "", "86401"] {
+        assert_eq!(
+            invalid(&["--top", "--interval", bad]),
+            format!(
+                "invalid interval `{bad}' specified (seconds, 0.1 to 86400)"
+            ),
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        invalid(&["-L", "--interval", "2"]),
+        "Illegal 'interval' option with the 'list' command"
+    );
+    assert!(invalid(&["--top", "-r", "10.0.0.2"]).contains("real-server"));
+    assert!(invalid(&["--top", "--stats"]).contains("stats"));
 }

@@ -389,8 +389,20 @@ fn simple_commands() {
     assert_eq!(ok(&["-C"]), Command::Flush);
     assert_eq!(ok(&["--clear"]), Command::Flush);
     assert_eq!(ok(&["-R"]), Command::Restore);
-    assert_eq!(ok(&["-S"]), Command::Save { numeric: false });
-    assert_eq!(ok(&["--save", "-n"]), Command::Save { numeric: true });
+    assert_eq!(
+        ok(&["-S"]),
+        Command::Save {
+            numeric: false,
+            all_netns: false
+        }
+    );
+    assert_eq!(
+        ok(&["--save", "-n"]),
+        Command::Save {
+            numeric: true,
+            all_netns: false
+        }
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod connections;
 mod formats;
 mod listing;
 mod names;
+mod prometheus;
 mod table;
 mod vm_captures;
 

@@ -1,0 +1,4 @@
+//! Tests of `--top`'s rows: rates from counter differences, shares,
+//! sorting, filtering, the snapshot text and the keys.
+
+mod view;
