@@ -63,3 +63,4 @@ complete -c ipvsadm -l format -x -a 'text json table' -d 'with -L: ipvsadm\'s te
 complete -c ipvsadm -l netns -x -a '(ls /run/netns 2>/dev/null)' -d 'work in a network namespace: a name under /run/netns, or a path; may come before the command'
 complete -c ipvsadm -l dry-run -d 'with --apply: print the planned changes and change nothing'
 complete -c ipvsadm -l atomic -d 'with --apply: if a change fails, undo the ones already made'
+complete -c ipvsadm -l watch -d 'with --apply FILE: stay running, check the real servers\' health and keep the table on FILE\'s healthy servers (FILE may be an ldirectord.cf)'

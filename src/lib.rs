@@ -23,5 +23,6 @@ pub mod render;
 pub mod resolver;
 #[cfg(test)]
 mod test_rng;
+pub mod watch;
 
 pub use error::{Error, Result};

@@ -268,7 +268,11 @@ impl CommandEntry {
             | Opt::Exact
             | Opt::TunInfo
             | Opt::TunNocsum => {}
-            Opt::Format | Opt::Netns | Opt::DryRun | Opt::Atomic => {
+            Opt::Format
+            | Opt::Netns
+            | Opt::DryRun
+            | Opt::Atomic
+            | Opt::Watch => {
                 self.extras.take(spec.opt, text)?;
             }
             // Commands are handled by the caller.

@@ -1,5 +1,5 @@
 //! The long options this tool adds to ipvsadm 1.31's command line:
-//! `--format`, `--netns`, `--apply`, `--dry-run` and `--atomic`. ipvsadm
+//! `--format`, `--netns`, `--apply`, `--dry-run`, `--atomic` and `--watch`. ipvsadm
 //! rejected each as an unknown option, so no ipvsadm command line changes
 //! meaning. They sit outside ipvsadm's matrix: they are checked after it,
 //! so every ipvsadm message keeps its priority.
@@ -20,6 +20,7 @@ pub(super) struct Extras {
     pub netns: Option<Vec<u8>>,
     pub dry_run: bool,
     pub atomic: bool,
+    pub watch: bool,
     /// The `--apply` file.
     pub apply_file: Vec<u8>,
 }
@@ -33,6 +34,7 @@ impl Extras {
             Opt::Netns => self.netns.is_some(),
             Opt::DryRun => self.dry_run,
             Opt::Atomic => self.atomic,
+            Opt::Watch => self.watch,
             _ => false,
         };
         if seen {
@@ -63,14 +65,16 @@ impl Extras {
             }
             Opt::DryRun => self.dry_run = true,
             Opt::Atomic => self.atomic = true,
+            Opt::Watch => self.watch = true,
             _ => {}
         }
         Ok(())
     }
 
     /// The added options' own matrix: `--format` only with `-L`,
-    /// `--dry-run` and `--atomic` only with `--apply`; `--netns` with
-    /// every command.
+    /// `--dry-run`, `--atomic` and `--watch` only with `--apply` (and
+    /// `--watch` with neither of the other two, nor stdin); `--netns`
+    /// with every command.
     pub(super) fn check(&self, cmd: CommandKind) -> Result<(), Error> {
         let illegal = |opt: Opt| {
             Err(invalid(format!(
@@ -88,6 +92,20 @@ impl Extras {
         if self.atomic && cmd != CommandKind::Apply {
             return illegal(Opt::Atomic);
         }
+        if self.watch && cmd != CommandKind::Apply {
+            return illegal(Opt::Watch);
+        }
+        if self.watch && (self.dry_run || self.atomic) {
+            let other = if self.dry_run { "dry-run" } else { "atomic" };
+            return Err(invalid(format!(
+                "'{other}' cannot be used with 'watch'"
+            )));
+        }
+        if self.watch && self.apply_file == b"-" {
+            return Err(invalid(
+                "--watch needs a file it can read again, not standard input",
+            ));
+        }
         Ok(())
     }
 }
@@ -98,6 +116,7 @@ fn option_name(opt: Opt) -> &'static str {
         Opt::Netns => "netns",
         Opt::DryRun => "dry-run",
         Opt::Atomic => "atomic",
+        Opt::Watch => "watch",
         _ => "?",
     }
 }

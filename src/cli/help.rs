@@ -16,7 +16,7 @@ pub(super) const HELP_TITLE: &str = concat!(
 );
 
 /// The synopsis, one command form a line, each after the program name.
-pub(super) const SYNOPSIS: [&str; 14] = [
+pub(super) const SYNOPSIS: [&str; 15] = [
     " -A|-E SERVICE [VIRTUAL SERVICE OPTIONS]",
     " -D SERVICE",
     " -C",
@@ -30,6 +30,7 @@ pub(super) const SYNOPSIS: [&str; 14] = [
     " --start-daemon master|backup [SYNC DAEMON OPTIONS]",
     " --stop-daemon master|backup",
     " --apply FILE [--dry-run] [--atomic]",
+    " --apply FILE --watch",
     " -h | -v",
 ];
 
@@ -84,7 +85,8 @@ impl HelpGroup {
             | Opt::Format
             | Opt::Netns
             | Opt::DryRun
-            | Opt::Atomic => HelpGroup::Extensions,
+            | Opt::Atomic
+            | Opt::Watch => HelpGroup::Extensions,
             Opt::Command(_) | Opt::Help | Opt::Version => HelpGroup::Commands,
             Opt::TcpService
             | Opt::UdpService

@@ -265,6 +265,8 @@ pub enum Opt {
     DryRun,
     /// `--atomic` with `--apply` (not in ipvsadm).
     Atomic,
+    /// `--watch` with `--apply FILE` (not in ipvsadm).
+    Watch,
 }
 
 /// One row of the option table.
@@ -460,6 +462,10 @@ pub const OPTIONS: &[OptSpec] = &[
         "with --apply: print the planned changes and change nothing"),
     spec(Opt::Atomic, None, "atomic", NoArg, None, "",
         "with --apply: if a change fails, undo the ones already made"),
+    spec(Opt::Watch, None, "watch", NoArg, None, "",
+        "with --apply FILE: stay running, check the real servers' health \
+         and keep the table on FILE's healthy servers (FILE may be an \
+         ldirectord.cf)"),
 ];
 
 /// The first row with this long name (exact match only, as popt does).

@@ -10,7 +10,7 @@ mod plan;
 mod restore;
 
 pub use desired::read as read_desired_table;
-pub use plan::{Table, TableEntry};
+pub use plan::{Table, TableEntry, plan as plan_changes, write_line};
 pub use restore::{LineReader, MAX_LINE};
 
 use std::io::Write;
@@ -77,6 +77,9 @@ fn run_inner(
         return restore::restore(argv0, &mut client, streams);
     }
     if let Command::Apply(req) = &command {
+        if req.watch {
+            return crate::watch::run(argv0, &mut client, &req.file, streams);
+        }
         return apply::apply(argv0, &mut client, req, streams);
     }
     execute(argv0, &mut client, command, streams)?;

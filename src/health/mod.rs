@@ -5,6 +5,10 @@
 //! The supervisor (`--apply FILE --watch`) builds the targets from its file
 //! and decides which are due; this module only probes.
 
+mod checker;
+
+pub use checker::Checker;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
