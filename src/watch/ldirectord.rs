@@ -1027,15 +1027,7 @@ fn kind(
         CheckType::Connect => CheckKind::Connect,
         CheckType::External => CheckKind::External {
             command: PathBuf::from(&v.check_command),
-            args: vec![
-                match v.key_addr {
-                    VirtualAddr::Inet(addr, _) => addr.to_string(),
-                    VirtualAddr::Fwmark(mark, _) => mark.to_string(),
-                },
-                v.port().to_string(),
-                dest.addr.to_string(),
-                dest.port.to_string(),
-            ],
+            args: super::json::external_args(&service.key, dest),
         },
         CheckType::Negotiate if service_name == "none" => CheckKind::On,
         CheckType::Negotiate if udp => CheckKind::Connect,
