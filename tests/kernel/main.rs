@@ -35,6 +35,7 @@ mod report;
 mod scale;
 mod traffic;
 mod walkthrough;
+mod watch;
 
 use report::{Filter, Report};
 use std::env;
@@ -91,6 +92,7 @@ fn on_host(filter: Filter) -> ExitCode {
         .chain(walkthrough::STEPS.iter().map(|s| s.to_string()))
         .chain(traffic::STEPS.iter().map(|s| s.to_string()))
         .chain(beyond::STEPS.iter().map(|s| s.to_string()))
+        .chain(watch::STEPS.iter().map(|s| s.to_string()))
         .chain(divergences::names().map(str::to_string))
         .chain(hardening::names())
         .chain(consistency::names().map(str::to_string))
@@ -132,6 +134,7 @@ fn guest(filter: &Filter) -> ExitCode {
         walkthrough::run(&ours, filter, &mut report);
         traffic::run(&ours, filter, &mut report);
         beyond::run(&ours, filter, &mut report);
+        watch::run(&ours, filter, &mut report);
         match cases::load_dir(Path::new(CASES_DIR)) {
             Ok(cases) => {
                 let programs = differential::Programs {
