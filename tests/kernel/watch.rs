@@ -26,6 +26,8 @@ const DEBS: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/target/ldirectord-debs");
 const WORK: &str = "/tmp/ipvsadm-watch";
 const REFERENCE: &str = "/usr/sbin/ipvsadm";
+/// Where ldirectord's packages are unpacked in the guest.
+const UNPACKED: &str = "/tmp/ldirectord-root";
 
 /// The names of the tests, in order.
 pub(crate) const STEPS: [&str; 6] = [
@@ -133,8 +135,10 @@ fn install_ldirectord() -> Result<(), String> {
             continue;
         }
         let path = entry.path().to_string_lossy().into_owned();
-        exec::must("dpkg-deb", &["-x", &path, "/"])?;
+        exec::must("dpkg-deb", &["-x", &path, UNPACKED])?;
     }
+    // `/` itself is read-only; the overlay below it is not.
+    exec::must("cp", &["-a", &format!("{UNPACKED}/usr/."), "/usr/"])?;
     if Path::new("/usr/sbin/ldirectord").exists() {
         Ok(())
     } else {
