@@ -8,6 +8,11 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::config::Config;
+use super::ldirectord::{real_text, virtual_text};
+use crate::client::Change;
+use crate::model::{Destination, ServiceKey};
+
 /// Where the lines go.
 #[derive(Debug, Clone)]
 pub(super) struct Log {
@@ -80,4 +85,45 @@ pub(super) fn timestamp() -> String {
         )
     };
     String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+/// The log line of a change made, in ldirectord's words: `Added real
+/// server: 10.2.1.242:80 (10.2.0.240:80) (Weight set to 1)`, `Deleted
+/// fallback server: ...`, `Quiescent real server: ... (Weight set to 0)`.
+pub(super) fn change_line(config: &Config, change: &Change) -> String {
+    let fallback = |key: &ServiceKey, d: &Destination| {
+        config
+            .pool(key)
+            .and_then(|p| p.fallback.as_ref())
+            .is_some_and(|f| f.addr == d.addr && f.port == d.port)
+    };
+    let tag = |key: &ServiceKey, d: &Destination| {
+        let kind = if fallback(key, d) { "fallback" } else { "real" };
+        format!("{kind} server: {} ({})", real_text(d), virtual_text(key))
+    };
+    match change {
+        Change::AddService(s) => {
+            format!("Added virtual server: {}", virtual_text(&s.key))
+        }
+        Change::EditService(s) => {
+            format!("Changed virtual server: {}", virtual_text(&s.key))
+        }
+        Change::DeleteService(s) => {
+            format!("Deleted virtual server: {}", virtual_text(&s.key))
+        }
+        Change::AddDest(s, d) if d.weight == 0 => {
+            format!("Readd Quiescent {} (Weight set to 0)", tag(&s.key, d))
+        }
+        Change::AddDest(s, d) => {
+            format!("Added {} (Weight set to {})", tag(&s.key, d), d.weight)
+        }
+        Change::EditDest(s, d) if d.weight == 0 => {
+            format!("Quiescent {} (Weight set to 0)", tag(&s.key, d))
+        }
+        Change::EditDest(s, d) => {
+            format!("Restored {} (Weight set to {})", tag(&s.key, d), d.weight)
+        }
+        Change::DeleteDest(s, d) => format!("Deleted {}", tag(&s.key, d)),
+        other => format!("{other:?}"),
+    }
 }

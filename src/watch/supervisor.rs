@@ -11,8 +11,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::config::{self, Config};
-use super::ldirectord::{real_text, virtual_text};
-use super::log::Log;
+use super::ldirectord::virtual_text;
+use super::log::{Log, change_line};
 use super::signals;
 use super::state::{self, Health, Transition};
 use crate::client::{Change, Client};
@@ -225,7 +225,7 @@ impl Supervisor {
         );
         for change in plan_changes(&current, &desired) {
             match client.apply(change.clone()) {
-                Ok(()) => self.log.line(&self.describe(&change)),
+                Ok(()) => self.log.line(&change_line(&self.config, &change)),
                 Err(e) => {
                     let mut line = Vec::new();
                     let _ = write_line(&mut line, &change);
@@ -237,47 +237,6 @@ impl Supervisor {
             }
         }
         Ok(())
-    }
-
-    /// The log line of a change made, in ldirectord's words.
-    fn describe(&self, change: &Change) -> String {
-        let fallback = |key: &ServiceKey, d: &Destination| {
-            self.config
-                .pool(key)
-                .and_then(|p| p.fallback.as_ref())
-                .is_some_and(|f| f.addr == d.addr && f.port == d.port)
-        };
-        let tag = |key: &ServiceKey, d: &Destination| {
-            let kind = if fallback(key, d) { "fallback" } else { "real" };
-            format!("{kind} server: {} ({})", real_text(d), virtual_text(key))
-        };
-        match change {
-            Change::AddService(s) => {
-                format!("Added virtual server: {}", virtual_text(&s.key))
-            }
-            Change::EditService(s) => {
-                format!("Changed virtual server: {}", virtual_text(&s.key))
-            }
-            Change::DeleteService(s) => {
-                format!("Deleted virtual server: {}", virtual_text(&s.key))
-            }
-            Change::AddDest(s, d) if d.weight == 0 => {
-                format!("Readd Quiescent {} (Weight set to 0)", tag(&s.key, d))
-            }
-            Change::AddDest(s, d) => {
-                format!("Added {} (Weight set to {})", tag(&s.key, d), d.weight)
-            }
-            Change::EditDest(s, d) if d.weight == 0 => {
-                format!("Quiescent {} (Weight set to 0)", tag(&s.key, d))
-            }
-            Change::EditDest(s, d) => format!(
-                "Restored {} (Weight set to {})",
-                tag(&s.key, d),
-                d.weight
-            ),
-            Change::DeleteDest(s, d) => format!("Deleted {}", tag(&s.key, d)),
-            other => format!("{other:?}"),
-        }
     }
 
     /// The end: the services whose `cleanstop` is on are removed.

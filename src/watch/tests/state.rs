@@ -156,3 +156,42 @@ fn an_edited_file_changes_the_service_in_place() {
     let entry: &TableEntry = &want[0];
     assert_eq!(entry.dests.len(), 1);
 }
+
+#[test]
+fn changes_are_logged_in_ldirectords_words() {
+    use crate::client::Change;
+    use crate::watch::log::change_line;
+    let c = config(POOL);
+    let pool = &c.pools[0];
+    let svc = pool.service.clone();
+    let real = pool.reals[0].dest.clone();
+    let fallback = pool.fallback.clone().unwrap();
+    let mut quiet = real.clone();
+    quiet.weight = 0;
+    let lines: Vec<String> = [
+        Change::AddService(svc.clone()),
+        Change::AddDest(svc.clone(), real.clone()),
+        Change::DeleteDest(svc.clone(), real.clone()),
+        Change::EditDest(svc.clone(), quiet),
+        Change::EditDest(svc.clone(), pool.reals[1].dest.clone()),
+        Change::AddDest(svc.clone(), fallback.clone()),
+        Change::DeleteDest(svc.clone(), fallback),
+        Change::EditService(svc),
+    ]
+    .iter()
+    .map(|change| change_line(&c, change))
+    .collect();
+    assert_eq!(
+        lines,
+        [
+            "Added virtual server: 10.0.0.1:80",
+            "Added real server: 10.0.1.1:80 (10.0.0.1:80) (Weight set to 1)",
+            "Deleted real server: 10.0.1.1:80 (10.0.0.1:80)",
+            "Quiescent real server: 10.0.1.1:80 (10.0.0.1:80) (Weight set to 0)",
+            "Restored real server: 10.0.1.2:80 (10.0.0.1:80) (Weight set to 3)",
+            "Added fallback server: 127.0.0.1:80 (10.0.0.1:80) (Weight set to 1)",
+            "Deleted fallback server: 127.0.0.1:80 (10.0.0.1:80)",
+            "Changed virtual server: 10.0.0.1:80",
+        ]
+    );
+}
