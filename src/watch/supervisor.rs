@@ -11,7 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::config::{self, Config};
-use super::ldirectord::virtual_text;
+use super::ldirectord::{real_text, virtual_text};
 use super::log::{Log, change_line};
 use super::signals;
 use super::state::{self, Health, Transition};
@@ -149,29 +149,39 @@ impl Supervisor {
     fn round(&mut self, client: &mut Client, checker: &mut Checker) {
         let targets = self.config.targets();
         let outcomes = checker.run(&targets);
-        let limits: HashMap<&str, u32> = self
+        // Each check's failure count, and its server as ldirectord names
+        // it in the log: `10.2.1.242:80 (10.2.0.240:80)`.
+        let about: HashMap<&str, (u32, String)> = self
             .config
             .pools
             .iter()
             .flat_map(|p| {
                 p.reals.iter().filter_map(move |r| {
-                    r.check.as_ref().map(|c| (c.key.as_str(), p.failure_count))
+                    let name = format!(
+                        "{} ({})",
+                        real_text(&r.dest),
+                        virtual_text(&p.service.key)
+                    );
+                    r.check
+                        .as_ref()
+                        .map(|c| (c.key.as_str(), (p.failure_count, name)))
                 })
             })
             .collect();
         for (target, outcome) in targets.iter().zip(&outcomes) {
-            let limit = limits.get(target.key.as_str()).copied().unwrap_or(1);
-            match self.health.record(&target.key, outcome, limit) {
+            let Some((limit, name)) = about.get(target.key.as_str()) else {
+                continue;
+            };
+            match self.health.record(&target.key, outcome, *limit) {
                 Transition::SoftFailure { failures, limit } => {
                     self.log.line(&format!(
-                        "Soft failure real server: {} failure {failures}/{limit}",
-                        target.key
+                        "Soft failure real server: {name} failure \
+                         {failures}/{limit}"
                     ));
                 }
-                Transition::Reset => self.log.line(&format!(
-                    "Resetting soft failure count: {}",
-                    target.key
-                )),
+                Transition::Reset => self
+                    .log
+                    .line(&format!("Resetting soft failure count: {name}")),
                 Transition::Up | Transition::Down => {}
             }
         }
