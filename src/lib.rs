@@ -11,16 +11,14 @@
 //! `commands` (executing a parsed command line). Beside them, `resolver`
 //! makes the C library's name-service lookups for `cli` and `render`,
 //! `conntable` reads the kernel's connection table file for `-L -c`,
-//! `json` holds the types of the JSON documents, and `health` probes real
-//! servers for the supervisor.
+//! `json` holds the types of the JSON documents, `health` probes real
+//! servers, and `watch` is the supervisor of `--apply FILE --watch`.
 
 mod cli;
 mod client;
 mod commands;
 mod conntable;
 mod error;
-// Used by the supervisor (`--apply FILE --watch`), which lands next.
-#[allow(dead_code)]
 mod health;
 mod ipvs;
 mod json;
@@ -30,6 +28,7 @@ mod render;
 mod resolver;
 #[cfg(test)]
 mod test_rng;
+mod watch;
 
 pub use commands::{Streams, run};
 pub use error::{Error, Result};
