@@ -39,7 +39,7 @@ const TESTS: &[(&str, Test)] = &[
         restore_fds,
     ),
     (
-        "hardening/listing of 70,000 services against ipvsadm's",
+        "hardening/listing of 100,000 services against ipvsadm's",
         scale::big_listings,
     ),
 ];
