@@ -11,8 +11,9 @@
 //! `commands` (executing a parsed command line). Beside them, `resolver`
 //! makes the C library's name-service lookups for `cli` and `render`,
 //! `conntable` reads the kernel's connection table file for `-L -c`,
-//! `json` holds the types of the JSON documents, and `health` probes real
-//! servers for the supervisor.
+//! `json` holds the types of the JSON documents, `health` probes real
+//! servers for the supervisor, and `metrics` serves its Prometheus
+//! endpoint.
 
 mod cli;
 mod client;
@@ -24,6 +25,9 @@ mod error;
 mod health;
 mod ipvs;
 mod json;
+// The supervisor's `--metrics` endpoint, wired in with the supervisor.
+#[allow(dead_code)]
+mod metrics;
 mod model;
 mod netlink;
 mod render;
