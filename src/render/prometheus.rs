@@ -51,7 +51,19 @@ pub(crate) type HealthMap = HashMap<ServerKey, ServerHealth>;
 /// exposition.
 #[derive(Debug, Default)]
 pub(crate) struct Exposition {
-    services: Vec<(String, Service, Vec<Destination>)>,
+    services: Vec<Entry>,
+}
+
+/// One service of an [`Exposition`].
+#[derive(Debug)]
+struct Entry {
+    /// The namespace label.
+    netns: String,
+    service: Service,
+    /// Its real servers as the table holds them.
+    dests: Vec<Destination>,
+    /// Real servers the table does not hold but whose health is known.
+    unlisted: Vec<Destination>,
 }
 
 impl Exposition {
@@ -67,8 +79,23 @@ impl Exposition {
         svc: &Service,
         dests: &[Destination],
     ) {
-        self.services
-            .push((netns.to_owned(), svc.clone(), dests.to_vec()));
+        self.services.push(Entry {
+            netns: netns.to_owned(),
+            service: svc.clone(),
+            dests: dests.to_vec(),
+            unlisted: Vec::new(),
+        });
+    }
+
+    /// Adds real servers of the service pushed last that its table does
+    /// not hold (the supervisor took them out for failing their checks):
+    /// they get the health families only, labelled as if they were
+    /// listed. Without a service pushed, nothing.
+    #[allow(dead_code)] // Used by the supervisor's endpoint, wired next.
+    pub(crate) fn push_unlisted(&mut self, dests: &[Destination]) {
+        if let Some(last) = self.services.last_mut() {
+            last.unlisted.extend_from_slice(dests);
+        }
     }
 
     /// Writes every family with its samples; `health` adds the health
@@ -216,33 +243,31 @@ const DEST_FAMILIES: &[Family] = &[
 
 fn write_exposition(
     out: &mut impl Write,
-    services: &[(String, Service, Vec<Destination>)],
+    services: &[Entry],
     health: Option<&HealthMap>,
 ) -> io::Result<()> {
     let service_labels: Vec<String> = services
         .iter()
-        .map(|(ns, svc, _)| service_labels(ns, svc))
+        .map(|e| service_labels(&e.netns, &e.service))
         .collect();
     let dest_labels: Vec<Vec<String>> = services
         .iter()
         .zip(&service_labels)
-        .map(|((_, _, dests), base)| {
-            dests.iter().map(|d| dest_labels(base, d)).collect()
-        })
+        .map(|(e, base)| e.dests.iter().map(|d| dest_labels(base, d)).collect())
         .collect();
     for f in STATS_FAMILIES {
         let Source::Stats(get) = f.source else {
             continue;
         };
         header(out, "ipvs_service_", f)?;
-        for ((_, svc, _), labels) in services.iter().zip(&service_labels) {
-            sample(out, "ipvs_service_", f, labels, get(&svc.stats))?;
+        for (e, labels) in services.iter().zip(&service_labels) {
+            sample(out, "ipvs_service_", f, labels, get(&e.service.stats))?;
         }
     }
     for f in STATS_FAMILIES.iter().chain(DEST_FAMILIES) {
         header(out, "ipvs_real_server_", f)?;
-        for ((_, _, dests), labels) in services.iter().zip(&dest_labels) {
-            for (d, labels) in dests.iter().zip(labels) {
+        for (e, labels) in services.iter().zip(&dest_labels) {
+            for (d, labels) in e.dests.iter().zip(labels) {
                 match f.source {
                     Source::Stats(get) => sample(
                         out,
@@ -259,13 +284,13 @@ fn write_exposition(
         }
     }
     if let Some(health) = health {
-        write_health(out, services, &dest_labels, health)?;
+        write_health(out, services, &service_labels, health)?;
     }
     Ok(())
 }
 
 /// The health families, each with a sample for every real server the
-/// map knows (and `ipvs_real_server_check_error` only for the ones whose
+/// map knows, listed or not, (and `ipvs_real_server_check_error` only for the ones whose
 /// last check failed).
 ///
 /// The error is an info-style gauge: the reason is the `error` label
@@ -274,22 +299,22 @@ fn write_exposition(
 /// is cut to [`ERROR_LABEL_MAX`] bytes to keep series names small.
 fn write_health(
     out: &mut impl Write,
-    services: &[(String, Service, Vec<Destination>)],
-    dest_labels: &[Vec<String>],
+    services: &[Entry],
+    service_labels: &[String],
     health: &HealthMap,
 ) -> io::Result<()> {
-    let known: Vec<(&str, &ServerHealth)> = services
+    let known: Vec<(String, &ServerHealth)> = services
         .iter()
-        .zip(dest_labels)
-        .flat_map(|((ns, svc, dests), labels)| {
-            dests.iter().zip(labels).filter_map(|(d, labels)| {
+        .zip(service_labels)
+        .flat_map(|(e, base)| {
+            e.dests.iter().chain(&e.unlisted).filter_map(|d| {
                 let key = ServerKey {
-                    netns: ns.clone(),
-                    service: svc.key,
+                    netns: e.netns.clone(),
+                    service: e.service.key,
                     addr: d.addr,
                     port: d.port,
                 };
-                health.get(&key).map(|h| (labels.as_str(), h))
+                health.get(&key).map(|h| (dest_labels(base, d), h))
             })
         })
         .collect();

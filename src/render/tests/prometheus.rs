@@ -278,3 +278,67 @@ fn long_errors_are_cut_at_a_character_boundary() {
     assert_eq!(value, "é".repeat(ERROR_LABEL_MAX / 2));
     assert!(t.contains("} +Inf\n"));
 }
+
+#[test]
+fn unlisted_servers_get_the_health_families_only() {
+    let svc = inet(Protocol::Tcp, "10.0.0.1", 80);
+    let listed = dest("10.0.1.1", 80, ForwardMethod::Masquerade, 1);
+    let gone = dest("10.0.1.2", 80, ForwardMethod::Masquerade, 1);
+    let mut e = Exposition::new();
+    e.push_unlisted(std::slice::from_ref(&gone)); // no service yet: ignored
+    e.push("lb", &svc, std::slice::from_ref(&listed));
+    e.push_unlisted(std::slice::from_ref(&gone));
+    let mut health = HealthMap::new();
+    for (d, up) in [(&listed, true), (&gone, false)] {
+        let key = ServerKey {
+            netns: "lb".into(),
+            service: svc.key,
+            addr: d.addr,
+            port: d.port,
+        };
+        let h = ServerHealth {
+            up,
+            last_error: (!up).then(|| "connection refused".to_owned()),
+            ..ServerHealth::default()
+        };
+        health.insert(key, h);
+    }
+    let t = text(&e, Some(&health));
+    let gone_labels = "{netns=\"lb\",family=\"inet\",protocol=\"tcp\",\
+                       address=\"10.0.0.1\",port=\"80\",fwmark=\"\",\
+                       scheduler=\"wlc\",server_address=\"10.0.1.2\",\
+                       server_port=\"80\",forward=\"masq\"";
+    assert_eq!(
+        sample_lines(&t, "ipvs_real_server_up"),
+        [
+            "ipvs_real_server_up{netns=\"lb\",family=\"inet\",\
+             protocol=\"tcp\",address=\"10.0.0.1\",port=\"80\",\
+             fwmark=\"\",scheduler=\"wlc\",server_address=\"10.0.1.1\",\
+             server_port=\"80\",forward=\"masq\"} 1"
+                .to_owned(),
+            format!("ipvs_real_server_up{gone_labels}}} 0"),
+        ]
+    );
+    assert_eq!(
+        sample_lines(&t, "ipvs_real_server_check_error"),
+        [format!(
+            "ipvs_real_server_check_error{gone_labels},\
+             error=\"connection refused\"}} 1"
+        )]
+    );
+    // No kernel family lists it.
+    for line in t.lines().filter(|l| l.contains("10.0.1.2")) {
+        let name = line.split('{').next().unwrap();
+        assert!(
+            [
+                "ipvs_real_server_up",
+                "ipvs_real_server_check_duration_seconds",
+                "ipvs_real_server_check_error",
+                "ipvs_real_server_transitions_total",
+            ]
+            .contains(&name),
+            "{line}"
+        );
+    }
+    assert_eq!(sample_lines(&t, "ipvs_real_server_weight").len(), 1);
+}
