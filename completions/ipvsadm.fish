@@ -66,3 +66,4 @@ complete -c ipvsadm -l atomic -d 'with --apply: if a change fails, undo the ones
 complete -c ipvsadm -l all-netns -d 'with -L, -S or --top: every network namespace (this one, /run/netns/* and /run/docker/netns/*), each named'
 complete -c ipvsadm -l top -d 'a live view of services and real servers with their rates, refreshed every --interval'
 complete -c ipvsadm -l interval -x -d 'with --top: seconds between refreshes (default 1)'
+complete -c ipvsadm -l watch -d 'with --apply FILE: stay running, check the real servers\' health and keep the table on FILE\'s healthy servers (FILE may be an ldirectord.cf)'

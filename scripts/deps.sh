@@ -4,6 +4,9 @@
 #   ensure_vm_deps      install missing Debian packages and virtme-ng
 #   find_vng            print the path of vng (PATH or /opt/vng/bin)
 #   newest_kernel       print the newest /boot/vmlinuz-*-amd64
+#   ensure_ldirectord_debs  download Debian's ldirectord and the Perl
+#                       modules it needs into target/ldirectord-debs (the
+#                       kernel suite's watch/ tests unpack them in the VM)
 #   ensure_package_deps install what the package test needs (systemd's
 #                       systemd-analyze, cargo-deb) when missing
 
@@ -79,6 +82,24 @@ ensure_vm_deps() {
         echo "installing prometheus_client into $venv" >&2
         as_root "$venv/pip" install prometheus_client
     fi
+    ensure_ldirectord_debs
+}
+
+# ldirectord is the reference of the kernel suite's watch/ tests. The VM
+# shares this machine's files, so its .debs are fetched here and unpacked
+# in the guest, whose overlays are writable.
+ensure_ldirectord_debs() {
+    local dir="${IPVSADM_LDIRECTORD_DEBS:-$PWD/target/ldirectord-debs}"
+    if ls "$dir"/ldirectord_*.deb >/dev/null 2>&1; then
+        return 0
+    fi
+    echo "downloading ldirectord's packages into $dir" >&2
+    mkdir -p "$dir"
+    # apt-get's sandbox user must be able to write there.
+    chmod 777 "$dir"
+    as_root apt-get install -y --download-only --no-install-recommends \
+        -o Dir::Cache::archives="$dir" ldirectord >&2
+    rm -rf "$dir/lock" "$dir/partial"
 }
 
 ensure_package_deps() {

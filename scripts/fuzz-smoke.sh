@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # A short fuzz run for CI: every cargo-fuzz target of fuzz/ for
-# FUZZ_SECONDS seconds (default 60), starting from the committed seeds and
+# FUZZ_SECONDS seconds (default 30), starting from the committed seeds and
 # past findings, in a scratch corpus so that nothing in the tree changes.
 # Fails on any crash, panic, hang (10 s per input) or allocation beyond
 # 2 GiB. Installs cargo-fuzz when it is missing. cargo-fuzz needs nightly
 # compiler flags; RUSTC_BOOTSTRAP=1 allows them on the stable toolchain.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
-seconds=${FUZZ_SECONDS:-60}
+seconds=${FUZZ_SECONDS:-30}
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz
 export RUSTC_BOOTSTRAP=1
 scratch=$(mktemp -d)

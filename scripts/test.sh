@@ -29,7 +29,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 echo "+ cargo test --locked" >&2
 cargo test --locked 2>&1 | tee "$log"
-# A minute of fuzzing per target (scripts/fuzz-smoke.sh; FUZZ_SECONDS).
+# Half a minute of fuzzing per target (scripts/fuzz-smoke.sh; FUZZ_SECONDS).
 run bash scripts/fuzz-smoke.sh
 # Release builds link with the default linker and with GNU ld (no
 # LLD-only link options may creep back), and the Debian package is built

@@ -12,16 +12,14 @@
 //! makes the C library's name-service lookups for `cli` and `render`,
 //! `conntable` reads the kernel's connection table file for `-L -c`,
 //! `json` holds the types of the JSON documents, `health` probes real
-//! servers for the supervisor, and `metrics` serves its Prometheus
-//! endpoint.
+//! servers, `watch` is the supervisor of `--apply FILE --watch`, and
+//! `metrics` serves its Prometheus endpoint.
 
 mod cli;
 mod client;
 mod commands;
 mod conntable;
 mod error;
-// Used by the supervisor (`--apply FILE --watch`), which lands next.
-#[allow(dead_code)]
 mod health;
 mod ipvs;
 mod json;
@@ -34,6 +32,7 @@ mod render;
 mod resolver;
 #[cfg(test)]
 mod test_rng;
+mod watch;
 
 pub use commands::{Streams, run};
 pub use error::{Error, Result};

@@ -40,7 +40,8 @@ pub enum Command {
     Help,
     /// `-v`.
     Version,
-    /// `--apply FILE [--dry-run] [--atomic]` (not in ipvsadm).
+    /// `--apply FILE [--dry-run] [--atomic]` or `--apply FILE --watch`
+    /// (not in ipvsadm).
     Apply(ApplyRequest),
     /// `--top [SERVICE] [--interval SECONDS]` (not in ipvsadm).
     Top(TopRequest),
@@ -79,6 +80,8 @@ pub struct ApplyRequest {
     pub file: PathBuf,
     pub dry_run: bool,
     pub atomic: bool,
+    /// `--watch`: supervise the table (`crate::watch`).
+    pub watch: bool,
 }
 
 /// Options of a listing.

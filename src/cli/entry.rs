@@ -273,7 +273,8 @@ impl CommandEntry {
             | Opt::DryRun
             | Opt::Atomic
             | Opt::AllNetns
-            | Opt::Interval => {
+            | Opt::Interval
+            | Opt::Watch => {
                 self.extras.take(spec.opt, text)?;
             }
             // Commands are handled by the caller.

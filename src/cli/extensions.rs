@@ -1,6 +1,7 @@
 //! The long options this tool adds to ipvsadm 1.31's command line:
-//! `--format`, `--netns`, `--apply`, `--dry-run`, `--atomic`, and for
-//! the metrics and live view `--all-netns`, `--top` and `--interval`. ipvsadm
+//! `--format`, `--netns`, `--apply`, `--dry-run`, `--atomic`, `--watch`,
+//! and for the metrics and live view `--all-netns`, `--top` and
+//! `--interval`. ipvsadm
 //! rejected each as an unknown option, so no ipvsadm command line changes
 //! meaning. They sit outside ipvsadm's matrix: they are checked after it,
 //! so every ipvsadm message keeps its priority.
@@ -21,6 +22,7 @@ pub(super) struct Extras {
     pub netns: Option<Vec<u8>>,
     pub dry_run: bool,
     pub atomic: bool,
+    pub watch: bool,
     /// The `--apply` file.
     pub apply_file: Vec<u8>,
     pub all_netns: bool,
@@ -39,6 +41,7 @@ impl Extras {
             Opt::Atomic => self.atomic,
             Opt::AllNetns => self.all_netns,
             Opt::Interval => self.interval_ms.is_some(),
+            Opt::Watch => self.watch,
             _ => false,
         };
         if seen {
@@ -81,14 +84,16 @@ impl Extras {
                         ]))
                     })?);
             }
+            Opt::Watch => self.watch = true,
             _ => {}
         }
         Ok(())
     }
 
     /// The added options' own matrix: `--format` only with `-L`,
-    /// `--dry-run` and `--atomic` only with `--apply`; `--netns` with
-    /// every command.
+    /// `--dry-run`, `--atomic` and `--watch` only with `--apply` (and
+    /// `--watch` with neither of the other two, nor stdin); `--netns`
+    /// with every command.
     pub(super) fn check(&self, cmd: CommandKind) -> Result<(), Error> {
         let illegal = |opt: Opt| {
             Err(invalid(format!(
@@ -122,6 +127,20 @@ impl Extras {
                 "--netns and --all-netns cannot be used together",
             ));
         }
+        if self.watch && cmd != CommandKind::Apply {
+            return illegal(Opt::Watch);
+        }
+        if self.watch && (self.dry_run || self.atomic) {
+            let other = if self.dry_run { "dry-run" } else { "atomic" };
+            return Err(invalid(format!(
+                "'{other}' cannot be used with 'watch'"
+            )));
+        }
+        if self.watch && self.apply_file == b"-" {
+            return Err(invalid(
+                "--watch needs a file it can read again, not standard input",
+            ));
+        }
         Ok(())
     }
 }
@@ -134,6 +153,7 @@ fn option_name(opt: Opt) -> &'static str {
         Opt::Atomic => "atomic",
         Opt::AllNetns => "all-netns",
         Opt::Interval => "interval",
+        Opt::Watch => "watch",
         _ => "?",
     }
 }

@@ -16,7 +16,7 @@ pub(super) const HELP_TITLE: &str = concat!(
 );
 
 /// The synopsis, one command form a line, each after the program name.
-pub(super) const SYNOPSIS: [&str; 15] = [
+pub(super) const SYNOPSIS: [&str; 16] = [
     " -A|-E SERVICE [VIRTUAL SERVICE OPTIONS]",
     " -D SERVICE",
     " -C",
@@ -30,6 +30,7 @@ pub(super) const SYNOPSIS: [&str; 15] = [
     " --start-daemon master|backup [SYNC DAEMON OPTIONS]",
     " --stop-daemon master|backup",
     " --apply FILE [--dry-run] [--atomic]",
+    " --apply FILE --watch",
     " --top [SERVICE] [--interval SECONDS] [--all-netns]",
     " -h | -v",
 ];
@@ -88,7 +89,8 @@ impl HelpGroup {
             | Opt::Atomic
             | Opt::Command(CommandKind::Top)
             | Opt::AllNetns
-            | Opt::Interval => HelpGroup::Extensions,
+            | Opt::Interval
+            | Opt::Watch => HelpGroup::Extensions,
             Opt::Command(_) | Opt::Help | Opt::Version => HelpGroup::Commands,
             Opt::TcpService
             | Opt::UdpService

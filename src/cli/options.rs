@@ -273,6 +273,8 @@ pub(crate) enum Opt {
     AllNetns,
     /// `--interval SECONDS` with `--top` (not in ipvsadm).
     Interval,
+    /// `--watch` with `--apply FILE` (not in ipvsadm).
+    Watch,
 }
 
 /// One row of the option table.
@@ -479,6 +481,10 @@ pub(crate) const OPTIONS: &[OptSpec] = &[
          refreshed every --interval"),
     spec(Opt::Interval, None, "interval", Required, None, "seconds",
         "with --top: seconds between refreshes (default 1)"),
+    spec(Opt::Watch, None, "watch", NoArg, None, "",
+        "with --apply FILE: stay running, check the real servers' health \
+         and keep the table on FILE's healthy servers (FILE may be an \
+         ldirectord.cf)"),
 ];
 
 /// The first row with this long name (exact match only, as popt does).

@@ -425,6 +425,7 @@ fn build(entry: &CommandEntry, timeouts: Timeouts) -> Command {
             file: OsString::from_vec(entry.extras.apply_file.clone()).into(),
             dry_run: entry.extras.dry_run,
             atomic: entry.extras.atomic,
+            watch: entry.extras.watch,
         }),
         CommandKind::Top => Command::Top(TopRequest {
             service: entry

@@ -10,6 +10,9 @@ pub(crate) mod plan;
 pub(crate) mod restore;
 mod top;
 
+pub(crate) use desired::read as read_desired_table;
+pub(crate) use plan::{Table, TableEntry, plan as plan_changes, write_line};
+
 use std::io::Write;
 
 use crate::cli::{self, Command, ListRequest};
@@ -75,6 +78,9 @@ fn run_inner(
         return restore::restore(argv0, &mut client, streams);
     }
     if let Command::Apply(req) = &command {
+        if req.watch {
+            return crate::watch::run(argv0, &mut client, &req.file, streams);
+        }
         return apply::apply(argv0, &mut client, req, streams);
     }
     match &command {

@@ -169,7 +169,7 @@ impl From<Vec<TableEntry>> for Table {
 /// services first, then per service additions and edits of real servers
 /// before their deletions, and deletions of services last, so traffic to
 /// whatever stays keeps a destination at every step.
-pub(super) fn plan(current: &Table, desired: &Table) -> Vec<Change> {
+pub(crate) fn plan(current: &Table, desired: &Table) -> Vec<Change> {
     let mut changes = Vec::new();
     for want in desired {
         if let Some(have) = find(current, &want.service) {
@@ -299,7 +299,7 @@ pub(super) fn dest_differs(a: &Destination, b: &Destination) -> bool {
 
 /// One change as the restore-format line that makes it (numeric), e.g.
 /// `-e -t 10.0.0.1:80 -r 10.0.2.11:80 -m -w 3`.
-pub(super) fn write_line(
+pub(crate) fn write_line(
     out: &mut dyn Write,
     change: &Change,
 ) -> io::Result<()> {

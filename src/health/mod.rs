@@ -13,7 +13,6 @@ mod tcp;
 mod tests;
 mod tls;
 
-#[allow(unused_imports)] // used by --watch, merged next
 pub(crate) use checker::Checker;
 
 use std::net::SocketAddr;

@@ -143,9 +143,97 @@ pub(crate) struct ServiceJson {
     pub stats: Option<StatsJson>,
     #[serde(default)]
     pub destinations: Vec<DestinationJson>,
+    /// `--watch` only: how the real servers are checked (each may have
+    /// its own). Never written by a listing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckJson>,
+    /// `--watch` only: a failed real server gets weight 0 instead of
+    /// being removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quiescent: Option<bool>,
+    /// `--watch` only: the server put in while no real server is healthy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<DestinationJson>,
+    /// `--watch` only: remove the service when the supervisor stops
+    /// (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cleanstop: Option<bool>,
+}
+
+/// How `--watch` checks a real server (`crate::health::CheckSpec`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CheckJson {
+    /// `connect`, `http`, `https`, `simpletcp`, `external`, `on`, `off`.
+    #[serde(rename = "type")]
+    pub kind: CheckTypeJson,
+    /// The port probed (default: the real server's).
+    pub port: Option<u16>,
+    /// HTTP path, or the bytes sent by `simpletcp`.
+    pub request: Option<String>,
+    /// A regular expression the answer must match.
+    pub receive: Option<String>,
+    /// `GET` (default) or `HEAD`.
+    pub method: Option<HttpMethodJson>,
+    /// The HTTP Host header.
+    pub host: Option<String>,
+    /// `external`: the program, run with the virtual address and port and
+    /// the real address and port as arguments.
+    pub command: Option<String>,
+    /// With `http`, `https` or `simpletcp`: connect checks between two
+    /// negotiations (ldirectord's `checktype=N`).
+    pub connects: Option<u32>,
+    /// Seconds between checks (default 10; the loop uses the shortest).
+    pub interval: Option<u64>,
+    /// Seconds a connect may take (default 5).
+    pub connect_timeout: Option<u64>,
+    /// Seconds a whole negotiation may take (default 30).
+    pub negotiate_timeout: Option<u64>,
+    /// Failures in a row that take a server down (default 1).
+    pub failures: Option<u32>,
+}
+
+/// The kinds of [`CheckJson`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum CheckTypeJson {
+    Connect,
+    Http,
+    Https,
+    Simpletcp,
+    External,
+    On,
+    Off,
+}
+
+/// `CheckJson::method`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum HttpMethodJson {
+    #[serde(rename = "GET")]
+    Get,
+    #[serde(rename = "HEAD")]
+    Head,
 }
 
 impl ServiceJson {
+    /// The first member only `--watch` reads that this service (or one of
+    /// its real servers) has.
+    pub(crate) fn watch_member(&self) -> Option<&'static str> {
+        if self.check.is_some()
+            || self.destinations.iter().any(|d| d.check.is_some())
+        {
+            Some("check")
+        } else if self.quiescent.is_some() {
+            Some("quiescent")
+        } else if self.fallback.is_some() {
+            Some("fallback")
+        } else if self.cleanstop.is_some() {
+            Some("cleanstop")
+        } else {
+            None
+        }
+    }
+
     pub(crate) fn from_model(svc: &Service, dests: &[Destination]) -> Self {
         let (protocol, address, port, fwmark) = match svc.key {
             ServiceKey::Inet {
@@ -187,6 +275,10 @@ impl ServiceJson {
                 .iter()
                 .map(DestinationJson::from_model)
                 .collect(),
+            check: None,
+            quiescent: None,
+            fallback: None,
+            cleanstop: None,
         }
     }
 
@@ -306,6 +398,10 @@ pub(crate) struct DestinationJson {
     /// `null` unless the method is tunnelling.
     pub tunnel: Option<TunnelJson>,
     pub stats: Option<StatsJson>,
+    /// `--watch` only: this server's check, instead of its service's.
+    /// Never written by a listing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckJson>,
 }
 
 /// The tunnel of a real server reached by tunnelling.
@@ -356,6 +452,7 @@ impl DestinationJson {
             persist_conns: Some(d.persist_conns),
             tunnel,
             stats: Some(StatsJson::from_model(&d.stats)),
+            check: None,
         }
     }
 

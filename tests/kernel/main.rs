@@ -36,6 +36,7 @@ mod scale;
 mod traffic;
 mod visibility;
 mod walkthrough;
+mod watch;
 
 use report::{Filter, Report};
 use std::env;
@@ -93,6 +94,7 @@ fn on_host(filter: Filter) -> ExitCode {
         .chain(traffic::STEPS.iter().map(|s| s.to_string()))
         .chain(beyond::STEPS.iter().map(|s| s.to_string()))
         .chain(visibility::STEPS.iter().map(|s| s.to_string()))
+        .chain(watch::STEPS.iter().map(|s| s.to_string()))
         .chain(divergences::names().map(str::to_string))
         .chain(hardening::names())
         .chain(consistency::names().map(str::to_string))
@@ -135,6 +137,7 @@ fn guest(filter: &Filter) -> ExitCode {
         traffic::run(&ours, filter, &mut report);
         beyond::run(&ours, filter, &mut report);
         visibility::run(&ours, filter, &mut report);
+        watch::run(&ours, filter, &mut report);
         match cases::load_dir(Path::new(CASES_DIR)) {
             Ok(cases) => {
                 let programs = differential::Programs {

@@ -140,6 +140,35 @@ fn netns_is_found_before_parsing() {
 }
 
 #[test]
+fn watch_goes_with_apply_of_a_file_only() {
+    assert_eq!(
+        ok(&["--apply", "/etc/ipvsadm/watch.cf", "--watch"]),
+        Command::Apply(ApplyRequest {
+            file: "/etc/ipvsadm/watch.cf".into(),
+            dry_run: false,
+            atomic: false,
+            watch: true,
+        })
+    );
+    assert_eq!(
+        invalid(&["-L", "--watch"]),
+        "Illegal 'watch' option with the 'list' command"
+    );
+    assert_eq!(
+        invalid(&["--apply", "f", "--watch", "--dry-run"]),
+        "'dry-run' cannot be used with 'watch'"
+    );
+    assert_eq!(
+        invalid(&["--apply", "f", "--watch", "--atomic"]),
+        "'atomic' cannot be used with 'watch'"
+    );
+    assert_eq!(
+        invalid(&["--apply", "-", "--watch"]),
+        "--watch needs a file it can read again, not standard input"
+    );
+}
+
+#[test]
 fn apply_is_a_command_with_its_options() {
     assert_eq!(
         ok(&["--apply", "t.rules", "--dry-run", "--atomic"]),
@@ -147,6 +176,7 @@ fn apply_is_a_command_with_its_options() {
             file: "t.rules".into(),
             dry_run: true,
             atomic: true,
+            watch: false,
         })
     );
     assert_eq!(
@@ -155,6 +185,7 @@ fn apply_is_a_command_with_its_options() {
             file: "-".into(),
             dry_run: false,
             atomic: false,
+            watch: false,
         })
     );
     assert_eq!(

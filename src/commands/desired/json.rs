@@ -3,7 +3,9 @@
 //! read into [`crate::json::ServicesDocument`]. Unknown or repeated keys
 //! and values of the wrong type are refused with their line and column;
 //! counters, connection numbers and the `ipvs` header are accepted and
-//! not used; absent attributes take ipvsadm's defaults.
+//! not used; absent attributes take ipvsadm's defaults. The members only
+//! `--watch` reads (`check`, `quiescent`, `fallback`, `cleanstop`) are
+//! refused.
 
 use super::bad_input;
 use crate::commands::plan::Table;
@@ -17,6 +19,9 @@ pub(super) fn read(name: &str, text: &[u8]) -> Result<Table> {
     let mut table = Table::with_capacity(document.services.len());
     for (i, view) in document.services.iter().enumerate() {
         let at = |what: &str| fail(format!("services[{i}]: {what}"));
+        if let Some(member) = view.watch_member() {
+            return Err(at(&format!("{member} is read by --watch only")));
+        }
         let service = view.service().map_err(|e| at(&e))?;
         let key = service.key;
         table.push_service(service).map_err(at)?;

@@ -184,3 +184,15 @@ fn bad_tables_name_the_place() {
     );
     assert!(message("{").starts_with("t: EOF while parsing"));
 }
+
+#[test]
+fn members_of_watch_are_refused_without_it() {
+    assert_eq!(
+        message(r#"{"services": [{"fwmark": 1, "quiescent": true}]}"#),
+        "t: services[0]: quiescent is read by --watch only"
+    );
+    assert_eq!(
+        message(&with_dest(r#""check": {"type": "connect"}"#)),
+        "t: services[0]: check is read by --watch only"
+    );
+}

@@ -1,0 +1,505 @@
+//! `--apply FILE --watch` against Debian's ldirectord in the same kernel:
+//! issue 14's classic configuration, a client namespace, a load balancer
+//! doing NAT and two real servers running busybox httpd. ldirectord goes
+//! through the fault cycle first, then our supervisor; after each step the
+//! table (`ipvsadm -Ln`, Debian's) must become the step's table, the one
+//! the issue describes, for both: ldirectord reaching it is what makes it
+//! the reference (waiting for a table rather than for a time keeps the
+//! test steady under an emulated CPU, where ldirectord is slow). The JSON
+//! form of the same configuration gets the same cycle; restore lines get drift repair; a
+//! broken file is refused with `file:line` and nothing changed.
+//!
+//! ldirectord's packages are unpacked into the guest's writable overlay
+//! from `target/ldirectord-debs` (`scripts/deps.sh ensure_ldirectord_debs`
+//! downloads them on the host).
+
+use std::fs;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::exec;
+use crate::report::{Filter, Report};
+
+const NET_SCRIPT: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/kernel/watch-net.sh");
+const DEBS: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/target/ldirectord-debs");
+const WORK: &str = "/tmp/ipvsadm-watch";
+const REFERENCE: &str = "/usr/sbin/ipvsadm";
+/// Where ldirectord's packages are unpacked in the guest.
+const UNPACKED: &str = "/tmp/ldirectord-root";
+
+/// The names of the tests, in order.
+pub(crate) const STEPS: [&str; 6] = [
+    "watch/ldirectord fault cycle",
+    "watch/ours fault cycle as ldirectord",
+    "watch/json fault cycle as ldirectord",
+    "watch/rules repair drift and cleanstop",
+    "watch/broken file refused, nothing changed",
+    "watch/setup",
+];
+
+/// Issue 14's configuration, verbatim but for `autoreload`'s edits.
+fn classic(scheduler: &str, weight: &str, quiescent: &str) -> String {
+    format!(
+        "checktimeout=3\ncheckinterval=1\nautoreload=yes\n\
+         quiescent={quiescent}\n\n\
+         virtual=10.2.0.240:80\n\
+         \x20       servicename=Web Site\n\
+         \x20       comment=Test load balanced web site\n\
+         \x20       real=10.2.1.242:80 masq{weight}\n\
+         \x20       real=10.2.1.243:80 masq\n\
+         \x20       fallback=127.0.0.1:80 masq\n\
+         \x20       service=http\n\
+         \x20       scheduler={scheduler}\n\
+         \x20       protocol=tcp\n\
+         \x20       checktype=negotiate\n\
+         \x20       checkport=80\n\
+         \x20       request=\"index.html\"\n\
+         \x20       receive=\"debian11\"\n"
+    )
+}
+
+/// The same as a JSON document.
+const JSON: &str = r#"{"services": [{"protocol": "tcp",
+  "address": "10.2.0.240", "port": 80, "scheduler": "rr",
+  "check": {"type": "http", "request": "index.html", "receive": "debian11",
+            "interval": 1, "connect_timeout": 3, "negotiate_timeout": 3},
+  "fallback": {"address": "127.0.0.1", "port": 80, "forward": "masq"},
+  "destinations": [
+    {"address": "10.2.1.242", "port": 80, "forward": "masq"},
+    {"address": "10.2.1.243", "port": 80, "forward": "masq"}]}]}"#;
+
+/// Runs the group if the filter selects any of its tests.
+pub(crate) fn run(ours: &str, filter: &Filter, report: &mut Report) {
+    if !STEPS.iter().any(|s| filter.matches(s)) {
+        return;
+    }
+    let setup = install_ldirectord()
+        .and_then(|()| fs::create_dir_all(WORK).map_err(|e| e.to_string()))
+        .and_then(|()| exec::must("sh", &[NET_SCRIPT, "up"]).map(drop));
+    if let Err(e) = setup {
+        report.run(STEPS[5], || Err(e));
+        let _ = exec::must("sh", &[NET_SCRIPT, "down"]);
+        return;
+    }
+    let mut web = Web::new();
+    let slow = Duration::from_secs(90);
+    let limit = Duration::from_secs(20);
+    report.run(STEPS[0], || {
+        let cf = format!("{WORK}/ldirectord.cf");
+        let start = |cf: &str| {
+            spawn("wlb", "/usr/sbin/ldirectord", &["-d", cf, "start"])
+        };
+        cycle(&mut web, &cf, start, true, slow, Duration::from_secs(45))
+    });
+    report.run(STEPS[1], || {
+        let cf = format!("{WORK}/watch.cf");
+        let start = |cf: &str| spawn("wlb", ours, &["--apply", cf, "--watch"]);
+        cycle(&mut web, &cf, start, true, limit, limit)
+    });
+    report.run(STEPS[2], || {
+        let file = format!("{WORK}/watch.json");
+        fs::write(&file, JSON).map_err(|e| e.to_string())?;
+        let start = |f: &str| spawn("wlb", ours, &["--apply", f, "--watch"]);
+        cycle(&mut web, &file, start, false, limit, limit)
+    });
+    report.run(STEPS[3], || rules(ours));
+    report.run(STEPS[4], || broken(ours));
+    web.stop_all();
+    let _ = exec::must("sh", &[NET_SCRIPT, "down"]);
+}
+
+/// Unpacks ldirectord and its Perl modules into the guest's root (its
+/// overlays are writable; the host's Perl is used).
+fn install_ldirectord() -> Result<(), String> {
+    if Path::new("/usr/sbin/ldirectord").exists() {
+        return Ok(());
+    }
+    let entries = fs::read_dir(DEBS).map_err(|e| {
+        format!("{DEBS}: {e} (run scripts/deps.sh's ensure_ldirectord_debs)")
+    })?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".deb")
+            || name.starts_with("perl")
+            || name.starts_with("libperl")
+        {
+            continue;
+        }
+        let path = entry.path().to_string_lossy().into_owned();
+        exec::must("dpkg-deb", &["-x", &path, UNPACKED])?;
+    }
+    // `/` itself is read-only; the overlay below it is not.
+    exec::must("cp", &["-a", &format!("{UNPACKED}/usr/."), "/usr/"])?;
+    if Path::new("/usr/sbin/ldirectord").exists() {
+        Ok(())
+    } else {
+        Err(format!("no ldirectord package in {DEBS}"))
+    }
+}
+
+/// `program ARGS` in namespace `ns`, in the background, its output in a
+/// log file beside the configuration.
+fn spawn(ns: &str, program: &str, args: &[&str]) -> Result<Child, String> {
+    let log = fs::File::create(format!(
+        "{WORK}/{}.log",
+        program.rsplit('/').next().unwrap_or("x")
+    ))
+    .map_err(|e| e.to_string())?;
+    let err = log.try_clone().map_err(|e| e.to_string())?;
+    Command::new("ip")
+        .args(["netns", "exec", ns, program])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(log)
+        .stderr(err)
+        .spawn()
+        .map_err(|e| format!("cannot start {program}: {e}"))
+}
+
+/// The two web servers, started and stopped by the steps.
+struct Web {
+    servers: [Option<Child>; 2],
+}
+
+impl Web {
+    fn new() -> Self {
+        Web {
+            servers: [None, None],
+        }
+    }
+
+    fn dir(i: usize) -> String {
+        format!("{WORK}/www{}", i + 1)
+    }
+
+    fn content(&self, i: usize, text: &str) -> Result<(), String> {
+        fs::create_dir_all(Self::dir(i)).map_err(|e| e.to_string())?;
+        fs::write(format!("{}/index.html", Self::dir(i)), text)
+            .map_err(|e| e.to_string())
+    }
+
+    fn start(&mut self, i: usize) -> Result<(), String> {
+        self.stop(i);
+        let ns = format!("wrs{}", i + 1);
+        let dir = Self::dir(i);
+        let child = Command::new("ip")
+            .args([
+                "netns", "exec", &ns, "busybox", "httpd", "-f", "-p", "80",
+                "-h", &dir,
+            ])
+            .stdin(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start httpd: {e}"))?;
+        self.servers[i] = Some(child);
+        Ok(())
+    }
+
+    fn stop(&mut self, i: usize) {
+        if let Some(mut child) = self.servers[i].take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn stop_all(&mut self) {
+        self.stop(0);
+        self.stop(1);
+    }
+}
+
+/// Debian's `ipvsadm -Ln` in the load balancer's namespace.
+fn table() -> Result<String, String> {
+    let out = crate::netns::within("wlb", || {
+        exec::run(REFERENCE, "ipvsadm", &["-Ln".to_string()], None)
+    })
+    .map_err(|e| format!("cannot enter wlb: {e}"))??;
+    Ok(out.stdout_text())
+}
+
+/// Waits until the table differs from `before` and then holds still for
+/// two seconds, or `limit` passes; the table then.
+fn settle(before: &str, limit: Duration) -> Result<String, String> {
+    let start = Instant::now();
+    let mut last = table()?;
+    let mut since = Instant::now();
+    while start.elapsed() < limit {
+        thread::sleep(Duration::from_millis(500));
+        let now = table()?;
+        if now != last {
+            last = now;
+            since = Instant::now();
+        } else if last != before && since.elapsed() >= Duration::from_secs(2) {
+            break;
+        }
+    }
+    Ok(last)
+}
+
+/// A real server's row in `ipvsadm -Ln` (no traffic: no connections).
+fn row(server: &str, weight: u32) -> String {
+    format!(
+        "  -> {server:<28} {:<7} {weight:<6} {:<10} {:<10}\n",
+        "Masq", 0, 0
+    )
+}
+
+/// The service with the real servers `rows` ((address, weight)).
+fn service(scheduler: &str, rows: &[(&str, u32)]) -> String {
+    let mut text = format!("TCP  10.2.0.240:80 {scheduler}\n");
+    for (server, weight) in rows {
+        text.push_str(&row(server, *weight));
+    }
+    text
+}
+
+/// The table without ipvsadm's three header lines.
+fn body() -> Result<String, String> {
+    Ok(table()?.lines().skip(3).map(|l| format!("{l}\n")).collect())
+}
+
+/// Waits until the table (without its header) is `want` at two looks a
+/// second apart, or `limit` passes; the last table on failure.
+fn reach(want: &str, limit: Duration) -> Result<(), String> {
+    let start = Instant::now();
+    let mut seen_once = false;
+    loop {
+        let now = body()?;
+        if now == want {
+            if seen_once {
+                return Ok(());
+            }
+            seen_once = true;
+        } else {
+            seen_once = false;
+        }
+        if start.elapsed() > limit {
+            return Err(format!("wanted:\n{want}got:\n{now}"));
+        }
+        thread::sleep(Duration::from_secs(1));
+    }
+}
+
+/// One supervisor through the fault cycle: after each step the table must
+/// become the step's table. With `edits`, the file is an ldirectord.cf
+/// edited while running. `first` bounds the start (ldirectord, Perl under
+/// an emulated CPU, takes long), `limit` every other step.
+fn cycle(
+    web: &mut Web,
+    file: &str,
+    start: impl Fn(&str) -> Result<Child, String>,
+    edits: bool,
+    first: Duration,
+    limit: Duration,
+) -> Result<(), String> {
+    crate::netns::within("wlb", || exec::must(REFERENCE, &["-C"]))
+        .map_err(|e| e.to_string())??;
+    for i in 0..2 {
+        web.content(i, &format!("debian11 rs{}\n", i + 1))?;
+        web.start(i)?;
+    }
+    if edits {
+        fs::write(file, classic("rr", "", "no")).map_err(|e| e.to_string())?;
+    }
+    let mut supervisor = start(file)?;
+    let (rs1, rs2, fallback) =
+        ("10.2.1.242:80", "10.2.1.243:80", "127.0.0.1:80");
+    // A step whose table is not reached is reported, and the cycle goes
+    // on: the report then names every step that differs.
+    let missed = std::cell::RefCell::new(Vec::new());
+    let step = |name: &str, want: String, limit| {
+        if let Err(e) = reach(&want, limit) {
+            missed.borrow_mut().push(format!("after \"{name}\": {e}"));
+        }
+    };
+    let result = (|| {
+        step("start", service("rr", &[(rs1, 1), (rs2, 1)]), first);
+        web.content(0, "nothing to see\n")?;
+        step(
+            "rs1 content without the receive string",
+            service("rr", &[(rs2, 1)]),
+            limit,
+        );
+        web.content(0, "debian11 rs1\n")?;
+        step(
+            "rs1 content back",
+            service("rr", &[(rs1, 1), (rs2, 1)]),
+            limit,
+        );
+        web.stop(1);
+        step("rs2 stopped", service("rr", &[(rs1, 1)]), limit);
+        web.stop(0);
+        step(
+            "every server down: fallback in",
+            service("rr", &[(fallback, 1)]),
+            limit,
+        );
+        web.start(0)?;
+        web.start(1)?;
+        step(
+            "servers back: fallback out",
+            service("rr", &[(rs1, 1), (rs2, 1)]),
+            limit,
+        );
+        if edits {
+            thread::sleep(Duration::from_secs(1));
+            fs::write(file, classic("wlc", " 3", "no"))
+                .map_err(|e| e.to_string())?;
+            step(
+                "edit: scheduler wlc, rs1 weight 3",
+                service("wlc", &[(rs1, 3), (rs2, 1)]),
+                limit,
+            );
+            thread::sleep(Duration::from_secs(1));
+            fs::write(file, classic("wlc", " 3", "yes"))
+                .map_err(|e| e.to_string())?;
+            // Nothing to see in the table: give the reload time.
+            thread::sleep(Duration::from_secs(10));
+            step(
+                "edit: quiescent=yes",
+                service("wlc", &[(rs1, 3), (rs2, 1)]),
+                limit,
+            );
+            web.stop(0);
+            step(
+                "quiescent: rs1 stopped",
+                service("wlc", &[(rs1, 0), (rs2, 1)]),
+                limit,
+            );
+            web.start(0)?;
+            step(
+                "quiescent: rs1 back",
+                service("wlc", &[(rs1, 3), (rs2, 1)]),
+                limit,
+            );
+        }
+        exec::must("kill", &["-TERM", &supervisor.id().to_string()])?;
+        if !wait(&mut supervisor, Duration::from_secs(30))? {
+            return Err("the supervisor did not exit 0 on SIGTERM".to_string());
+        }
+        step("SIGTERM: cleanstop", String::new(), Duration::from_secs(2));
+        Ok(())
+    })();
+    let _ = supervisor.kill();
+    let _ = supervisor.wait();
+    let missed = missed.into_inner();
+    result.and_then(|()| {
+        if missed.is_empty() {
+            Ok(())
+        } else {
+            Err(missed.join("\n"))
+        }
+    })
+}
+
+/// Waits up to `limit` for `child`; whether it exited with status 0.
+fn wait(child: &mut Child, limit: Duration) -> Result<bool, String> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            return Ok(status.success());
+        }
+        thread::sleep(Duration::from_millis(200));
+    }
+    Err("the supervisor did not exit within 20 s of SIGTERM".to_string())
+}
+
+/// Restore lines: the table is made, drift is repaired, cleanstop.
+fn rules(ours: &str) -> Result<(), String> {
+    let lb = |args: &[&str]| {
+        crate::netns::within("wlb", || exec::must(REFERENCE, args))
+            .map_err(|e| e.to_string())?
+    };
+    lb(&["-C"])?;
+    let file = format!("{WORK}/watch.rules");
+    fs::write(
+        &file,
+        "-A -t 10.2.0.240:80 -s rr\n\
+         -a -t 10.2.0.240:80 -r 10.2.1.242:80 -m -w 1\n\
+         -a -t 10.2.0.240:80 -r 10.2.1.243:80 -m -w 2\n",
+    )
+    .map_err(|e| e.to_string())?;
+    // An entry of someone else's, which must stay.
+    lb(&["-A", "-t", "10.2.0.240:443", "-s", "wlc"])?;
+    let before = table()?;
+    let mut child = spawn("wlb", ours, &["--apply", &file, "--watch"])?;
+    let result = (|| {
+        let made = settle(&before, Duration::from_secs(15))?;
+        let want = format!(
+            "TCP  10.2.0.240:80 rr\n{}{}",
+            row("10.2.1.242:80", 1),
+            row("10.2.1.243:80", 2)
+        );
+        if !made.contains(&want) || !made.contains("TCP  10.2.0.240:443 wlc") {
+            return Err(format!("table after start:\n{made}"));
+        }
+        lb(&["-d", "-t", "10.2.0.240:80", "-r", "10.2.1.243:80"])?;
+        lb(&[
+            "-e",
+            "-t",
+            "10.2.0.240:80",
+            "-r",
+            "10.2.1.242:80",
+            "-m",
+            "-w",
+            "9",
+        ])?;
+        let drifted = table()?;
+        // The default interval is 10 s.
+        let repaired = settle(&drifted, Duration::from_secs(25))?;
+        if repaired != made {
+            return Err(format!(
+                "drift not repaired:\n{repaired}\nwanted\n{made}"
+            ));
+        }
+        exec::must("kill", &["-TERM", &child.id().to_string()])?;
+        if !wait(&mut child, Duration::from_secs(20))? {
+            return Err("not status 0 after SIGTERM".to_string());
+        }
+        let after = table()?;
+        if after.contains("10.2.0.240:80 ") || !after.contains("10.2.0.240:443")
+        {
+            return Err(format!("after SIGTERM:\n{after}"));
+        }
+        Ok(())
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    result
+}
+
+/// A broken file at the start: status 2, `file:line`, table unchanged.
+fn broken(ours: &str) -> Result<(), String> {
+    let lb = |args: &[&str]| {
+        crate::netns::within("wlb", || exec::must(REFERENCE, args))
+            .map_err(|e| e.to_string())?
+    };
+    lb(&["-C"])?;
+    lb(&["-A", "-t", "10.2.0.240:80", "-s", "rr"])?;
+    let before = table()?;
+    let file = format!("{WORK}/broken.cf");
+    fs::write(
+        &file,
+        "checkinterval=1\nvirtual=10.2.0.240:80\n\treal=10.2.1.242:80 bridge\n",
+    )
+    .map_err(|e| e.to_string())?;
+    let args: Vec<String> = ["--apply", &file, "--watch"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let out =
+        crate::netns::within("wlb", || exec::run(ours, "ipvsadm", &args, None))
+            .map_err(|e| e.to_string())??;
+    let err = out.stderr_text();
+    if out.status != "exit 2" || !err.contains(&format!("{file}:3: ")) {
+        return Err(format!("{}, stderr {err:?}", out.status));
+    }
+    let after = table()?;
+    if after != before {
+        return Err(format!("table changed:\n{after}"));
+    }
+    lb(&["-C"]).map(drop)
+}
