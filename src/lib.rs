@@ -23,8 +23,6 @@ mod error;
 mod health;
 mod ipvs;
 mod json;
-// The supervisor's `--metrics` endpoint, wired in with the supervisor.
-#[allow(dead_code)]
 mod metrics;
 mod model;
 mod netlink;

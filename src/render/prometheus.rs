@@ -91,7 +91,6 @@ impl Exposition {
     /// not hold (the supervisor took them out for failing their checks):
     /// they get the health families only, labelled as if they were
     /// listed. Without a service pushed, nothing.
-    #[allow(dead_code)] // Used by the supervisor's endpoint, wired next.
     pub(crate) fn push_unlisted(&mut self, dests: &[Destination]) {
         if let Some(last) = self.services.last_mut() {
             last.unlisted.extend_from_slice(dests);
