@@ -81,7 +81,10 @@ _ipvsadm() {
         --interval)
             COMPREPLY=()
             return ;;
+        --metrics)
+            COMPREPLY=()
+            return ;;
     esac
-    COMPREPLY=($(compgen -W "-A --add-service -E --edit-service -D --delete-service -C --clear -L --list -l -Z --zero -a --add-server -e --edit-server -d --delete-server --set -h --help -v --version -R --restore -S --save --start-daemon --stop-daemon -t --tcp-service -u --udp-service --sctp-service -f --fwmark-service -s --scheduler -p --persistent -M --netmask -r --real-server -m --masquerading -i --ipip -g --gatewaying -w --weight -x --u-threshold -y --l-threshold -n --numeric -c --connection --mcast-interface --syncid --timeout --daemon --stats --rate --thresholds --persistent-conn --nosort --sort -X --exact -6 --ipv6 -o --ops --pe -b --sched-flags --mcast-group --mcast-port --mcast-ttl --sync-maxlen --tun-info --tun-type --tun-port --tun-nocsum --tun-csum --tun-remcsum --apply --format --netns --dry-run --atomic --all-netns --top --interval --watch" -- "$cur"))
+    COMPREPLY=($(compgen -W "-A --add-service -E --edit-service -D --delete-service -C --clear -L --list -l -Z --zero -a --add-server -e --edit-server -d --delete-server --set -h --help -v --version -R --restore -S --save --start-daemon --stop-daemon -t --tcp-service -u --udp-service --sctp-service -f --fwmark-service -s --scheduler -p --persistent -M --netmask -r --real-server -m --masquerading -i --ipip -g --gatewaying -w --weight -x --u-threshold -y --l-threshold -n --numeric -c --connection --mcast-interface --syncid --timeout --daemon --stats --rate --thresholds --persistent-conn --nosort --sort -X --exact -6 --ipv6 -o --ops --pe -b --sched-flags --mcast-group --mcast-port --mcast-ttl --sync-maxlen --tun-info --tun-type --tun-port --tun-nocsum --tun-csum --tun-remcsum --apply --format --netns --dry-run --atomic --all-netns --top --interval --watch --metrics" -- "$cur"))
 }
 complete -F _ipvsadm ipvsadm

@@ -12,7 +12,8 @@
 //! makes the C library's name-service lookups for `cli` and `render`,
 //! `conntable` reads the kernel's connection table file for `-L -c`,
 //! `json` holds the types of the JSON documents, `health` probes real
-//! servers, and `watch` is the supervisor of `--apply FILE --watch`.
+//! servers, `watch` is the supervisor of `--apply FILE --watch`, and
+//! `metrics` serves its Prometheus endpoint.
 
 mod cli;
 mod client;
@@ -22,6 +23,7 @@ mod error;
 mod health;
 mod ipvs;
 mod json;
+mod metrics;
 mod model;
 mod netlink;
 mod render;

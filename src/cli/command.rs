@@ -1,5 +1,6 @@
 //! The validated result of parsing one ipvsadm command line.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use crate::model::{DaemonConfig, Destination, Service, ServiceKey, Timeouts};
@@ -82,6 +83,8 @@ pub struct ApplyRequest {
     pub atomic: bool,
     /// `--watch`: supervise the table (`crate::watch`).
     pub watch: bool,
+    /// `--metrics ADDR:PORT` with `--watch`: where to serve metrics.
+    pub metrics: Option<SocketAddr>,
 }
 
 /// Options of a listing.

@@ -274,7 +274,8 @@ impl CommandEntry {
             | Opt::Atomic
             | Opt::AllNetns
             | Opt::Interval
-            | Opt::Watch => {
+            | Opt::Watch
+            | Opt::Metrics => {
                 self.extras.take(spec.opt, text)?;
             }
             // Commands are handled by the caller.

@@ -1,12 +1,12 @@
 //! The long options this tool adds to ipvsadm 1.31's command line:
 //! `--format`, `--netns`, `--apply`, `--dry-run`, `--atomic`, `--watch`,
-//! and for the metrics and live view `--all-netns`, `--top` and
-//! `--interval`. ipvsadm
-//! rejected each as an unknown option, so no ipvsadm command line changes
-//! meaning. They sit outside ipvsadm's matrix: they are checked after it,
+//! and for the metrics and live view `--all-netns`, `--top`,
+//! `--interval` and `--metrics`. ipvsadm rejected each as an unknown
+//! option, so no ipvsadm command line changes meaning. They sit outside ipvsadm's matrix: they are checked after it,
 //! so every ipvsadm message keeps its priority.
 
 use std::borrow::Cow;
+use std::net::SocketAddr;
 
 use super::args::ArgList;
 use super::command::OutputFormat;
@@ -28,6 +28,8 @@ pub(super) struct Extras {
     pub all_netns: bool,
     /// `--interval`, in milliseconds.
     pub interval_ms: Option<u64>,
+    /// `--metrics`: where the supervisor serves its metrics.
+    pub metrics: Option<SocketAddr>,
 }
 
 impl Extras {
@@ -42,6 +44,7 @@ impl Extras {
             Opt::AllNetns => self.all_netns,
             Opt::Interval => self.interval_ms.is_some(),
             Opt::Watch => self.watch,
+            Opt::Metrics => self.metrics.is_some(),
             _ => false,
         };
         if seen {
@@ -85,6 +88,16 @@ impl Extras {
                     })?);
             }
             Opt::Watch => self.watch = true,
+            Opt::Metrics => {
+                self.metrics = Some(listen_addr(text).ok_or_else(|| {
+                    invalid(Text::join(&[
+                        b"invalid metrics address `",
+                        text,
+                        b"' specified (a numeric ADDR:PORT such as \
+                          127.0.0.1:9100 or [::1]:9100)",
+                    ]))
+                })?);
+            }
             _ => {}
         }
         Ok(())
@@ -92,8 +105,8 @@ impl Extras {
 
     /// The added options' own matrix: `--format` only with `-L`,
     /// `--dry-run`, `--atomic` and `--watch` only with `--apply` (and
-    /// `--watch` with neither of the other two, nor stdin); `--netns`
-    /// with every command.
+    /// `--watch` with neither of the other two, nor stdin); `--metrics`
+    /// only with `--apply FILE --watch`; `--netns` with every command.
     pub(super) fn check(&self, cmd: CommandKind) -> Result<(), Error> {
         let illegal = |opt: Opt| {
             Err(invalid(format!(
@@ -136,6 +149,12 @@ impl Extras {
                 "'{other}' cannot be used with 'watch'"
             )));
         }
+        if self.metrics.is_some() && cmd != CommandKind::Apply {
+            return illegal(Opt::Metrics);
+        }
+        if self.metrics.is_some() && !self.watch {
+            return Err(invalid("--metrics needs --apply FILE --watch"));
+        }
         if self.watch && self.apply_file == b"-" {
             return Err(invalid(
                 "--watch needs a file it can read again, not standard input",
@@ -154,8 +173,16 @@ fn option_name(opt: Opt) -> &'static str {
         Opt::AllNetns => "all-netns",
         Opt::Interval => "interval",
         Opt::Watch => "watch",
+        Opt::Metrics => "metrics",
         _ => "?",
     }
+}
+
+/// `--metrics`: a numeric address and a port other than 0 (IPv6 in
+/// brackets); no host names, so that nothing is bound but what is given.
+fn listen_addr(text: &[u8]) -> Option<SocketAddr> {
+    let addr: SocketAddr = std::str::from_utf8(text).ok()?.parse().ok()?;
+    (addr.port() != 0).then_some(addr)
 }
 
 /// `--interval`: decimal seconds from 0.1 to 86400, in milliseconds.

@@ -30,7 +30,7 @@ pub(super) const SYNOPSIS: [&str; 16] = [
     " --start-daemon master|backup [SYNC DAEMON OPTIONS]",
     " --stop-daemon master|backup",
     " --apply FILE [--dry-run] [--atomic]",
-    " --apply FILE --watch",
+    " --apply FILE --watch [--metrics ADDR:PORT]",
     " --top [SERVICE] [--interval SECONDS] [--all-netns]",
     " -h | -v",
 ];
@@ -90,7 +90,8 @@ impl HelpGroup {
             | Opt::Command(CommandKind::Top)
             | Opt::AllNetns
             | Opt::Interval
-            | Opt::Watch => HelpGroup::Extensions,
+            | Opt::Watch
+            | Opt::Metrics => HelpGroup::Extensions,
             Opt::Command(_) | Opt::Help | Opt::Version => HelpGroup::Commands,
             Opt::TcpService
             | Opt::UdpService

@@ -275,6 +275,8 @@ pub(crate) enum Opt {
     Interval,
     /// `--watch` with `--apply FILE` (not in ipvsadm).
     Watch,
+    /// `--metrics ADDR:PORT` with `--apply FILE --watch` (not in ipvsadm).
+    Metrics,
 }
 
 /// One row of the option table.
@@ -485,6 +487,9 @@ pub(crate) const OPTIONS: &[OptSpec] = &[
         "with --apply FILE: stay running, check the real servers' health \
          and keep the table on FILE's healthy servers (FILE may be an \
          ldirectord.cf)"),
+    spec(Opt::Metrics, None, "metrics", Required, None, "addr:port",
+        "with --apply FILE --watch: serve Prometheus metrics of the table \
+         and the servers' health over HTTP (GET /metrics)"),
 ];
 
 /// The first row with this long name (exact match only, as popt does).

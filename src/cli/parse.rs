@@ -426,6 +426,7 @@ fn build(entry: &CommandEntry, timeouts: Timeouts) -> Command {
             dry_run: entry.extras.dry_run,
             atomic: entry.extras.atomic,
             watch: entry.extras.watch,
+            metrics: entry.extras.metrics,
         }),
         CommandKind::Top => Command::Top(TopRequest {
             service: entry

@@ -79,7 +79,18 @@ fn run_inner(
     }
     if let Command::Apply(req) = &command {
         if req.watch {
-            return crate::watch::run(argv0, &mut client, &req.file, streams);
+            let label = namespace
+                .as_deref()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            return crate::watch::run(
+                argv0,
+                &mut client,
+                &req.file,
+                req.metrics,
+                &label,
+                streams,
+            );
         }
         return apply::apply(argv0, &mut client, req, streams);
     }

@@ -17,11 +17,21 @@ use crate::model::{
 };
 
 /// What a health checker knows of one real server, for the optional
-/// `ipvs_real_server_up` family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// health families: `ipvs_real_server_up`,
+/// `ipvs_real_server_check_duration_seconds`,
+/// `ipvs_real_server_check_error` and
+/// `ipvs_real_server_transitions_total`.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct ServerHealth {
     /// Whether the last check passed.
     pub up: bool,
+    /// How long the last check took, in seconds.
+    pub last_check_seconds: f64,
+    /// Why the last check failed; `None` when it passed.
+    pub last_error: Option<String>,
+    /// How often the server went from up to down or back since the
+    /// supervisor started.
+    pub transitions: u64,
 }
 
 /// A real server of a service in a namespace: the key of a [`HealthMap`].
@@ -41,7 +51,19 @@ pub(crate) type HealthMap = HashMap<ServerKey, ServerHealth>;
 /// exposition.
 #[derive(Debug, Default)]
 pub(crate) struct Exposition {
-    services: Vec<(String, Service, Vec<Destination>)>,
+    services: Vec<Entry>,
+}
+
+/// One service of an [`Exposition`].
+#[derive(Debug)]
+struct Entry {
+    /// The namespace label.
+    netns: String,
+    service: Service,
+    /// Its real servers as the table holds them.
+    dests: Vec<Destination>,
+    /// Real servers the table does not hold but whose health is known.
+    unlisted: Vec<Destination>,
 }
 
 impl Exposition {
@@ -57,12 +79,26 @@ impl Exposition {
         svc: &Service,
         dests: &[Destination],
     ) {
-        self.services
-            .push((netns.to_owned(), svc.clone(), dests.to_vec()));
+        self.services.push(Entry {
+            netns: netns.to_owned(),
+            service: svc.clone(),
+            dests: dests.to_vec(),
+            unlisted: Vec::new(),
+        });
     }
 
-    /// Writes every family with its samples; `health` adds
-    /// `ipvs_real_server_up` for the servers it knows.
+    /// Adds real servers of the service pushed last that its table does
+    /// not hold (the supervisor took them out for failing their checks):
+    /// they get the health families only, labelled as if they were
+    /// listed. Without a service pushed, nothing.
+    pub(crate) fn push_unlisted(&mut self, dests: &[Destination]) {
+        if let Some(last) = self.services.last_mut() {
+            last.unlisted.extend_from_slice(dests);
+        }
+    }
+
+    /// Writes every family with its samples; `health` adds the health
+    /// families (see [`ServerHealth`]) for the servers it knows.
     pub(crate) fn write(
         &self,
         out: &mut impl Write,
@@ -206,33 +242,31 @@ const DEST_FAMILIES: &[Family] = &[
 
 fn write_exposition(
     out: &mut impl Write,
-    services: &[(String, Service, Vec<Destination>)],
+    services: &[Entry],
     health: Option<&HealthMap>,
 ) -> io::Result<()> {
     let service_labels: Vec<String> = services
         .iter()
-        .map(|(ns, svc, _)| service_labels(ns, svc))
+        .map(|e| service_labels(&e.netns, &e.service))
         .collect();
     let dest_labels: Vec<Vec<String>> = services
         .iter()
         .zip(&service_labels)
-        .map(|((_, _, dests), base)| {
-            dests.iter().map(|d| dest_labels(base, d)).collect()
-        })
+        .map(|(e, base)| e.dests.iter().map(|d| dest_labels(base, d)).collect())
         .collect();
     for f in STATS_FAMILIES {
         let Source::Stats(get) = f.source else {
             continue;
         };
         header(out, "ipvs_service_", f)?;
-        for ((_, svc, _), labels) in services.iter().zip(&service_labels) {
-            sample(out, "ipvs_service_", f, labels, get(&svc.stats))?;
+        for (e, labels) in services.iter().zip(&service_labels) {
+            sample(out, "ipvs_service_", f, labels, get(&e.service.stats))?;
         }
     }
     for f in STATS_FAMILIES.iter().chain(DEST_FAMILIES) {
         header(out, "ipvs_real_server_", f)?;
-        for ((_, _, dests), labels) in services.iter().zip(&dest_labels) {
-            for (d, labels) in dests.iter().zip(labels) {
+        for (e, labels) in services.iter().zip(&dest_labels) {
+            for (d, labels) in e.dests.iter().zip(labels) {
                 match f.source {
                     Source::Stats(get) => sample(
                         out,
@@ -249,34 +283,137 @@ fn write_exposition(
         }
     }
     if let Some(health) = health {
-        let up = family(
-            "up",
-            "gauge",
-            "1 if the last health check of the real server passed, else 0.",
-            Source::Dest(|_| 0),
-        );
-        header(out, "ipvs_real_server_", &up)?;
-        for ((ns, svc, dests), labels) in services.iter().zip(&dest_labels) {
-            for (d, labels) in dests.iter().zip(labels) {
+        write_health(out, services, &service_labels, health)?;
+    }
+    Ok(())
+}
+
+/// The health families, each with a sample for every real server the
+/// map knows, listed or not, (and `ipvs_real_server_check_error` only for the ones whose
+/// last check failed).
+///
+/// The error is an info-style gauge: the reason is the `error` label
+/// and the value is always 1, so a failing server has exactly one such
+/// series (its current reason) and a healthy one none; the reason text
+/// is cut to [`ERROR_LABEL_MAX`] bytes to keep series names small.
+fn write_health(
+    out: &mut impl Write,
+    services: &[Entry],
+    service_labels: &[String],
+    health: &HealthMap,
+) -> io::Result<()> {
+    let known: Vec<(String, &ServerHealth)> = services
+        .iter()
+        .zip(service_labels)
+        .flat_map(|(e, base)| {
+            e.dests.iter().chain(&e.unlisted).filter_map(|d| {
                 let key = ServerKey {
-                    netns: ns.clone(),
-                    service: svc.key,
+                    netns: e.netns.clone(),
+                    service: e.service.key,
                     addr: d.addr,
                     port: d.port,
                 };
-                if let Some(h) = health.get(&key) {
-                    sample(
-                        out,
-                        "ipvs_real_server_",
-                        &up,
-                        labels,
-                        u8::from(h.up),
-                    )?;
+                health.get(&key).map(|h| (dest_labels(base, d), h))
+            })
+        })
+        .collect();
+    let p = "ipvs_real_server_";
+    for (f, value) in HEALTH_FAMILIES {
+        header(out, p, f)?;
+        for (labels, h) in &known {
+            let Some((error, value)) = value(h) else {
+                continue;
+            };
+            match error {
+                None => sample(out, p, f, labels, value)?,
+                Some(reason) => {
+                    let mut labels = (*labels).to_owned();
+                    push_label(&mut labels, "error", reason);
+                    sample(out, p, f, &labels, value)?;
                 }
             }
         }
     }
     Ok(())
+}
+
+/// A health family's sample for one server, if it has one: the `error`
+/// label it adds, if any, and the value.
+type HealthValue = fn(&ServerHealth) -> Option<(Option<&str>, String)>;
+
+/// The health families (names without the `ipvs_real_server_` prefix).
+const HEALTH_FAMILIES: &[(Family, HealthValue)] = &[
+    (
+        family(
+            "up",
+            "gauge",
+            "1 if the last health check of the real server passed, else 0.",
+            Source::Dest(|_| 0),
+        ),
+        |h| Some((None, u8::from(h.up).to_string())),
+    ),
+    (
+        family(
+            "check_duration_seconds",
+            "gauge",
+            "How long the last health check of the real server took.",
+            Source::Dest(|_| 0),
+        ),
+        |h| Some((None, Float(h.last_check_seconds).to_string())),
+    ),
+    (
+        family(
+            "check_error",
+            "gauge",
+            "1 with the reason as the error label if the last health \
+             check of the real server failed; absent if it passed.",
+            Source::Dest(|_| 0),
+        ),
+        |h| {
+            let reason = h.last_error.as_deref()?;
+            Some((Some(cut(reason, ERROR_LABEL_MAX)), "1".to_owned()))
+        },
+    ),
+    (
+        family(
+            "transitions_total",
+            "counter",
+            "Changes of the real server's health (up to down or back) \
+             since the supervisor started.",
+            Source::Dest(|_| 0),
+        ),
+        |h| Some((None, h.transitions.to_string())),
+    ),
+];
+
+/// The longest `error` label value, in bytes.
+pub(crate) const ERROR_LABEL_MAX: usize = 200;
+
+/// `s` cut to at most `max` bytes, at a character boundary.
+fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// A float sample value as the text format spells it (`+Inf`, `-Inf`,
+/// `NaN`; finite values in Rust's shortest round-trip form).
+struct Float(f64);
+
+impl std::fmt::Display for Float {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            v if v.is_nan() => f.write_str("NaN"),
+            v if v == f64::INFINITY => f.write_str("+Inf"),
+            v if v == f64::NEG_INFINITY => f.write_str("-Inf"),
+            v => write!(f, "{v}"),
+        }
+    }
 }
 
 fn header(out: &mut impl Write, prefix: &str, f: &Family) -> io::Result<()> {

@@ -5,17 +5,51 @@
 //! servers FILE does not name left as they are.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use super::config::{Config, Pool};
 use crate::commands::{Table, TableEntry};
 use crate::health::CheckOutcome;
 use crate::model::Destination;
+use crate::render::prometheus::ServerHealth;
 
-/// One server's standing: up or down, and failures in a row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One server's standing: up or down, failures in a row, and what the
+/// metrics endpoint shows of it.
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Standing {
     up: bool,
     failures: u32,
+    /// Changes of `up` so far; a server starts down, so its first
+    /// passing check is one.
+    transitions: u64,
+    /// How long the last check took.
+    last_duration: Duration,
+    /// Why the last check failed; `None` when it passed.
+    last_error: Option<String>,
+}
+
+impl Standing {
+    /// The standing after one outcome, and what it did.
+    fn step(&mut self, healthy: bool, limit: u32) -> Transition {
+        if healthy {
+            let had = self.failures;
+            self.failures = 0;
+            if self.up && had > 0 {
+                return Transition::Reset;
+            }
+            self.up = true;
+            return Transition::Up;
+        }
+        self.failures = self.failures.saturating_add(1);
+        if self.up && self.failures < limit {
+            return Transition::SoftFailure {
+                failures: self.failures,
+                limit,
+            };
+        }
+        self.up = false;
+        Transition::Down
+    }
 }
 
 /// What one outcome did to a server's standing, for the log.
@@ -51,28 +85,30 @@ impl Health {
         outcome: &CheckOutcome,
         limit: u32,
     ) -> Transition {
-        let s = self.standing.entry(key.to_string()).or_insert(Standing {
-            up: false,
-            failures: 0,
-        });
-        if outcome.healthy {
-            let had = s.failures;
-            s.failures = 0;
-            if s.up && had > 0 {
-                return Transition::Reset;
-            }
-            s.up = true;
-            return Transition::Up;
+        let s = self.standing.entry(key.to_string()).or_default();
+        let was = s.up;
+        let transition = s.step(outcome.healthy, limit);
+        if s.up != was {
+            s.transitions = s.transitions.saturating_add(1);
         }
-        s.failures = s.failures.saturating_add(1);
-        if s.up && s.failures < limit {
-            return Transition::SoftFailure {
-                failures: s.failures,
-                limit,
-            };
-        }
-        s.up = false;
-        Transition::Down
+        s.last_duration = outcome.duration;
+        s.last_error = match (&outcome.error, outcome.healthy) {
+            (_, true) => None,
+            (Some(e), false) => Some(e.clone()),
+            (None, false) => Some("check failed".to_string()),
+        };
+        transition
+    }
+
+    /// What the metrics endpoint shows of the server with check `key`:
+    /// `None` before its first check.
+    pub(crate) fn report(&self, key: &str) -> Option<ServerHealth> {
+        self.standing.get(key).map(|s| ServerHealth {
+            up: s.up,
+            last_check_seconds: s.last_duration.as_secs_f64(),
+            last_error: s.last_error.clone(),
+            transitions: s.transitions,
+        })
     }
 
     /// Whether the server with check `key` is up (unknown: down).

@@ -3,9 +3,12 @@
 //! difference with `--apply`'s fewest changes (never a flush), touching
 //! only the services FILE names. FILE is read again when it changes
 //! (`autoreload`) and on SIGHUP; SIGTERM and SIGINT stop the loop, which
-//! then removes the services whose `cleanstop` is on.
+//! then removes the services whose `cleanstop` is on. With `--metrics`,
+//! each round ends by publishing the managed services and the servers'
+//! health to the endpoint (`crate::metrics`).
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -19,18 +22,24 @@ use crate::client::{Change, Client};
 use crate::commands::{Streams, Table, TableEntry, plan_changes, write_line};
 use crate::error::{Error, Result};
 use crate::health::Checker;
+use crate::metrics::MetricsServer;
 use crate::model::{Destination, ForwardMethod, ServiceKey};
+use crate::render::prometheus::{Exposition, HealthMap, ServerKey};
 
 /// How often the sleep between rounds looks at the signal flags.
 const POLL: Duration = Duration::from_millis(50);
 
 /// Runs the supervisor on `path` until SIGTERM or SIGINT; 0 then. A file
 /// that does not parse at the start is an error (status 2) and nothing
-/// is changed.
+/// is changed; so is a `metrics` address that cannot be bound (status
+/// 1). `netns` is the namespace label of the metrics (the `--netns`
+/// value, or "").
 pub(crate) fn run(
     argv0: &[u8],
     client: &mut Client,
     path: &Path,
+    metrics: Option<SocketAddr>,
+    netns: &str,
     streams: &mut Streams,
 ) -> Result<u8> {
     let text = std::fs::read(path).map_err(|e| Error::Message {
@@ -46,6 +55,15 @@ pub(crate) fn run(
     for w in &config.warnings {
         let _ = writeln!(streams.err, "{w}");
     }
+    let metrics = match metrics {
+        Some(addr) => {
+            Some(MetricsServer::bind(addr).map_err(|e| Error::Message {
+                message: format!("--metrics {addr}: cannot listen: {e}"),
+                status: 1,
+            })?)
+        }
+        None => None,
+    };
     signals::install()?;
     let mut checker = Checker::new()?;
     let log = Log::new(config.logfile.clone(), path);
@@ -54,6 +72,12 @@ pub(crate) fn run(
         path.display(),
         std::process::id()
     ));
+    if let Some(m) = &metrics {
+        log.line(&format!(
+            "Serving metrics on http://{}/metrics",
+            m.local_addr()
+        ));
+    }
     let mut sup = Supervisor {
         argv0: argv0.to_vec(),
         path: path.to_path_buf(),
@@ -62,6 +86,8 @@ pub(crate) fn run(
         old: None,
         health: Health::new(),
         log,
+        metrics,
+        netns: netns.to_owned(),
     };
     while !signals::stop_requested() {
         let started = Instant::now();
@@ -97,6 +123,10 @@ struct Supervisor {
     old: Option<Config>,
     health: Health,
     log: Log,
+    /// The `--metrics` endpoint, if any.
+    metrics: Option<MetricsServer>,
+    /// The namespace label of the metrics.
+    netns: String,
 }
 
 impl Supervisor {
@@ -187,6 +217,7 @@ impl Supervisor {
         }
         if let Err(e) = self.converge(client) {
             self.log.line(&format!("Cannot update the table: {e}"));
+            self.publish(client);
             return;
         }
         // Servers only the previous version checked keep no check state.
@@ -196,6 +227,62 @@ impl Supervisor {
                     checker.forget(&gone.key);
                 }
             }
+        }
+        self.publish(client);
+    }
+
+    /// With `--metrics`: the managed services as the kernel now holds
+    /// them, with counters, and the health of every checked real server
+    /// (those taken out of the table too), published to the endpoint.
+    /// A table that cannot be read leaves the last publication.
+    fn publish(&self, client: &mut Client) {
+        let Some(server) = &self.metrics else {
+            return;
+        };
+        let table = match self.managed(client) {
+            Ok(table) => table,
+            Err(e) => {
+                self.log.line(&format!("Cannot read the table: {e}"));
+                return;
+            }
+        };
+        let mut exposition = Exposition::new();
+        let mut health = HealthMap::new();
+        for entry in &table {
+            exposition.push(&self.netns, &entry.service, &entry.dests);
+            let Some(pool) = self.config.pool(&entry.service.key) else {
+                continue;
+            };
+            let mut unlisted = Vec::new();
+            for real in &pool.reals {
+                let Some(report) = real
+                    .check
+                    .as_ref()
+                    .and_then(|c| self.health.report(&c.key))
+                else {
+                    continue;
+                };
+                let d = &real.dest;
+                if !entry
+                    .dests
+                    .iter()
+                    .any(|o| o.addr == d.addr && o.port == d.port)
+                {
+                    unlisted.push(d.clone());
+                }
+                let key = ServerKey {
+                    netns: self.netns.clone(),
+                    service: entry.service.key,
+                    addr: d.addr,
+                    port: d.port,
+                };
+                health.insert(key, report);
+            }
+            exposition.push_unlisted(&unlisted);
+        }
+        let mut body = Vec::new();
+        if exposition.write(&mut body, Some(&health)).is_ok() {
+            server.publish(body);
         }
     }
 

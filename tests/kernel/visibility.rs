@@ -116,7 +116,7 @@ fn failed(args: &[&str], out: &Outcome) -> String {
 /// scripts/deps.sh); for each file its families by name. Like the JSON
 /// validation, it runs without `exec`'s time limit (the import is slow
 /// under emulation).
-fn parse(files: &[String]) -> Result<Value, String> {
+pub(crate) fn parse(files: &[String]) -> Result<Value, String> {
     let python = ["/opt/vng/bin/python3", "/usr/bin/python3"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())

@@ -7,7 +7,9 @@
 //! the reference (waiting for a table rather than for a time keeps the
 //! test steady under an emulated CPU, where ldirectord is slow). The JSON
 //! form of the same configuration gets the same cycle; restore lines get drift repair; a
-//! broken file is refused with `file:line` and nothing changed.
+//! broken file is refused with `file:line` and nothing changed; the
+//! `--metrics` endpoint, scraped with curl while a server is down, shows
+//! it down with its error.
 //!
 //! ldirectord's packages are unpacked into the guest's writable overlay
 //! from `target/ldirectord-debs` (`scripts/deps.sh ensure_ldirectord_debs`
@@ -32,12 +34,13 @@ const REFERENCE: &str = "/usr/sbin/ipvsadm";
 const UNPACKED: &str = "/tmp/ldirectord-root";
 
 /// The names of the tests, in order.
-pub(crate) const STEPS: [&str; 6] = [
+pub(crate) const STEPS: [&str; 7] = [
     "watch/ldirectord fault cycle",
     "watch/ours fault cycle as ldirectord",
     "watch/json fault cycle as ldirectord",
     "watch/rules repair drift and cleanstop",
     "watch/broken file refused, nothing changed",
+    "watch/metrics endpoint scraped during a fault",
     "watch/setup",
 ];
 
@@ -72,7 +75,8 @@ const JSON: &str = r#"{"services": [{"protocol": "tcp",
     {"address": "10.2.1.242", "port": 80, "forward": "masq"},
     {"address": "10.2.1.243", "port": 80, "forward": "masq"}]}]}"#;
 
-/// Runs the group if the filter selects any of its tests.
+/// Runs the tests of the group the filter selects (the setup once if it
+/// selects any).
 pub(crate) fn run(ours: &str, filter: &Filter, report: &mut Report) {
     if !STEPS.iter().any(|s| filter.matches(s)) {
         return;
@@ -81,33 +85,48 @@ pub(crate) fn run(ours: &str, filter: &Filter, report: &mut Report) {
         .and_then(|()| fs::create_dir_all(WORK).map_err(|e| e.to_string()))
         .and_then(|()| exec::must("sh", &[NET_SCRIPT, "up"]).map(drop));
     if let Err(e) = setup {
-        report.run(STEPS[5], || Err(e));
+        report.run(STEPS[6], || Err(e));
         let _ = exec::must("sh", &[NET_SCRIPT, "down"]);
         return;
     }
     let mut web = Web::new();
     let slow = Duration::from_secs(90);
     let limit = Duration::from_secs(20);
-    report.run(STEPS[0], || {
-        let cf = format!("{WORK}/ldirectord.cf");
-        let start = |cf: &str| {
-            spawn("wlb", "/usr/sbin/ldirectord", &["-d", cf, "start"])
-        };
-        cycle(&mut web, &cf, start, true, slow, Duration::from_secs(45))
-    });
-    report.run(STEPS[1], || {
-        let cf = format!("{WORK}/watch.cf");
-        let start = |cf: &str| spawn("wlb", ours, &["--apply", cf, "--watch"]);
-        cycle(&mut web, &cf, start, true, limit, limit)
-    });
-    report.run(STEPS[2], || {
-        let file = format!("{WORK}/watch.json");
-        fs::write(&file, JSON).map_err(|e| e.to_string())?;
-        let start = |f: &str| spawn("wlb", ours, &["--apply", f, "--watch"]);
-        cycle(&mut web, &file, start, false, limit, limit)
-    });
-    report.run(STEPS[3], || rules(ours));
-    report.run(STEPS[4], || broken(ours));
+    if filter.matches(STEPS[0]) {
+        report.run(STEPS[0], || {
+            let cf = format!("{WORK}/ldirectord.cf");
+            let start = |cf: &str| {
+                spawn("wlb", "/usr/sbin/ldirectord", &["-d", cf, "start"])
+            };
+            cycle(&mut web, &cf, start, true, slow, Duration::from_secs(45))
+        });
+    }
+    if filter.matches(STEPS[1]) {
+        report.run(STEPS[1], || {
+            let cf = format!("{WORK}/watch.cf");
+            let start =
+                |cf: &str| spawn("wlb", ours, &["--apply", cf, "--watch"]);
+            cycle(&mut web, &cf, start, true, limit, limit)
+        });
+    }
+    if filter.matches(STEPS[2]) {
+        report.run(STEPS[2], || {
+            let file = format!("{WORK}/watch.json");
+            fs::write(&file, JSON).map_err(|e| e.to_string())?;
+            let start =
+                |f: &str| spawn("wlb", ours, &["--apply", f, "--watch"]);
+            cycle(&mut web, &file, start, false, limit, limit)
+        });
+    }
+    if filter.matches(STEPS[3]) {
+        report.run(STEPS[3], || rules(ours));
+    }
+    if filter.matches(STEPS[4]) {
+        report.run(STEPS[4], || broken(ours));
+    }
+    if filter.matches(STEPS[5]) {
+        report.run(STEPS[5], || metrics(&mut web, ours));
+    }
     web.stop_all();
     let _ = exec::must("sh", &[NET_SCRIPT, "down"]);
 }
@@ -502,4 +521,158 @@ fn broken(ours: &str) -> Result<(), String> {
         return Err(format!("table changed:\n{after}"));
     }
     lb(&["-C"]).map(drop)
+}
+
+/// `--metrics` scraped with curl in the load balancer's namespace while
+/// rs2's web server is stopped: rs2 is down with an error, rs1 up, the
+/// output parses with prometheus_client, other paths get 404 and POST
+/// 405, and only the address given is bound.
+fn metrics(web: &mut Web, ours: &str) -> Result<(), String> {
+    crate::netns::within("wlb", || exec::must(REFERENCE, &["-C"]))
+        .map_err(|e| e.to_string())??;
+    for i in 0..2 {
+        web.content(i, &format!("debian11 rs{}\n", i + 1))?;
+        web.start(i)?;
+    }
+    let file = format!("{WORK}/metrics.cf");
+    fs::write(&file, classic("rr", "", "no")).map_err(|e| e.to_string())?;
+    let mut child = spawn(
+        "wlb",
+        ours,
+        &["--apply", &file, "--watch", "--metrics", "127.0.0.1:9100"],
+    )?;
+    let result = (|| {
+        let (rs1, rs2) = ("10.2.1.242:80", "10.2.1.243:80");
+        let limit = Duration::from_secs(20);
+        reach(&service("rr", &[(rs1, 1), (rs2, 1)]), limit)?;
+        let all_up = scrape_until("/metrics", |t| {
+            up_value(t, "10.2.1.242") == Some("1")
+                && up_value(t, "10.2.1.243") == Some("1")
+        })?;
+        if !all_up.contains("ipvs_service_connections_total{") {
+            return Err(format!("no service counters:\n{all_up}"));
+        }
+        web.stop(1);
+        reach(&service("rr", &[(rs1, 1)]), limit)?;
+        let text = scrape_until("/metrics", |t| {
+            up_value(t, "10.2.1.243") == Some("0")
+        })?;
+        let bad = |what: &str| Err(format!("{what}:\n{text}"));
+        if up_value(&text, "10.2.1.242") != Some("1") {
+            return bad("rs1 not up");
+        }
+        let errors: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("ipvs_real_server_check_error{"))
+            .collect();
+        if errors.len() != 1
+            || !errors[0].contains("server_address=\"10.2.1.243\"")
+            || !errors[0].contains(",error=\"")
+            || !errors[0].ends_with("} 1")
+        {
+            return bad("not exactly one error, rs2's");
+        }
+        // Up at the start, then down.
+        let transitions = text.lines().find(|l| {
+            l.starts_with("ipvs_real_server_transitions_total{")
+                && l.contains("server_address=\"10.2.1.243\"")
+        });
+        if !transitions.is_some_and(|l| l.ends_with(" 2")) {
+            return bad("rs2's transitions are not 2");
+        }
+        // rs2 is out of the table: no kernel counters for it.
+        if text.lines().any(|l| {
+            l.starts_with("ipvs_real_server_weight{")
+                && l.contains("10.2.1.243")
+        }) {
+            return bad("rs2 has a weight, being out of the table");
+        }
+        let saved = format!("{WORK}/metrics.prom");
+        fs::write(&saved, &text).map_err(|e| e.to_string())?;
+        crate::visibility::parse(&[saved])?;
+        for (args, want) in [
+            (vec!["http://127.0.0.1:9100/foo"], "404"),
+            (vec!["http://127.0.0.1:9100/"], "404"),
+            (vec!["-X", "POST", "http://127.0.0.1:9100/metrics"], "405"),
+            (vec!["http://10.2.0.1:9100/metrics"], "000"),
+        ] {
+            let code = curl_code(&args)?;
+            if code != want {
+                return Err(format!("curl {args:?}: {code}, not {want}"));
+            }
+        }
+        exec::must("kill", &["-TERM", &child.id().to_string()])?;
+        if !wait(&mut child, Duration::from_secs(30))? {
+            return Err("not status 0 after SIGTERM".to_string());
+        }
+        Ok(())
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    web.start(1)?;
+    result
+}
+
+/// curl in the load balancer's namespace: the HTTP status it got ("000"
+/// when it could not connect).
+fn curl_code(args: &[&str]) -> Result<String, String> {
+    let mut all = vec![
+        "netns",
+        "exec",
+        "wlb",
+        "curl",
+        "-s",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        "--max-time",
+        "5",
+    ];
+    all.extend_from_slice(args);
+    let out = exec::run("ip", "ip", &strings(&all), None)?;
+    Ok(out.stdout_text())
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|a| a.to_string()).collect()
+}
+
+/// Scrapes `path` in the load balancer's namespace until `ok` holds of
+/// the answer (or 20 s pass); the answer.
+fn scrape_until(
+    path: &str,
+    ok: impl Fn(&str) -> bool,
+) -> Result<String, String> {
+    let url = format!("http://127.0.0.1:9100{path}");
+    let args = strings(&[
+        "netns",
+        "exec",
+        "wlb",
+        "curl",
+        "-sf",
+        "--max-time",
+        "5",
+        &url,
+    ]);
+    let start = Instant::now();
+    loop {
+        let out = exec::run("ip", "ip", &args, None)?;
+        let text = out.stdout_text();
+        if out.success() && ok(&text) {
+            return Ok(text);
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            return Err(format!("{url}: {}, last answer:\n{text}", out.status));
+        }
+        thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// The value of `ipvs_real_server_up` for the real server `addr`.
+fn up_value<'a>(text: &'a str, addr: &str) -> Option<&'a str> {
+    let label = format!("server_address=\"{addr}\"");
+    text.lines()
+        .find(|l| l.starts_with("ipvs_real_server_up{") && l.contains(&label))
+        .and_then(|l| l.rsplit(' ').next())
 }

@@ -1,5 +1,5 @@
 //! The options beyond ipvsadm 1.31 (`--format`, `--netns`, `--apply`,
-//! `--dry-run`, `--atomic`): what they parse to, where they are illegal,
+//! `--dry-run`, `--atomic`, `--watch`, `--metrics`, ...): what they parse to, where they are illegal,
 //! and that ipvsadm's own checks keep their priority.
 
 use super::*;
@@ -148,6 +148,7 @@ fn watch_goes_with_apply_of_a_file_only() {
             dry_run: false,
             atomic: false,
             watch: true,
+            metrics: None,
         })
     );
     assert_eq!(
@@ -169,6 +170,73 @@ fn watch_goes_with_apply_of_a_file_only() {
 }
 
 #[test]
+fn metrics_goes_with_watch_only_and_takes_a_numeric_address() {
+    for (text, want) in [
+        ("127.0.0.1:9100", "127.0.0.1:9100"),
+        ("[::1]:9100", "[::1]:9100"),
+        ("0.0.0.0:80", "0.0.0.0:80"),
+        ("[fe80::1%2]:9100", "[fe80::1%2]:9100"),
+    ] {
+        assert_eq!(
+            ok(&["--apply", "w.cf", "--watch", "--metrics", text]),
+            Command::Apply(ApplyRequest {
+                file: "w.cf".into(),
+                dry_run: false,
+                atomic: false,
+                watch: true,
+                metrics: Some(want.parse().unwrap()),
+            }),
+            "{text}"
+        );
+    }
+    assert!(matches!(
+        ok(&["--apply", "w.cf", "--metrics=[::1]:9100", "--watch"]),
+        Command::Apply(ApplyRequest {
+            metrics: Some(_),
+            ..
+        })
+    ));
+    for bad in [
+        "localhost:9100",
+        "9100",
+        "127.0.0.1",
+        "::1:9100",
+        "127.0.0.1:0",
+        "127.0.0.1:65536",
+        "",
+    ] {
+        assert_eq!(
+            invalid(&["--apply", "w.cf", "--watch", "--metrics", bad]),
+            format!(
+                "invalid metrics address `{bad}' specified (a numeric \
+                 ADDR:PORT such as 127.0.0.1:9100 or [::1]:9100)"
+            ),
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        invalid(&["--apply", "w.cf", "--metrics", "127.0.0.1:9100"]),
+        "--metrics needs --apply FILE --watch"
+    );
+    assert_eq!(
+        invalid(&["-L", "--metrics", "127.0.0.1:9100"]),
+        "Illegal 'metrics' option with the 'list' command"
+    );
+    assert_eq!(
+        invalid(&[
+            "--apply",
+            "w.cf",
+            "--watch",
+            "--metrics",
+            "127.0.0.1:1",
+            "--metrics",
+            "127.0.0.1:2"
+        ]),
+        "multiple 'metrics' options specified"
+    );
+}
+
+#[test]
 fn apply_is_a_command_with_its_options() {
     assert_eq!(
         ok(&["--apply", "t.rules", "--dry-run", "--atomic"]),
@@ -177,6 +245,7 @@ fn apply_is_a_command_with_its_options() {
             dry_run: true,
             atomic: true,
             watch: false,
+            metrics: None,
         })
     );
     assert_eq!(
@@ -186,6 +255,7 @@ fn apply_is_a_command_with_its_options() {
             dry_run: false,
             atomic: false,
             watch: false,
+            metrics: None,
         })
     );
     assert_eq!(

@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use super::{dest, fwmark, inet};
 use crate::model::{AddressFamily, ForwardMethod, Protocol, Stats};
 use crate::render::prometheus::{
-    Exposition, HealthMap, ServerHealth, ServerKey, push_escaped,
+    ERROR_LABEL_MAX, Exposition, HealthMap, ServerHealth, ServerKey,
+    push_escaped,
 };
 
 fn text(e: &Exposition, health: Option<&HealthMap>) -> String {
@@ -142,8 +143,9 @@ fn odd_label_values_are_escaped_in_place() {
     assert_eq!(t.lines().filter(|l| !l.starts_with('#')).count(), 10);
 }
 
-#[test]
-fn health_adds_the_up_family_for_known_servers() {
+/// A service with three real servers: 10.0.1.1 up, 10.0.1.2 down, and
+/// 10.0.1.3 unknown to the checker.
+fn health_table() -> (Exposition, HealthMap) {
     let svc = inet(Protocol::Tcp, "10.0.0.1", 80);
     let up = dest("10.0.1.1", 80, ForwardMethod::Route, 1);
     let down = dest("10.0.1.2", 80, ForwardMethod::Route, 1);
@@ -151,19 +153,192 @@ fn health_adds_the_up_family_for_known_servers() {
     let mut e = Exposition::new();
     e.push("", &svc, &[up.clone(), down.clone(), unknown]);
     let mut health = HealthMap::new();
-    for (d, ok) in [(&up, true), (&down, false)] {
+    let states = [
+        (
+            &up,
+            ServerHealth {
+                up: true,
+                last_check_seconds: 0.0125,
+                last_error: None,
+                transitions: 2,
+            },
+        ),
+        (
+            &down,
+            ServerHealth {
+                up: false,
+                last_check_seconds: 3.0,
+                last_error: Some("connect: timed out \"x\"\n".into()),
+                transitions: 1,
+            },
+        ),
+    ];
+    for (d, h) in states {
         let key = ServerKey {
             netns: String::new(),
             service: svc.key,
             addr: d.addr,
             port: d.port,
         };
-        health.insert(key, ServerHealth { up: ok });
+        health.insert(key, h);
     }
+    (e, health)
+}
+
+#[test]
+fn health_adds_the_up_family_for_known_servers() {
+    let (e, health) = health_table();
     let t = text(&e, Some(&health));
     let lines = sample_lines(&t, "ipvs_real_server_up");
     assert_eq!(lines.len(), 2);
     assert!(lines[0].contains("10.0.1.1") && lines[0].ends_with(" 1"));
     assert!(lines[1].contains("10.0.1.2") && lines[1].ends_with(" 0"));
     assert!(t.contains("# TYPE ipvs_real_server_up gauge\n"));
+}
+
+#[test]
+fn health_has_duration_error_and_transitions() {
+    let (e, health) = health_table();
+    let t = text(&e, Some(&health));
+    let server = |last: u8| {
+        format!(
+            "{{netns=\"\",family=\"inet\",protocol=\"tcp\",\
+             address=\"10.0.0.1\",port=\"80\",fwmark=\"\",\
+             scheduler=\"wlc\",server_address=\"10.0.1.{last}\",\
+             server_port=\"80\",forward=\"route\""
+        )
+    };
+    assert_eq!(
+        sample_lines(&t, "ipvs_real_server_check_duration_seconds"),
+        [
+            format!(
+                "ipvs_real_server_check_duration_seconds{}}} 0.0125",
+                server(1)
+            ),
+            format!("ipvs_real_server_check_duration_seconds{}}} 3", server(2)),
+        ]
+    );
+    // Only the failing server has an error series, its reason escaped.
+    assert_eq!(
+        sample_lines(&t, "ipvs_real_server_check_error"),
+        [format!(
+            "ipvs_real_server_check_error{},\
+             error=\"connect: timed out \\\"x\\\"\\n\"}} 1",
+            server(2)
+        )]
+    );
+    assert_eq!(
+        sample_lines(&t, "ipvs_real_server_transitions_total"),
+        [
+            format!("ipvs_real_server_transitions_total{}}} 2", server(1)),
+            format!("ipvs_real_server_transitions_total{}}} 1", server(2)),
+        ]
+    );
+    for (name, kind) in [
+        ("check_duration_seconds", "gauge"),
+        ("check_error", "gauge"),
+        ("transitions_total", "counter"),
+    ] {
+        let line = format!("# TYPE ipvs_real_server_{name} {kind}\n");
+        assert!(t.contains(&line), "{line}");
+        assert_eq!(t.matches(&line).count(), 1);
+    }
+    // The server the checker does not know is in no health family.
+    for name in ["up", "check_duration_seconds", "transitions_total"] {
+        let lines = sample_lines(&t, &format!("ipvs_real_server_{name}"));
+        assert!(lines.iter().all(|l| !l.contains("10.0.1.3")), "{name}");
+    }
+}
+
+#[test]
+fn long_errors_are_cut_at_a_character_boundary() {
+    let svc = inet(Protocol::Tcp, "10.0.0.1", 80);
+    let d = dest("10.0.1.1", 80, ForwardMethod::Route, 1);
+    let mut e = Exposition::new();
+    e.push("", &svc, std::slice::from_ref(&d));
+    let reason = "é".repeat(ERROR_LABEL_MAX); // two bytes each
+    let mut health = HealthMap::new();
+    health.insert(
+        ServerKey {
+            netns: String::new(),
+            service: svc.key,
+            addr: d.addr,
+            port: d.port,
+        },
+        ServerHealth {
+            last_error: Some(reason),
+            last_check_seconds: f64::INFINITY,
+            ..ServerHealth::default()
+        },
+    );
+    let t = text(&e, Some(&health));
+    let line = sample_lines(&t, "ipvs_real_server_check_error")[0];
+    let value = line.split("error=\"").nth(1).unwrap();
+    let value = value.strip_suffix("\"} 1").unwrap();
+    assert_eq!(value, "é".repeat(ERROR_LABEL_MAX / 2));
+    assert!(t.contains("} +Inf\n"));
+}
+
+#[test]
+fn unlisted_servers_get_the_health_families_only() {
+    let svc = inet(Protocol::Tcp, "10.0.0.1", 80);
+    let listed = dest("10.0.1.1", 80, ForwardMethod::Masquerade, 1);
+    let gone = dest("10.0.1.2", 80, ForwardMethod::Masquerade, 1);
+    let mut e = Exposition::new();
+    e.push_unlisted(std::slice::from_ref(&gone)); // no service yet: ignored
+    e.push("lb", &svc, std::slice::from_ref(&listed));
+    e.push_unlisted(std::slice::from_ref(&gone));
+    let mut health = HealthMap::new();
+    for (d, up) in [(&listed, true), (&gone, false)] {
+        let key = ServerKey {
+            netns: "lb".into(),
+            service: svc.key,
+            addr: d.addr,
+            port: d.port,
+        };
+        let h = ServerHealth {
+            up,
+            last_error: (!up).then(|| "connection refused".to_owned()),
+            ..ServerHealth::default()
+        };
+        health.insert(key, h);
+    }
+    let t = text(&e, Some(&health));
+    let gone_labels = "{netns=\"lb\",family=\"inet\",protocol=\"tcp\",\
+                       address=\"10.0.0.1\",port=\"80\",fwmark=\"\",\
+                       scheduler=\"wlc\",server_address=\"10.0.1.2\",\
+                       server_port=\"80\",forward=\"masq\"";
+    assert_eq!(
+        sample_lines(&t, "ipvs_real_server_up"),
+        [
+            "ipvs_real_server_up{netns=\"lb\",family=\"inet\",\
+             protocol=\"tcp\",address=\"10.0.0.1\",port=\"80\",\
+             fwmark=\"\",scheduler=\"wlc\",server_address=\"10.0.1.1\",\
+             server_port=\"80\",forward=\"masq\"} 1"
+                .to_owned(),
+            format!("ipvs_real_server_up{gone_labels}}} 0"),
+        ]
+    );
+    assert_eq!(
+        sample_lines(&t, "ipvs_real_server_check_error"),
+        [format!(
+            "ipvs_real_server_check_error{gone_labels},\
+             error=\"connection refused\"}} 1"
+        )]
+    );
+    // No kernel family lists it.
+    for line in t.lines().filter(|l| l.contains("10.0.1.2")) {
+        let name = line.split('{').next().unwrap();
+        assert!(
+            [
+                "ipvs_real_server_up",
+                "ipvs_real_server_check_duration_seconds",
+                "ipvs_real_server_check_error",
+                "ipvs_real_server_transitions_total",
+            ]
+            .contains(&name),
+            "{line}"
+        );
+    }
+    assert_eq!(sample_lines(&t, "ipvs_real_server_weight").len(), 1);
 }

@@ -66,6 +66,45 @@ fn failures_in_a_row_take_a_server_down_and_one_success_brings_it_back() {
 }
 
 #[test]
+fn the_report_has_the_last_outcome_and_counts_transitions() {
+    let mut h = Health::new();
+    assert_eq!(h.report(A), None);
+    let mut slow = outcome(false);
+    slow.duration = Duration::from_millis(1500);
+    h.record(A, &slow, 2);
+    let r = h.report(A).unwrap();
+    assert!(!r.up);
+    assert_eq!(r.last_check_seconds, 1.5);
+    assert_eq!(r.last_error.as_deref(), Some("connection refused"));
+    // Starting down and failing is no transition.
+    assert_eq!(r.transitions, 0);
+    h.record(A, &outcome(true), 2);
+    let r = h.report(A).unwrap();
+    assert!(r.up);
+    assert_eq!((r.last_error, r.transitions), (None, 1));
+    // A soft failure shows its error while the server is still up.
+    h.record(A, &outcome(false), 2);
+    let r = h.report(A).unwrap();
+    assert!(r.up && r.last_error.is_some());
+    assert_eq!(r.transitions, 1);
+    h.record(A, &outcome(false), 2);
+    assert_eq!(h.report(A).unwrap().transitions, 2);
+    h.record(A, &outcome(true), 2);
+    assert_eq!(h.report(A).unwrap().transitions, 3);
+    // A failure without a reason still shows one.
+    let silent = CheckOutcome {
+        healthy: false,
+        duration: Duration::ZERO,
+        error: None,
+    };
+    h.record(B, &silent, 1);
+    assert_eq!(
+        h.report(B).unwrap().last_error.as_deref(),
+        Some("check failed")
+    );
+}
+
+#[test]
 fn the_fallback_is_in_while_no_real_server_is_healthy() {
     let c = config(POOL);
     let mut h = Health::new();
