@@ -175,6 +175,23 @@ const WEB: [(&str, &str); 3] = [
     ("protocol", "tcp"),
 ];
 
+/// The web service's connection counter, from the text listing.
+fn web_connections(ours: &str) -> Result<u64, String> {
+    let text = lb(
+        ours,
+        &["-Ln", "--stats", "--exact", "-t", "10.0.1.100:80"],
+        None,
+    )?;
+    text.lines()
+        .find_map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            (w.len() > 2 && w[0] == "TCP" && w[1] == "10.0.1.100:80")
+                .then(|| w[2].parse().ok())
+                .flatten()
+        })
+        .ok_or_else(|| format!("no web service in:\n{text}"))
+}
+
 fn prometheus_views(ours: &str) -> Result<(), String> {
     let views: [&[&str]; 5] = [
         &["-L"],
@@ -195,9 +212,18 @@ fn prometheus_views(ours: &str) -> Result<(), String> {
     for view in views {
         write("before", view)?;
     }
+    let conns_before = web_connections(ours)?;
     let answers = requests(6)?;
     if answers.len() != 6 {
         return Err(format!("requests: {answers:?}"));
+    }
+    // The kernel adds its per-CPU counters into the ones it reports at
+    // each tick of its estimator (every 2 s): wait for the requests to
+    // show, as a scraper would see them a tick later.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while web_connections(ours)? < conns_before + 6 && Instant::now() < deadline
+    {
+        thread::sleep(Duration::from_millis(500));
     }
     for view in views {
         write("after", view)?;
