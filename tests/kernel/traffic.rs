@@ -123,7 +123,10 @@ fn entries_with(text: &str, parts: &[&str]) -> usize {
 }
 
 /// The five counters of a service line of `-Ln --stats/--rate --exact`.
-fn counters(listing: &str, service: &str) -> Result<[u64; 5], String> {
+pub(crate) fn counters(
+    listing: &str,
+    service: &str,
+) -> Result<[u64; 5], String> {
     let line = listing
         .lines()
         .find(|l| {

@@ -177,19 +177,9 @@ const WEB: [(&str, &str); 3] = [
 
 /// The web service's connection counter, from the text listing.
 fn web_connections(ours: &str) -> Result<u64, String> {
-    let text = lb(
-        ours,
-        &["-Ln", "--stats", "--exact", "-t", "10.0.1.100:80"],
-        None,
-    )?;
-    text.lines()
-        .find_map(|l| {
-            let w: Vec<&str> = l.split_whitespace().collect();
-            (w.len() > 2 && w[0] == "TCP" && w[1] == "10.0.1.100:80")
-                .then(|| w[2].parse().ok())
-                .flatten()
-        })
-        .ok_or_else(|| format!("no web service in:\n{text}"))
+    let args = ["-Ln", "--stats", "--exact", "-t", "10.0.1.100:80"];
+    let text = lb(ours, &args, None)?;
+    Ok(crate::traffic::counters(&text, "10.0.1.100:80")?[0])
 }
 
 fn prometheus_views(ours: &str) -> Result<(), String> {
