@@ -127,6 +127,12 @@ impl Checker {
         }
     }
 
+    /// Whether `receive` compiles as a check's expression; the message
+    /// says what is wrong.
+    pub(crate) fn validate_receive(receive: &str) -> Result<(), String> {
+        compile(Some(receive)).map(drop)
+    }
+
     /// Forgets the `checktype=N` counter of a server no longer checked.
     pub(crate) fn forget(&mut self, key: &str) {
         self.connects.remove(key);

@@ -629,16 +629,7 @@ fn section_line(
                 return Err(reader.error(line, "invalid receive string"));
             }
             // The expression compiles, or the line is named now.
-            let probe = Probe::SimpleTcp {
-                request: String::new(),
-                receive: Some(r.to_string()),
-            };
-            let spec = CheckSpec {
-                kind: CheckKind::Negotiate(probe),
-                connect_timeout: Duration::ZERO,
-                negotiate_timeout: Duration::ZERO,
-            };
-            if let Err(e) = Checker::validate(&spec) {
+            if let Err(e) = Checker::validate_receive(r) {
                 return Err(
                     reader.error(line, format!("invalid receive string: {e}"))
                 );

@@ -309,6 +309,11 @@ fn unimplemented_keywords_are_warnings_with_file_and_line() {
 
 #[test]
 fn errors_name_file_and_line() {
+    assert!(
+        error("virtual=10.0.0.1:80\n\treceive=\"(open\"\n")
+            .starts_with("w.cf:2: invalid receive string: "),
+        "a receive expression that does not compile names its line"
+    );
     assert_eq!(
         error("checktimeout=3\nchecktimout=4\n"),
         "w.cf:2: unknown keyword \"checktimout\""
