@@ -23,4 +23,5 @@ pub(crate) use supervisor::run;
 use {
     config::{Config, Format, format_of, parse},
     state::{Health, Transition, desired},
+    supervisor::KnownTable,
 };

@@ -6,6 +6,12 @@
 //! then removes the services whose `cleanstop` is on. With `--metrics`,
 //! each round ends by publishing the managed services and the servers'
 //! health to the endpoint (`crate::metrics`).
+//!
+//! In the steady state the kernel is not read every round: the supervisor
+//! keeps the managed table as it last read it, with the changes it has
+//! made since, and plans against that. It reads the kernel again when
+//! that copy is [`RESYNC`] old (to repair drift: entries someone else
+//! changed), after a change the kernel refused, and after a reload.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -28,6 +34,10 @@ use crate::render::prometheus::{Exposition, HealthMap, ServerKey};
 
 /// How often the sleep between rounds looks at the signal flags.
 const POLL: Duration = Duration::from_millis(50);
+
+/// How long the supervisor trusts its copy of the managed table before
+/// it reads the kernel again.
+pub(crate) const RESYNC: Duration = Duration::from_secs(10);
 
 /// Runs the supervisor on `path` until SIGTERM or SIGINT; 0 then. A file
 /// that does not parse at the start is an error (status 2) and nothing
@@ -88,6 +98,7 @@ pub(crate) fn run(
         log,
         metrics,
         netns: netns.to_owned(),
+        known: None,
     };
     while !signals::stop_requested() {
         let started = Instant::now();
@@ -127,6 +138,26 @@ struct Supervisor {
     metrics: Option<MetricsServer>,
     /// The namespace label of the metrics.
     netns: String,
+    /// The managed table as the kernel holds it, as far as the
+    /// supervisor knows; `None` when it must be read.
+    known: Option<KnownTable>,
+}
+
+/// The managed table as last read from the kernel, with the changes made
+/// since, and how many rounds ago it was read.
+pub(crate) struct KnownTable {
+    table: Table,
+    rounds: u32,
+}
+
+impl KnownTable {
+    /// Whether a copy read `rounds` rounds ago, `interval` apart, may
+    /// still stand in for the kernel: while it is younger than
+    /// [`RESYNC`]. Counted in rounds, not read from the clock, so that
+    /// an interval of RESYNC or more reads the kernel every round.
+    pub(crate) fn fresh(rounds: u32, interval: Duration) -> bool {
+        interval.saturating_mul(rounds) < RESYNC
+    }
 }
 
 impl Supervisor {
@@ -166,6 +197,7 @@ impl Supervisor {
                     self.config.targets().into_iter().map(|t| t.key).collect();
                 self.health.retain(|k| keys.iter().any(|n| n == k));
                 self.old = Some(old);
+                self.known = None;
             }
             Err(e) => {
                 self.log.line(&format!(" - ignore new configuration: {e}"));
@@ -235,10 +267,12 @@ impl Supervisor {
     /// them, with counters, and the health of every checked real server
     /// (those taken out of the table too), published to the endpoint.
     /// A table that cannot be read leaves the last publication.
-    fn publish(&self, client: &mut Client) {
-        let Some(server) = &self.metrics else {
+    /// The table read for it is the freshest copy, kept for the next
+    /// round.
+    fn publish(&mut self, client: &mut Client) {
+        if self.metrics.is_none() {
             return;
-        };
+        }
         let table = match self.managed(client) {
             Ok(table) => table,
             Err(e) => {
@@ -246,9 +280,17 @@ impl Supervisor {
                 return;
             }
         };
+        self.publish_table(&table);
+        self.known = Some(KnownTable { table, rounds: 0 });
+    }
+
+    fn publish_table(&self, table: &Table) {
+        let Some(server) = &self.metrics else {
+            return;
+        };
         let mut exposition = Exposition::new();
         let mut health = HealthMap::new();
-        for entry in &table {
+        for entry in table {
             exposition.push(&self.netns, &entry.service, &entry.dests);
             let Some(pool) = self.config.pool(&entry.service.key) else {
                 continue;
@@ -319,26 +361,50 @@ impl Supervisor {
         Ok(table)
     }
 
-    fn converge(&self, client: &mut Client) -> Result<()> {
-        let current = self.managed(client)?;
+    /// Makes the kernel hold the desired table: plans against the known
+    /// copy of the managed table while it is fresh (else against the
+    /// kernel, read again), makes the changes pipelined and logs each.
+    /// The desired table is the known copy after it when every change
+    /// was made; after a refusal the next round reads the kernel.
+    fn converge(&mut self, client: &mut Client) -> Result<()> {
+        let interval = self.config.interval;
+        let (current, rounds) = match self.known.take() {
+            Some(k) if KnownTable::fresh(k.rounds + 1, interval) => {
+                (k.table, k.rounds + 1)
+            }
+            _ => (self.managed(client)?, 0),
+        };
         let desired = state::desired(
             &self.config,
             self.old.as_ref(),
             &self.health,
             &current,
         );
-        for change in plan_changes(&current, &desired) {
-            match client.apply(change.clone()) {
-                Ok(()) => self.log.line(&change_line(&self.config, &change)),
+        let changes = plan_changes(&current, &desired);
+        let mut refused = false;
+        if !changes.is_empty() {
+            client.prepare_for_batches();
+        }
+        for (change, outcome) in changes.iter().zip(client.apply_all(&changes))
+        {
+            match outcome {
+                Ok(()) => self.log.line(&change_line(&self.config, change)),
                 Err(e) => {
+                    refused = true;
                     let mut line = Vec::new();
-                    let _ = write_line(&mut line, &change);
+                    let _ = write_line(&mut line, change);
                     self.log.line(&format!(
                         "Failed: ipvsadm {}: {e}",
                         String::from_utf8_lossy(&line).trim_end()
                     ));
                 }
             }
+        }
+        if !refused {
+            self.known = Some(KnownTable {
+                table: desired,
+                rounds,
+            });
         }
         Ok(())
     }

@@ -1,5 +1,7 @@
-//! Tests of the supervisor's readers and of its health state.
+//! Tests of the supervisor's readers, its health state and its copy of
+//! the table.
 
 mod json;
 mod ldirectord;
 mod state;
+mod supervisor;
