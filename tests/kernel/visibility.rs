@@ -26,6 +26,9 @@ const PARSER: &str = concat!(
 const WORK: &str = "/tmp/ipvsadm-visibility";
 /// A file under /run/netns that is no namespace.
 const BAD_NETNS: &str = "/run/netns/zz-not-a-namespace";
+/// A namespace where Docker keeps those of its containers and networks
+/// (the name of Swarm's ingress load balancer's).
+const DOCKER_NETNS: &str = "/run/docker/netns/ingress_sbox";
 
 /// The names of the tests, in order.
 pub(crate) const STEPS: [&str; 3] = [
@@ -297,14 +300,47 @@ fn prometheus_views(ours: &str) -> Result<(), String> {
 
 fn all_netns(ours: &str) -> Result<(), String> {
     std::fs::write(BAD_NETNS, b"").map_err(|e| e.to_string())?;
+    docker_netns(true)?;
+    let result = all_netns_listed(ours);
+    docker_netns(false)?;
+    result
+}
+
+/// Makes (or removes) a namespace bound at [`DOCKER_NETNS`], as Docker
+/// does, with `lo` up.
+fn docker_netns(make: bool) -> Result<(), String> {
+    if !make {
+        exec::must("umount", &[DOCKER_NETNS])?;
+        return std::fs::remove_file(DOCKER_NETNS).map_err(|e| e.to_string());
+    }
+    std::fs::create_dir_all("/run/docker/netns")
+        .and_then(|()| std::fs::write(DOCKER_NETNS, b""))
+        .map_err(|e| e.to_string())?;
+    exec::must("unshare", &[&format!("--net={DOCKER_NETNS}"), "true"])?;
+    exec::must(
+        "nsenter",
+        &[
+            &format!("--net={DOCKER_NETNS}"),
+            "ip",
+            "link",
+            "set",
+            "lo",
+            "up",
+        ],
+    )
+    .map(drop)
+}
+
+fn all_netns_listed(ours: &str) -> Result<(), String> {
     let rs1 = ["--netns", "rs1"];
-    let out = ipvsadm(
-        ours,
-        &[&rs1[..], &["-A", "-u", "10.9.9.9:53"]].concat(),
-        None,
-    )?;
-    if !out.success() {
-        return Err(failed(&["-A in rs1"], &out));
+    for (netns, service) in
+        [("rs1", "10.9.9.9:53"), (DOCKER_NETNS, "10.8.8.8:53")]
+    {
+        let out =
+            ipvsadm(ours, &["--netns", netns, "-A", "-u", service], None)?;
+        if !out.success() {
+            return Err(failed(&["-A in", netns], &out));
+        }
     }
     let check = |args: &[&str]| -> Result<String, String> {
         let out = ipvsadm(ours, args, None)?;
@@ -325,8 +361,10 @@ fn all_netns(ours: &str) -> Result<(), String> {
         "Network namespace: lb\n",
         "Network namespace: rs1\n",
         "Network namespace: client\n",
+        "Network namespace: /run/docker/netns/ingress_sbox\n",
         "TCP  10.0.1.100:80 rr",
         "UDP  10.9.9.9:53 wlc",
+        "UDP  10.8.8.8:53 wlc",
     ] {
         if !text.contains(want) {
             return Err(format!("-Ln --all-netns lacks {want:?}:\n{text}"));
@@ -335,7 +373,13 @@ fn all_netns(ours: &str) -> Result<(), String> {
     let lb_at = text.find("Network namespace: lb\n").unwrap_or(0);
     let rs1_at = text.find("Network namespace: rs1\n").unwrap_or(0);
     let udp_at = text.find("UDP  10.9.9.9:53").unwrap_or(0);
-    if udp_at < rs1_at || text[lb_at..rs1_at].contains("10.9.9.9") {
+    let docker_at = text.find("Network namespace: /run/docker").unwrap_or(0);
+    let docker_udp_at = text.find("UDP  10.8.8.8:53").unwrap_or(0);
+    if udp_at < rs1_at
+        || text[lb_at..rs1_at].contains("10.9.9.9")
+        || docker_udp_at < docker_at
+        || text[..docker_at].contains("10.8.8.8")
+    {
         return Err(format!(
             "the services sit under the wrong namespace:\n{text}"
         ));
@@ -384,11 +428,13 @@ fn all_netns(ours: &str) -> Result<(), String> {
     std::fs::write(&file, &prom).map_err(|e| e.to_string())?;
     let parsed = parse(std::slice::from_ref(&file))?;
     let f = &parsed[&file];
-    value(
-        f,
-        "ipvs_service_connections",
-        &[("netns", "rs1"), ("port", "53")],
-    )?;
+    for netns in ["rs1", DOCKER_NETNS] {
+        value(
+            f,
+            "ipvs_service_connections",
+            &[("netns", netns), ("port", "53")],
+        )?;
+    }
     value(
         f,
         "ipvs_service_connections",
