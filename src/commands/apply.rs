@@ -27,20 +27,8 @@ pub(super) fn apply(
     req: &ApplyRequest,
     streams: &mut Streams,
 ) -> Result<u8> {
-    // The file is read and parsed while the kernel's table is dumped:
-    // the dump is mostly waiting on the kernel, and without the overlap
-    // a no-op apply at 16,000 services is slower than `-Sn` (the target,
-    // docs/performance.md). A file that does not parse is still the
-    // error reported, and nothing is changed.
-    let (desired, current) = std::thread::scope(|scope| {
-        let reader = scope.spawn(|| read_desired(argv0, &req.file));
-        let current = read_table(client);
-        let desired = reader
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (desired, current)
-    });
-    let (desired, current) = (desired?, current?);
+    let desired = read_desired(argv0, &req.file)?;
+    let current = read_table(client)?;
     let changes = plan::plan(&current, &desired);
     if req.dry_run {
         for change in &changes {
