@@ -67,4 +67,4 @@ complete -c ipvsadm -l all-netns -d 'with -L, -S or --top: every network namespa
 complete -c ipvsadm -l top -d 'a live view of services and real servers with their rates, refreshed every --interval'
 complete -c ipvsadm -l interval -x -d 'with --top: seconds between refreshes (default 1)'
 complete -c ipvsadm -l watch -d 'with --apply FILE: stay running, check the real servers\' health and keep the table on FILE\'s healthy servers (FILE may be an ldirectord.cf)'
-complete -c ipvsadm -l metrics -x -d 'with --apply FILE --watch: serve Prometheus metrics of the table and the servers\' health over HTTP (GET /metrics)'
+complete -c ipvsadm -l metrics -x -d 'with --apply FILE --watch: serve Prometheus metrics of the table and the servers\' health over HTTP (GET /metrics); with --top: read them there and mark the servers reported down'

@@ -44,7 +44,8 @@ pub enum Command {
     /// `--apply FILE [--dry-run] [--atomic]` or `--apply FILE --watch`
     /// (not in ipvsadm).
     Apply(ApplyRequest),
-    /// `--top [SERVICE] [--interval SECONDS]` (not in ipvsadm).
+    /// `--top [SERVICE] [--interval SECONDS] [--metrics ADDR:PORT]` (not
+    /// in ipvsadm).
     Top(TopRequest),
 }
 
@@ -72,6 +73,9 @@ pub struct TopRequest {
     pub interval_ms: u64,
     /// `--all-netns`.
     pub all_netns: bool,
+    /// `--metrics ADDR:PORT`: the `--watch` supervisor's metrics endpoint,
+    /// read to mark the real servers it reports down.
+    pub metrics: Option<SocketAddr>,
 }
 
 /// `--apply`: where the desired table comes from and how to apply it.

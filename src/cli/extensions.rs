@@ -28,7 +28,8 @@ pub(super) struct Extras {
     pub all_netns: bool,
     /// `--interval`, in milliseconds.
     pub interval_ms: Option<u64>,
-    /// `--metrics`: where the supervisor serves its metrics.
+    /// `--metrics`: where the supervisor serves its metrics (with
+    /// `--watch`) or where `--top` reads them.
     pub metrics: Option<SocketAddr>,
 }
 
@@ -106,7 +107,8 @@ impl Extras {
     /// The added options' own matrix: `--format` only with `-L`,
     /// `--dry-run`, `--atomic` and `--watch` only with `--apply` (and
     /// `--watch` with neither of the other two, nor stdin); `--metrics`
-    /// only with `--apply FILE --watch`; `--netns` with every command.
+    /// only with `--apply FILE --watch` and `--top`; `--netns` with every
+    /// command.
     pub(super) fn check(&self, cmd: CommandKind) -> Result<(), Error> {
         let illegal = |opt: Opt| {
             Err(invalid(format!(
@@ -149,10 +151,12 @@ impl Extras {
                 "'{other}' cannot be used with 'watch'"
             )));
         }
-        if self.metrics.is_some() && cmd != CommandKind::Apply {
+        if self.metrics.is_some()
+            && !matches!(cmd, CommandKind::Apply | CommandKind::Top)
+        {
             return illegal(Opt::Metrics);
         }
-        if self.metrics.is_some() && !self.watch {
+        if self.metrics.is_some() && cmd == CommandKind::Apply && !self.watch {
             return Err(invalid("--metrics needs --apply FILE --watch"));
         }
         if self.watch && self.apply_file == b"-" {

@@ -31,7 +31,7 @@ pub(super) const SYNOPSIS: [&str; 16] = [
     " --stop-daemon master|backup",
     " --apply FILE [--dry-run] [--atomic]",
     " --apply FILE --watch [--metrics ADDR:PORT]",
-    " --top [SERVICE] [--interval SECONDS] [--all-netns]",
+    " --top [SERVICE] [--interval SECONDS] [--all-netns] [--metrics ADDR:PORT]",
     " -h | -v",
 ];
 

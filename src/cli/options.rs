@@ -275,7 +275,8 @@ pub(crate) enum Opt {
     Interval,
     /// `--watch` with `--apply FILE` (not in ipvsadm).
     Watch,
-    /// `--metrics ADDR:PORT` with `--apply FILE --watch` (not in ipvsadm).
+    /// `--metrics ADDR:PORT` with `--apply FILE --watch` or `--top` (not
+    /// in ipvsadm).
     Metrics,
 }
 
@@ -489,7 +490,8 @@ pub(crate) const OPTIONS: &[OptSpec] = &[
          ldirectord.cf)"),
     spec(Opt::Metrics, None, "metrics", Required, None, "addr:port",
         "with --apply FILE --watch: serve Prometheus metrics of the table \
-         and the servers' health over HTTP (GET /metrics)"),
+         and the servers' health over HTTP (GET /metrics); with --top: \
+         read them there and mark the servers reported down"),
 ];
 
 /// The first row with this long name (exact match only, as popt does).

@@ -434,6 +434,7 @@ fn build(entry: &CommandEntry, timeouts: Timeouts) -> Command {
                 .then(|| service_key(entry)),
             interval_ms: entry.extras.interval_ms.unwrap_or(1000),
             all_netns: entry.extras.all_netns,
+            metrics: entry.extras.metrics,
         }),
     }
 }

@@ -9,7 +9,8 @@
 //! form of the same configuration gets the same cycle; restore lines get drift repair; a
 //! broken file is refused with `file:line` and nothing changed; the
 //! `--metrics` endpoint, scraped with curl while a server is down, shows
-//! it down with its error.
+//! it down with its error, and `--top --metrics` reading it marks that
+//! server down (out of the table, then at weight 0 with `quiescent=yes`).
 //!
 //! ldirectord's packages are unpacked into the guest's writable overlay
 //! from `target/ldirectord-debs` (`scripts/deps.sh ensure_ldirectord_debs`
@@ -34,13 +35,14 @@ const REFERENCE: &str = "/usr/sbin/ipvsadm";
 const UNPACKED: &str = "/tmp/ldirectord-root";
 
 /// The names of the tests, in order.
-pub(crate) const STEPS: [&str; 7] = [
+pub(crate) const STEPS: [&str; 8] = [
     "watch/ldirectord fault cycle",
     "watch/ours fault cycle as ldirectord",
     "watch/json fault cycle as ldirectord",
     "watch/rules repair drift and cleanstop",
     "watch/broken file refused, nothing changed",
     "watch/metrics endpoint scraped during a fault",
+    "watch/top --metrics marks the servers reported down",
     "watch/setup",
 ];
 
@@ -85,7 +87,7 @@ pub(crate) fn run(ours: &str, filter: &Filter, report: &mut Report) {
         .and_then(|()| fs::create_dir_all(WORK).map_err(|e| e.to_string()))
         .and_then(|()| exec::must("sh", &[NET_SCRIPT, "up"]).map(drop));
     if let Err(e) = setup {
-        report.run(STEPS[6], || Err(e));
+        report.run(STEPS[7], || Err(e));
         let _ = exec::must("sh", &[NET_SCRIPT, "down"]);
         return;
     }
@@ -126,6 +128,9 @@ pub(crate) fn run(ours: &str, filter: &Filter, report: &mut Report) {
     }
     if filter.matches(STEPS[5]) {
         report.run(STEPS[5], || metrics(&mut web, ours));
+    }
+    if filter.matches(STEPS[6]) {
+        report.run(STEPS[6], || top(&mut web, ours));
     }
     web.stop_all();
     let _ = exec::must("sh", &[NET_SCRIPT, "down"]);
@@ -523,25 +528,51 @@ fn broken(ours: &str) -> Result<(), String> {
     lb(&["-C"]).map(drop)
 }
 
-/// `--metrics` scraped with curl in the load balancer's namespace while
-/// rs2's web server is stopped: rs2 is down with an error, rs1 up, the
-/// output parses with prometheus_client, other paths get 404 and POST
-/// 405, and only the address given is bound.
-fn metrics(web: &mut Web, ours: &str) -> Result<(), String> {
+/// Runs `steps` beside our supervisor serving its metrics on `endpoint`:
+/// the table cleared, both web servers serving the receive string, issue
+/// 14's configuration (`quiescent=no`) written to `WORK/name` and the
+/// supervisor started on it in the load balancer's namespace. `steps` get
+/// the web servers and the file; after them the supervisor must exit 0
+/// on SIGTERM. rs2's web server is started again either way.
+fn beside_supervisor(
+    web: &mut Web,
+    ours: &str,
+    name: &str,
+    endpoint: &str,
+    steps: impl FnOnce(&mut Web, &str) -> Result<(), String>,
+) -> Result<(), String> {
     crate::netns::within("wlb", || exec::must(REFERENCE, &["-C"]))
         .map_err(|e| e.to_string())??;
     for i in 0..2 {
         web.content(i, &format!("debian11 rs{}\n", i + 1))?;
         web.start(i)?;
     }
-    let file = format!("{WORK}/metrics.cf");
+    let file = format!("{WORK}/{name}");
     fs::write(&file, classic("rr", "", "no")).map_err(|e| e.to_string())?;
     let mut child = spawn(
         "wlb",
         ours,
-        &["--apply", &file, "--watch", "--metrics", "127.0.0.1:9100"],
+        &["--apply", &file, "--watch", "--metrics", endpoint],
     )?;
-    let result = (|| {
+    let result = steps(web, &file).and_then(|()| {
+        exec::must("kill", &["-TERM", &child.id().to_string()])?;
+        if !wait(&mut child, Duration::from_secs(30))? {
+            return Err("not status 0 after SIGTERM".to_string());
+        }
+        Ok(())
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    web.start(1)?;
+    result
+}
+
+/// `--metrics` scraped with curl in the load balancer's namespace while
+/// rs2's web server is stopped: rs2 is down with an error, rs1 up, the
+/// output parses with prometheus_client, other paths get 404 and POST
+/// 405, and only the address given is bound.
+fn metrics(web: &mut Web, ours: &str) -> Result<(), String> {
+    beside_supervisor(web, ours, "metrics.cf", "127.0.0.1:9100", |web, _| {
         let (rs1, rs2) = ("10.2.1.242:80", "10.2.1.243:80");
         let limit = Duration::from_secs(20);
         reach(&service("rr", &[(rs1, 1), (rs2, 1)]), limit)?;
@@ -601,16 +632,159 @@ fn metrics(web: &mut Web, ours: &str) -> Result<(), String> {
                 return Err(format!("curl {args:?}: {code}, not {want}"));
             }
         }
-        exec::must("kill", &["-TERM", &child.id().to_string()])?;
-        if !wait(&mut child, Duration::from_secs(30))? {
-            return Err("not status 0 after SIGTERM".to_string());
+        Ok(())
+    })
+}
+
+/// `--top --metrics` in the load balancer's namespace beside a
+/// supervisor serving its metrics, while rs2's web server is stopped:
+/// with `quiescent=no` rs2 is out of the table and shown under its
+/// service as a down row without numbers; once back it is not marked;
+/// with `quiescent=yes` it stays in the table at weight 0, marked down.
+/// rs1 is never marked. An endpoint nothing listens on gives a status
+/// line in every snapshot and the snapshots go on.
+fn top(web: &mut Web, ours: &str) -> Result<(), String> {
+    let endpoint = "127.0.0.1:9101";
+    beside_supervisor(web, ours, "top.cf", endpoint, |web, file| {
+        let (rs1, rs2) = ("10.2.1.242:80", "10.2.1.243:80");
+        let limit = Duration::from_secs(30);
+        reach(&service("rr", &[(rs1, 1), (rs2, 1)]), limit)?;
+        let snap = top_until(ours, endpoint, |s| {
+            marker(s, rs1) == Some("") && marker(s, rs2) == Some("")
+        })?;
+        if !snap.lines().next().is_some_and(|l| {
+            l.ends_with(&format!(
+                ", down servers from http://{endpoint}/metrics"
+            ))
+        }) {
+            return Err(format!("no endpoint in the title:\n{snap}"));
+        }
+        web.stop(1);
+        reach(&service("rr", &[(rs1, 1)]), limit)?;
+        let snap = top_until(ours, endpoint, |s| {
+            marker(s, rs2) == Some("down (not in table)")
+        })?;
+        let bad = |what: &str| Err(format!("{what}:\n{snap}"));
+        if marker(&snap, rs1) != Some("") {
+            return bad("rs1 marked");
+        }
+        // No numbers on the row of a server out of the table.
+        if server_line(&snap, rs2).is_some_and(|l| {
+            l.split_whitespace().collect::<Vec<_>>()
+                != ["->", rs2, "masq", "down", "(not", "in", "table)"]
+        }) {
+            return bad("rs2's row out of the table has more than a marker");
+        }
+        if snap.contains(&format!("metrics {endpoint}:")) {
+            return bad("a status line while the endpoint answers");
+        }
+        // rs2 back: no longer marked.
+        web.start(1)?;
+        reach(&service("rr", &[(rs1, 1), (rs2, 1)]), limit)?;
+        top_until(ours, endpoint, |s| {
+            marker(s, rs1) == Some("") && marker(s, rs2) == Some("")
+        })?;
+        // quiescent=yes, then rs2 stopped: in the table at weight 0,
+        // marked down.
+        thread::sleep(Duration::from_secs(1));
+        fs::write(file, classic("rr", "", "yes")).map_err(|e| e.to_string())?;
+        // Nothing to see in the table: give the reload time.
+        thread::sleep(Duration::from_secs(10));
+        web.stop(1);
+        reach(&service("rr", &[(rs1, 1), (rs2, 0)]), limit)?;
+        let snap =
+            top_until(ours, endpoint, |s| marker(s, rs2) == Some("down"))?;
+        let weight = server_line(&snap, rs2)
+            .and_then(|l| l.split_whitespace().nth(3).map(str::to_owned));
+        if weight.as_deref() != Some("0") || marker(&snap, rs1) != Some("") {
+            return Err(format!(
+                "quiescent rs2 not at weight 0 and down, or rs1 marked:\n{snap}"
+            ));
+        }
+        // An endpoint nothing listens on: a status line, and on it goes.
+        let closed = "127.0.0.1:9";
+        let out = top_run(ours, closed)?;
+        let status = format!("metrics {closed}: connection refused");
+        let snapshots = complete_snapshots(&out);
+        if snapshots.len() < 2
+            || !snapshots.iter().all(|s| s.lines().any(|l| l == status))
+            || marker(snapshots[0], rs2) != Some("drained")
+        {
+            return Err(format!("unreadable endpoint:\n{out}"));
         }
         Ok(())
-    })();
-    let _ = child.kill();
-    let _ = child.wait();
-    web.start(1)?;
-    result
+    })
+}
+
+/// `ipvsadm --top --metrics ENDPOINT` in the load balancer's namespace,
+/// standard output not a terminal, for 5 s: what it printed.
+fn top_run(ours: &str, endpoint: &str) -> Result<String, String> {
+    let args = strings(&[
+        "5",
+        "ip",
+        "netns",
+        "exec",
+        "wlb",
+        ours,
+        "--top",
+        "--interval",
+        "0.5",
+        "--metrics",
+        endpoint,
+    ]);
+    let out = exec::run("timeout", "timeout", &args, None)?;
+    if !out.stderr.is_empty() {
+        return Err(format!("--top wrote to stderr: {}", out.stderr_text()));
+    }
+    Ok(out.stdout_text())
+}
+
+/// The snapshots of `--top`'s output that were printed whole (each ends
+/// with a blank line).
+fn complete_snapshots(out: &str) -> Vec<&str> {
+    out.split_inclusive("\n\n")
+        .filter(|s| s.ends_with("\n\n"))
+        .collect()
+}
+
+/// Runs `--top --metrics ENDPOINT` until its last whole snapshot
+/// satisfies `ok` (or 30 s pass, as the supervisor publishes after its
+/// round); that snapshot.
+fn top_until(
+    ours: &str,
+    endpoint: &str,
+    ok: impl Fn(&str) -> bool,
+) -> Result<String, String> {
+    let start = Instant::now();
+    loop {
+        let out = top_run(ours, endpoint)?;
+        if let Some(last) = complete_snapshots(&out).last() {
+            if ok(last) {
+                return Ok(last.to_string());
+            }
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            return Err(format!("--top never showed it; last output:\n{out}"));
+        }
+        thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// The snapshot line of real server `server`.
+fn server_line<'a>(snapshot: &'a str, server: &str) -> Option<&'a str> {
+    let arrow = format!("  -> {server} ");
+    snapshot.lines().find(|l| l.starts_with(&arrow))
+}
+
+/// The marker after real server `server`'s line ("" for none: the line
+/// ends with its share), `None` without the line.
+fn marker<'a>(snapshot: &'a str, server: &str) -> Option<&'a str> {
+    let line = server_line(snapshot, server)?;
+    Some(match line.rfind("% ") {
+        Some(at) if !line.ends_with('%') => &line[at + 2..],
+        _ if line.ends_with('%') => "",
+        _ => line.split_once("masq")?.1.trim(),
+    })
 }
 
 /// curl in the load balancer's namespace: the HTTP status it got ("000"

@@ -170,7 +170,7 @@ fn watch_goes_with_apply_of_a_file_only() {
 }
 
 #[test]
-fn metrics_goes_with_watch_only_and_takes_a_numeric_address() {
+fn metrics_goes_with_watch_and_top_only_and_takes_a_numeric_address() {
     for (text, want) in [
         ("127.0.0.1:9100", "127.0.0.1:9100"),
         ("[::1]:9100", "[::1]:9100"),
@@ -218,10 +218,17 @@ fn metrics_goes_with_watch_only_and_takes_a_numeric_address() {
         invalid(&["--apply", "w.cf", "--metrics", "127.0.0.1:9100"]),
         "--metrics needs --apply FILE --watch"
     );
-    assert_eq!(
-        invalid(&["-L", "--metrics", "127.0.0.1:9100"]),
-        "Illegal 'metrics' option with the 'list' command"
-    );
+    for (args, command) in [
+        (&["-L", "--metrics", "127.0.0.1:9100"][..], "list"),
+        (&["-S", "--metrics", "127.0.0.1:9100"], "save"),
+        (&["-C", "--metrics=127.0.0.1:9100"], "flush"),
+        (&["-Z", "--metrics", "127.0.0.1:9100"], "zero"),
+    ] {
+        assert_eq!(
+            invalid(args),
+            format!("Illegal 'metrics' option with the '{command}' command")
+        );
+    }
     assert_eq!(
         invalid(&[
             "--apply",
@@ -318,13 +325,14 @@ fn all_netns_with_listings_saves_and_top_only() {
 }
 
 #[test]
-fn top_takes_a_service_an_interval_and_all_netns() {
+fn top_takes_a_service_an_interval_all_netns_and_metrics() {
     assert_eq!(
         ok(&["--top"]),
         Command::Top(TopRequest {
             service: None,
             interval_ms: 1000,
             all_netns: false,
+            metrics: None,
         })
     );
     match ok(&[
@@ -356,5 +364,21 @@ fn top_takes_a_service_an_interval_and_all_netns() {
         "Illegal 'interval' option with the 'list' command"
     );
     assert!(invalid(&["--top", "-r", "10.0.0.2"]).contains("real-server"));
+    match ok(&["--top", "--metrics", "[::1]:9100", "--all-netns"]) {
+        Command::Top(t) => {
+            assert_eq!(t.metrics, Some("[::1]:9100".parse().unwrap()));
+            assert!(t.all_netns);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        invalid(&["--top", "--metrics", "localhost:9100"]),
+        "invalid metrics address `localhost:9100' specified (a numeric \
+         ADDR:PORT such as 127.0.0.1:9100 or [::1]:9100)"
+    );
+    assert_eq!(
+        invalid(&["--top", "--metrics", "127.0.0.1:1", "--metrics=[::1]:2"]),
+        "multiple 'metrics' options specified"
+    );
     assert!(invalid(&["--top", "--stats"]).contains("stats"));
 }

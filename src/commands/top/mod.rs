@@ -4,8 +4,11 @@
 //! readings of the kernel's counters, so they move even when the
 //! kernel's rate estimator is off. On a terminal the view is full-screen
 //! (`ui`, ratatui over crossterm); otherwise a plain snapshot is printed
-//! every interval (`snapshot`).
+//! every interval (`snapshot`). With `--metrics ADDR:PORT` the `--watch`
+//! supervisor's endpoint is read at each refresh and the real servers it
+//! reports down are marked (`health`).
 
+mod health;
 mod snapshot;
 #[cfg(test)]
 mod tests;
@@ -33,12 +36,14 @@ pub(super) fn run(
         ui::run(client, &mut reader, interval)?;
         return Ok(0);
     }
+    let titles = snapshot::titles(req.interval_ms, req.metrics);
     let mut previous: Option<Reading> = None;
     loop {
         let started = Instant::now();
         let reading = reader.read(client, streams)?;
-        let views = view::services(previous.as_ref(), &reading);
-        snapshot::write(&mut streams.out, &views, req.interval_ms)?;
+        let mut views = view::services(previous.as_ref(), &reading);
+        let status = reader.mark(&mut views);
+        snapshot::write(&mut streams.out, &titles, &views, status.as_deref())?;
         streams.out.flush()?;
         previous = Some(reading);
         std::thread::sleep(interval.saturating_sub(started.elapsed()));
@@ -50,6 +55,8 @@ struct Reader {
     service: Option<crate::model::ServiceKey>,
     /// With `--all-netns`: the way back and the namespaces.
     all: Option<(Origin, Vec<Namespace>)>,
+    /// With `--metrics`: the endpoint that says which servers are down.
+    metrics: Option<health::Endpoint>,
 }
 
 impl Reader {
@@ -62,7 +69,21 @@ impl Reader {
         Ok(Reader {
             service: req.service,
             all,
+            metrics: req
+                .metrics
+                .map(|a| health::Endpoint::new(a, req.all_netns)),
         })
+    }
+
+    /// The metrics endpoint, if any.
+    fn metrics(&self) -> Option<std::net::SocketAddr> {
+        self.metrics.map(|m| m.addr())
+    }
+
+    /// With `--metrics`: marks the servers the endpoint reports down;
+    /// the status line when it cannot be read.
+    fn mark(&self, views: &mut [view::ServiceView]) -> Option<String> {
+        self.metrics.as_ref()?.mark(views)
     }
 
     /// One reading; a namespace that fails is reported to `streams.err`

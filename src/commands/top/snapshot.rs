@@ -2,17 +2,25 @@
 //! snapshot per interval, the rows of the full-screen view as lines.
 
 use std::io::{self, Write};
+use std::net::SocketAddr;
 
-use super::view::{ServiceView, bar, human};
+use super::view::{Rates, ServerView, ServiceView, bar, human};
 
 /// Width of the share bar.
 const BAR: usize = 20;
 
-/// The title line and column titles of a snapshot.
-pub(super) fn titles(interval_ms: u64) -> [String; 2] {
+/// The title line and column titles of a snapshot; the title names the
+/// metrics endpoint read, if any.
+pub(super) fn titles(
+    interval_ms: u64,
+    metrics: Option<SocketAddr>,
+) -> [String; 2] {
+    let health = metrics
+        .map(|a| format!(", down servers from http://{a}/metrics"))
+        .unwrap_or_default();
     [
         format!(
-            "ipvsadm --top: every {}s (rates from counter differences)",
+            "ipvsadm --top: every {}s (rates from counter differences){health}",
             interval_ms as f64 / 1000.0
         ),
         format!(
@@ -42,52 +50,65 @@ pub(super) fn lines(views: &[ServiceView]) -> Vec<String> {
             format!("[{}] {}", v.netns, v.name)
         };
         lines.push(format!(
-            "{:<34} {:<6} {:>6} {:>8} {:>9} {:>7} {:>7} {:>7} {:>7} {:>7}",
+            "{:<34} {:<6} {}",
             name,
             v.scheduler,
-            "",
-            v.active,
-            v.inactive,
-            human(v.rates.conns),
-            human(v.rates.inpkts),
-            human(v.rates.outpkts),
-            human(v.rates.inbytes),
-            human(v.rates.outbytes),
+            numbers("", v.active, v.inactive, &v.rates)
         ));
-        for s in &v.servers {
-            let mut line = format!(
-                "  -> {:<29} {:<6} {:>6} {:>8} {:>9} {:>7} {:>7} {:>7} {:>7} \
-                 {:>7}  {} {:>3}%",
-                s.address,
-                s.forward,
-                s.weight,
-                s.active,
-                s.inactive,
-                human(s.rates.conns),
-                human(s.rates.inpkts),
-                human(s.rates.outpkts),
-                human(s.rates.inbytes),
-                human(s.rates.outbytes),
-                bar(s.share, BAR),
-                (s.share * 100.0).round() as u32,
-            );
-            if s.drained() {
-                line.push_str(" drained");
-            }
-            lines.push(line);
-        }
+        lines.extend(v.servers.iter().map(server_line));
     }
     lines
 }
 
-/// One snapshot and a blank line after it.
+/// A real server's line: its numbers, its share, and its marker. A
+/// server the table does not hold has no numbers.
+fn server_line(s: &ServerView) -> String {
+    let mut line = if s.listed {
+        format!(
+            "  -> {:<29} {:<6} {}  {} {:>3}%",
+            s.address,
+            s.forward,
+            numbers(&s.weight.to_string(), s.active, s.inactive, &s.rates),
+            bar(s.share, BAR),
+            (s.share * 100.0).round() as u32,
+        )
+    } else {
+        format!("  -> {:<29} {:<6} {:>92}", s.address, s.forward, "")
+    };
+    if let Some(marker) = s.marker() {
+        line.push(' ');
+        line.push_str(marker);
+    }
+    line
+}
+
+/// The weight, connection and rate columns.
+fn numbers(weight: &str, active: u32, inactive: u32, rates: &Rates) -> String {
+    format!(
+        "{:>6} {:>8} {:>9} {:>7} {:>7} {:>7} {:>7} {:>7}",
+        weight,
+        active,
+        inactive,
+        human(rates.conns),
+        human(rates.inpkts),
+        human(rates.outpkts),
+        human(rates.inbytes),
+        human(rates.outbytes),
+    )
+}
+
+/// One snapshot, the status line (if any) and a blank line after it.
 pub(super) fn write(
     out: &mut dyn Write,
+    titles: &[String; 2],
     views: &[ServiceView],
-    interval_ms: u64,
+    status: Option<&str>,
 ) -> io::Result<()> {
-    for line in titles(interval_ms).iter().chain(&lines(views)) {
+    for line in titles.iter().chain(&lines(views)).map(String::as_str) {
         writeln!(out, "{line}")?;
+    }
+    if let Some(status) = status {
+        writeln!(out, "{status}")?;
     }
     writeln!(out)
 }

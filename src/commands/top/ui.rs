@@ -1,8 +1,9 @@
 //! `--top` on a terminal: a full-screen view drawn with ratatui over
 //! crossterm, refreshed every interval. Keys: `s` cycles the sort column,
 //! `/` edits a filter (Enter keeps it, Esc drops it), `q`, Esc and
-//! Ctrl-C quit. `ratatui::try_init` installs a panic hook that restores
-//! the terminal; the normal way out restores it too.
+//! Ctrl-C quit. Real servers the metrics endpoint reports down are red,
+//! those of weight 0 yellow. `ratatui::try_init` installs a panic hook
+//! that restores the terminal; the normal way out restores it too.
 
 use std::time::{Duration, Instant};
 
@@ -31,7 +32,11 @@ pub(super) struct State {
     pub views: Vec<ServiceView>,
     /// Namespaces that could not be read at the last refresh.
     pub errors: Vec<String>,
+    /// Why the metrics endpoint could not be read at the last refresh.
+    pub health_error: Option<String>,
     pub interval_ms: u64,
+    /// The metrics endpoint read (`--metrics`), if any.
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 /// What a key asks for.
@@ -60,6 +65,7 @@ fn event_loop(
 ) -> Result<()> {
     let mut state = State {
         interval_ms: interval.as_millis() as u64,
+        metrics: reader.metrics(),
         ..State::default()
     };
     let mut previous: Option<Reading> = None;
@@ -70,6 +76,7 @@ fn event_loop(
             let mut errors = Vec::new();
             reader.read_into(client, &mut reading, &mut errors)?;
             state.views = view::services(previous.as_ref(), &reading);
+            state.health_error = reader.mark(&mut state.views);
             state.errors = errors.iter().map(ToString::to_string).collect();
             previous = Some(reading);
             next += interval;
@@ -140,7 +147,7 @@ fn draw(frame: &mut Frame, state: &State) {
         Constraint::Length(1),
     ])
     .areas(frame.area());
-    let [title, columns] = snapshot::titles(state.interval_ms);
+    let [title, columns] = snapshot::titles(state.interval_ms, state.metrics);
     let bold = Style::default().add_modifier(Modifier::BOLD);
     frame.render_widget(
         Paragraph::new(vec![
@@ -157,7 +164,9 @@ fn draw(frame: &mut Frame, state: &State) {
             lines.push(Line::styled(service, bold));
         }
         for (s, text) in v.servers.iter().zip(group) {
-            let style = if s.drained() {
+            let style = if s.down() {
+                Style::default().fg(Color::Red)
+            } else if s.drained() {
                 Style::default().fg(Color::Yellow)
             } else {
                 Style::default()
@@ -173,7 +182,12 @@ fn draw(frame: &mut Frame, state: &State) {
         if !state.filter.is_empty() {
             s.push_str(&format!("  [filter: {}]", state.filter));
         }
-        if let Some(e) = state.errors.first() {
+        for e in state
+            .errors
+            .first()
+            .iter()
+            .chain(&state.health_error.as_ref())
+        {
             s.push_str("  ");
             s.push_str(e);
         }

@@ -86,9 +86,22 @@ impl Rates {
     }
 }
 
+/// What the `--watch` supervisor's metrics endpoint says of a real
+/// server (`--top --metrics`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) enum Health {
+    /// No endpoint, no sample for it, or the endpoint could not be read.
+    #[default]
+    Unknown,
+    Up,
+    Down,
+}
+
 /// One real server's row.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct ServerView {
+    pub addr: IpAddr,
+    pub port: u16,
     pub address: String,
     pub forward: &'static str,
     pub weight: i32,
@@ -97,12 +110,59 @@ pub(super) struct ServerView {
     pub rates: Rates,
     /// Share of the service's incoming packets over the interval, 0 to 1.
     pub share: f64,
+    pub health: Health,
+    /// In the kernel's table; `false` for a server only the metrics
+    /// endpoint knows (the supervisor took it out): no numbers.
+    pub listed: bool,
 }
 
 impl ServerView {
+    /// A row for a real server the table does not hold but the metrics
+    /// endpoint reports down.
+    pub(super) fn unlisted(
+        addr: IpAddr,
+        port: u16,
+        forward: &'static str,
+    ) -> ServerView {
+        ServerView {
+            addr,
+            port,
+            address: format_addr_port(&addr, port, None, true),
+            forward,
+            weight: 0,
+            active: 0,
+            inactive: 0,
+            rates: Rates::default(),
+            share: 0.0,
+            health: Health::Down,
+            listed: false,
+        }
+    }
+
     /// Weight 0: the server gets no new connections.
     pub(super) fn drained(&self) -> bool {
-        self.weight == 0
+        self.listed && self.weight == 0
+    }
+
+    /// Reported down by the metrics endpoint.
+    pub(super) fn down(&self) -> bool {
+        self.health == Health::Down
+    }
+
+    /// The word after the row: `down` (with `(not in table)` when the
+    /// table does not hold it), else `drained` for weight 0.
+    pub(super) fn marker(&self) -> Option<&'static str> {
+        if self.down() {
+            Some(if self.listed {
+                "down"
+            } else {
+                "down (not in table)"
+            })
+        } else if self.drained() {
+            Some("drained")
+        } else {
+            None
+        }
     }
 }
 
@@ -111,6 +171,7 @@ impl ServerView {
 pub(super) struct ServiceView {
     /// "" for the caller's namespace.
     pub netns: String,
+    pub key: ServiceKey,
     /// `TCP  10.0.0.1:80`, `FWM  7` as `-Ln` names it.
     pub name: String,
     pub scheduler: String,
@@ -139,6 +200,8 @@ pub(super) fn services(
             let mut servers: Vec<ServerView> = dests
                 .iter()
                 .map(|d| ServerView {
+                    addr: d.addr,
+                    port: d.port,
                     address: format_addr_port(&d.addr, d.port, None, true),
                     forward: forward_name(d.forward),
                     weight: d.weight,
@@ -150,6 +213,8 @@ pub(super) fn services(
                         seconds,
                     ),
                     share: 0.0,
+                    health: Health::Unknown,
+                    listed: true,
                 })
                 .collect();
             let total: f64 = servers.iter().map(|s| s.rates.inpkts).sum();
@@ -160,6 +225,7 @@ pub(super) fn services(
             }
             ServiceView {
                 netns: ns.clone(),
+                key: svc.key,
                 name: service_name(svc),
                 scheduler: svc.scheduler.clone(),
                 active: servers.iter().map(|s| s.active).sum(),

@@ -63,7 +63,7 @@ fn the_snapshot_shows_bars_and_marks_drained_servers() {
     let second = reading(t0 + Duration::from_secs(1), 300, 100);
     let v = services(Some(&first), &second);
     let mut out = Vec::new();
-    snapshot::write(&mut out, &v, 1000).unwrap();
+    snapshot::write(&mut out, &snapshot::titles(1000, None), &v, None).unwrap();
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("ipvsadm --top: every 1s"));
