@@ -32,6 +32,10 @@ mod measure;
 #[path = "../../tests/kernel/netns.rs"]
 mod netns;
 mod scenario;
+mod supervise;
+#[allow(dead_code)]
+#[path = "../../tests/kernel/watchkit.rs"]
+mod watchkit;
 
 use std::env;
 use std::fs;
@@ -131,10 +135,26 @@ fn guest() -> Result<(), String> {
         eprintln!("bench: {}", sc.name());
         rows.push(sc.run(&tools, rounds, work)?);
     }
-    let table = scenario::markdown(&rows, rounds);
+    let mut supervised = Vec::new();
+    for name in [supervise::CPU, supervise::FAILURE] {
+        if only.as_deref().is_some_and(|o| !name.contains(o)) {
+            continue;
+        }
+        eprintln!("bench: {name}");
+        supervised.extend(supervise::run(name, &tools, rounds)?);
+    }
+    let mut table = String::new();
+    if !rows.is_empty() {
+        table = scenario::markdown(&rows, rounds);
+    }
+    if !supervised.is_empty() {
+        table.push('\n');
+        table.push_str(&supervise::markdown(&supervised));
+    }
     println!("{table}");
     if let Ok(dir) = env::var("IPVSADM_VM_SHARED") {
-        let json = scenario::json(&rows, rounds, &date);
+        let extra = supervise::json(&supervised);
+        let json = scenario::json(&rows, rounds, &date, &extra);
         for (name, text) in [("table.md", &table), ("results.json", &json)] {
             fs::write(Path::new(&dir).join(name), text)
                 .map_err(|e| format!("{e}"))?;

@@ -332,8 +332,14 @@ impl Row {
 }
 
 /// The results as JSON: when, how many rounds, and one object per row
-/// with both programs' medians, the ratio and the targets.
-pub(crate) fn json(rows: &[Row], rounds: usize, date: &str) -> String {
+/// with both programs' medians, the ratio and the targets; `extra` (the
+/// supervisor rows' member, with its leading comma, or "") after them.
+pub(crate) fn json(
+    rows: &[Row],
+    rounds: usize,
+    date: &str,
+    extra: &str,
+) -> String {
     let cost = |c: &Cost| {
         format!(
             "{{\"wall_ms\": {:.1}, \"user_ms\": {:.1}, \"sys_ms\": {:.1}, \
@@ -363,6 +369,8 @@ pub(crate) fn json(rows: &[Row], rounds: usize, date: &str) -> String {
             r.rss_target_kib(),
         );
     }
-    t.push_str("\n  ]\n}\n");
+    t.push_str("\n  ]");
+    t.push_str(extra);
+    t.push_str("\n}\n");
     t
 }

@@ -37,6 +37,7 @@ mod traffic;
 mod visibility;
 mod walkthrough;
 mod watch;
+mod watchkit;
 
 use report::{Filter, Report};
 use std::env;
