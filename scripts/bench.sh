@@ -6,7 +6,8 @@
 # target/bench/results.json docs/bench-ratios.svg` draws the chart.
 # Environment: IPVSADM_BENCH_ROUNDS (default 3), IPVSADM_BENCH_ONLY (a
 # scenario name filter: IPVSADM_BENCH_ONLY=--apply runs the two --apply
-# rows). See docs/performance.md.
+# rows, IPVSADM_BENCH_ONLY=supervisor the --watch rows against ldirectord).
+# See docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/vng/bin:$PATH"
