@@ -3,10 +3,13 @@
 //!
 //! The probes are tasks of a current-thread tokio runtime made once per
 //! checker: a server that accepts and never answers holds one socket and one
-//! timer, not a thread, and delays no other probe. The ipvsadm command lines
-//! never make a checker, so they never pay for the runtime.
+//! timer, not a thread, and delays no other probe. A probe still running
+//! when a round ends goes on into the next round, and only its server is
+//! not probed again until it ends: every other server is probed every
+//! round. The ipvsadm command lines never make a checker, so they never
+//! pay for the runtime.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -15,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use regex::bytes::{Regex, RegexBuilder};
 use tokio::runtime::{Builder, Runtime};
-use tokio::task::JoinSet;
-use tokio::time::timeout;
+use tokio::task::{Id, JoinSet};
+use tokio::time::{timeout, timeout_at};
 
 use super::{
     CheckKind, CheckOutcome, CheckSpec, CheckTarget, HttpMethod, Probe,
@@ -42,6 +45,15 @@ pub(crate) struct Checker {
     /// Probes in flight at once, so that a big table stays within the
     /// process's file descriptor limit.
     in_flight: usize,
+    /// The probes running, across rounds.
+    running: JoinSet<(String, Step, CheckOutcome)>,
+    /// The check key of each running probe, by task.
+    running_keys: HashMap<Id, String>,
+    /// Probes waiting for room under `in_flight`.
+    waiting: VecDeque<(String, Step, Job)>,
+    /// The keys of the probes running or waiting: not started again
+    /// until they end.
+    busy: HashSet<String>,
 }
 
 /// What one target does in this run, with everything it needs owned.
@@ -95,6 +107,10 @@ impl Checker {
             connects: HashMap::new(),
             regexes: HashMap::new(),
             in_flight: in_flight_limit(),
+            running: JoinSet::new(),
+            running_keys: HashMap::new(),
+            waiting: VecDeque::new(),
+            busy: HashSet::new(),
         })
     }
 
@@ -139,39 +155,124 @@ impl Checker {
     }
 
     /// Runs every target's probe concurrently and returns the outcomes in
-    /// target order. Returns when all have finished or hit their timeouts
-    /// (an external command past its limit gets up to 0.2 s more to exit
-    /// after SIGTERM). Probes run at most about half the file descriptor
-    /// limit at once. It blocks the calling thread, which must not be
+    /// target order, once all have finished or hit their timeouts (an
+    /// external command past its limit gets up to 0.2 s more to exit
+    /// after SIGTERM). It blocks the calling thread, which must not be
     /// running a tokio runtime itself.
+    #[cfg(test)]
     pub(crate) fn run(&mut self, targets: &[CheckTarget]) -> Vec<CheckOutcome> {
-        let mut steps = Vec::with_capacity(targets.len());
-        let mut jobs = Vec::with_capacity(targets.len());
+        let forever = Instant::now() + Duration::from_secs(24 * 3600);
+        self.run_until(targets, forever)
+            .into_iter()
+            .map(|o| o.expect("every probe ends within a day"))
+            .collect()
+    }
+
+    /// One round: starts the probe of every target whose last one has
+    /// ended, and runs the probes until all have ended or `until` comes.
+    /// The outcome of each target whose probe ended meanwhile, in target
+    /// order; `None` for one still running (it goes on in the next
+    /// round; a server that never answers is reported when its probe
+    /// times out, and holds up no other). Probes run at most about half
+    /// the file descriptor limit at once. It blocks the calling thread,
+    /// which must not be running a tokio runtime itself.
+    pub(crate) fn run_until(
+        &mut self,
+        targets: &[CheckTarget],
+        until: Instant,
+    ) -> Vec<Option<CheckOutcome>> {
         for target in targets {
+            if self.busy.contains(&target.key) {
+                continue;
+            }
             let (step, job) = self.job(target);
-            steps.push(step);
-            jobs.push(job);
+            self.busy.insert(target.key.clone());
+            self.waiting.push_back((target.key.clone(), step, job));
         }
-        let outcomes = self.runtime.block_on(run_all(jobs, self.in_flight));
-        for ((target, step), outcome) in
-            targets.iter().zip(steps).zip(&outcomes)
-        {
-            let next = match step {
-                Step::Plain => continue,
-                // A failed negotiate leaves the count where it was, at N
-                // or above, so the next check negotiates again.
-                Step::Negotiate if !outcome.healthy => continue,
-                Step::Negotiate => 0,
-                Step::Connect if !outcome.healthy => NEGOTIATE_NEXT,
-                Step::Connect => {
-                    let done =
-                        self.connects.get(&target.key).copied().unwrap_or(0);
-                    done.saturating_add(1)
+        let mut ended = HashMap::new();
+        let Checker {
+            runtime,
+            running,
+            running_keys,
+            waiting,
+            in_flight,
+            ..
+        } = self;
+        runtime.block_on(async {
+            let until = tokio::time::Instant::from_std(until);
+            loop {
+                while running.len() < *in_flight {
+                    let Some((key, step, job)) = waiting.pop_front() else {
+                        break;
+                    };
+                    let task_key = key.clone();
+                    let id = running
+                        .spawn(async move { (task_key, step, job.run().await) })
+                        .id();
+                    running_keys.insert(id, key);
                 }
+                match timeout_at(until, running.join_next_with_id()).await {
+                    Ok(Some(joined)) => {
+                        let (key, outcome) = match joined {
+                            Ok((id, (key, step, outcome))) => {
+                                running_keys.remove(&id);
+                                (key, Some((step, outcome)))
+                            }
+                            // A probe that panicked: reported as failed.
+                            Err(e) => match running_keys.remove(&e.id()) {
+                                Some(key) => (key, None),
+                                None => continue,
+                            },
+                        };
+                        ended.insert(key, outcome);
+                    }
+                    Ok(None) | Err(_) => break,
+                }
+            }
+        });
+        let mut outcomes = Vec::with_capacity(targets.len());
+        for target in targets {
+            let Some(done) = ended.remove(&target.key) else {
+                outcomes.push(None);
+                continue;
             };
-            self.connects.insert(target.key.clone(), next);
+            self.busy.remove(&target.key);
+            let (step, outcome) = done.unwrap_or((
+                Step::Plain,
+                CheckOutcome {
+                    healthy: false,
+                    duration: Duration::ZERO,
+                    error: Some("check failed".into()),
+                },
+            ));
+            self.count_connects(&target.key, step, outcome.healthy);
+            outcomes.push(Some(outcome));
+        }
+        // Probes of servers no longer named end unreported.
+        for key in ended.into_keys() {
+            self.busy.remove(&key);
         }
         outcomes
+    }
+
+    /// Updates the `checktype=N` count of `key` after a `step` that
+    /// passed or failed.
+    fn count_connects(&mut self, key: &str, step: Step, healthy: bool) {
+        let next = match step {
+            Step::Plain => return,
+            // A failed negotiate leaves the count where it was, at N or
+            // above, so the next check negotiates again.
+            Step::Negotiate if !healthy => return,
+            Step::Negotiate => 0,
+            Step::Connect if !healthy => NEGOTIATE_NEXT,
+            Step::Connect => self
+                .connects
+                .get(key)
+                .copied()
+                .unwrap_or(0)
+                .saturating_add(1),
+        };
+        self.connects.insert(key.to_owned(), next);
     }
 
     /// Decides what `target` does this time.
@@ -309,36 +410,6 @@ fn compile(pattern: Option<&str>) -> Result<Option<Regex>, String> {
             .map(Some)
             .map_err(|e| format!("invalid receive expression: {e}")),
     }
-}
-
-/// Runs the jobs, at most `in_flight` at once, and returns their outcomes
-/// in job order.
-async fn run_all(jobs: Vec<Job>, in_flight: usize) -> Vec<CheckOutcome> {
-    let mut outcomes: Vec<Option<CheckOutcome>> = vec![None; jobs.len()];
-    let mut set = JoinSet::new();
-    let mut jobs = jobs.into_iter().enumerate();
-    loop {
-        while set.len() < in_flight {
-            let Some((i, job)) = jobs.next() else { break };
-            set.spawn(async move { (i, job.run().await) });
-        }
-        match set.join_next().await {
-            Some(Ok((i, outcome))) => outcomes[i] = Some(outcome),
-            // A probe that panicked: its slot stays empty.
-            Some(Err(_)) => {}
-            None => break,
-        }
-    }
-    outcomes
-        .into_iter()
-        .map(|o| {
-            o.unwrap_or(CheckOutcome {
-                healthy: false,
-                duration: Duration::ZERO,
-                error: Some("check failed".into()),
-            })
-        })
-        .collect()
 }
 
 impl Job {

@@ -101,9 +101,8 @@ pub(crate) fn run(
         known: None,
     };
     while !signals::stop_requested() {
-        let started = Instant::now();
-        sup.round(client, &mut checker);
-        let due = started + sup.config.interval;
+        let due = Instant::now() + sup.config.interval;
+        sup.round(client, &mut checker, due);
         while !signals::stop_requested() && Instant::now() < due {
             if signals::take_reload() {
                 sup.log.line("Reloading configuration on signal");
@@ -207,10 +206,17 @@ impl Supervisor {
         }
     }
 
-    /// One round: check, then converge the kernel.
-    fn round(&mut self, client: &mut Client, checker: &mut Checker) {
+    /// One round: check until every probe has ended or the round is
+    /// `due`, then converge the kernel. A server whose probe is still
+    /// running keeps its standing until the probe ends in a later round.
+    fn round(
+        &mut self,
+        client: &mut Client,
+        checker: &mut Checker,
+        due: Instant,
+    ) {
         let targets = self.config.targets();
-        let outcomes = checker.run(&targets);
+        let outcomes = checker.run_until(&targets, due);
         // Each check's failure count, and its server as ldirectord names
         // it in the log: `10.2.1.242:80 (10.2.0.240:80)`.
         let about: HashMap<&str, (u32, String)> = self
@@ -231,6 +237,7 @@ impl Supervisor {
             })
             .collect();
         for (target, outcome) in targets.iter().zip(&outcomes) {
+            let Some(outcome) = outcome else { continue };
             let Some((limit, name)) = about.get(target.key.as_str()) else {
                 continue;
             };

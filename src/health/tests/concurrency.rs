@@ -86,3 +86,42 @@ fn a_silent_server_times_out_a_connect_check_no_sooner_than_its_limit() {
     assert!(start.elapsed() >= Duration::from_millis(300));
     assert!(start.elapsed() < Duration::from_secs(2));
 }
+
+#[test]
+fn a_round_ends_on_time_and_a_silent_server_holds_up_no_later_round() {
+    let healthy = Server::start(Mode::Reply, &ok("debian11"));
+    let silent = Server::start(Mode::Silent, b"");
+    let kind = CheckKind::Negotiate(http("/index.html", Some("debian11")));
+    let limit = Duration::from_millis(1500);
+    let targets = [
+        target("up", healthy.addr, kind.clone(), limit),
+        target("silent", silent.addr, kind, limit),
+    ];
+    let mut checker = Checker::new().unwrap();
+    let start = Instant::now();
+    let mut rounds = 0;
+    let silent_outcome = loop {
+        rounds += 1;
+        let round = Instant::now();
+        let outcomes =
+            checker.run_until(&targets, round + Duration::from_millis(200));
+        // Every round probes the healthy server again and ends when it is
+        // due, whatever the silent one does.
+        assert!(round.elapsed() < Duration::from_millis(700), "{rounds}");
+        assert_healthy(outcomes[0].as_ref().expect("the healthy server"));
+        if let Some(outcome) = &outcomes[1] {
+            break outcome.clone();
+        }
+        assert!(start.elapsed() < Duration::from_secs(5), "no timeout");
+    };
+    assert_fails(&silent_outcome, "timed out");
+    assert!(silent_outcome.duration >= limit, "{silent_outcome:?}");
+    // The silent server's one probe spanned several rounds.
+    assert!(rounds >= 5, "{rounds} rounds");
+    assert_eq!(healthy.requests().len(), rounds);
+    // Once it has ended, the next round probes it again.
+    let outcomes = checker
+        .run_until(&targets, Instant::now() + Duration::from_millis(200));
+    assert!(outcomes[0].is_some());
+    assert!(outcomes[1].is_none());
+}
