@@ -11,34 +11,56 @@
 //! `--metrics` endpoint, scraped with curl while a server is down, shows
 //! it down with its error, and `--top --metrics` reading it marks that
 //! server down (out of the table, then at weight 0 with `quiescent=yes`).
+//! Two tests run our supervisor alone: 200 real
+//! servers of which 20 accept and never answer (every healthy one still
+//! checked each round), and a client whose requests are never refused
+//! once a failure is detected.
 //!
 //! ldirectord's packages are unpacked into the guest's writable overlay
 //! from `target/ldirectord-debs` (`scripts/deps.sh ensure_ldirectord_debs`
 //! downloads them on the host).
 
 use std::fs;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::exec;
 use crate::report::{Filter, Report};
 use crate::watchkit::{
-    NET_SCRIPT, REFERENCE, WORK, Web, classic, install_ldirectord, reach, row,
-    service, table,
+    NET_SCRIPT, REFERENCE, WORK, Web, appears, classic, install_ldirectord,
+    reach, row, service, service_at, table,
 };
 
 /// The names of the tests, in order.
-pub(crate) const STEPS: [&str; 8] = [
+pub(crate) const STEPS: [&str; 10] = [
     "watch/ldirectord fault cycle",
     "watch/ours fault cycle as ldirectord",
     "watch/json fault cycle as ldirectord",
     "watch/rules repair drift and cleanstop",
     "watch/broken file refused, nothing changed",
     "watch/metrics endpoint scraped during a fault",
+    "watch/200 servers, 20 hanging: every healthy one checked each interval",
+    "watch/traffic never refused once a failure is detected",
     "watch/top --metrics marks the servers reported down",
     "watch/setup",
 ];
+
+/// The last octets of the real servers of the 200-server test, as
+/// `watch-net.sh` gives them (10.2.1.N): those in wrs3 answer...
+const HEALTHY: std::ops::RangeInclusive<u8> = 10..=189;
+/// ...and those in wrs4 accept connections and never answer.
+const HANGING: std::ops::RangeInclusive<u8> = 200..=219;
+/// The virtual service of the 200-server test.
+const FLEET_VIP: &str = "10.2.0.240:81";
+/// Where the 200-server test's supervisor publishes its metrics, read
+/// to explain a failure.
+const FLEET_METRICS: &str = "127.0.0.1:9101";
 
 /// The same as a JSON document.
 const JSON: &str = r#"{"services": [{"protocol": "tcp",
@@ -60,7 +82,7 @@ pub(crate) fn run(ours: &str, filter: &Filter, report: &mut Report) {
         .and_then(|()| fs::create_dir_all(WORK).map_err(|e| e.to_string()))
         .and_then(|()| exec::must("sh", &[NET_SCRIPT, "up"]).map(drop));
     if let Err(e) = setup {
-        report.run(STEPS[7], || Err(e));
+        report.run(STEPS[9], || Err(e));
         let _ = exec::must("sh", &[NET_SCRIPT, "down"]);
         return;
     }
@@ -103,7 +125,13 @@ pub(crate) fn run(ours: &str, filter: &Filter, report: &mut Report) {
         report.run(STEPS[5], || metrics(&mut web, ours));
     }
     if filter.matches(STEPS[6]) {
-        report.run(STEPS[6], || top(&mut web, ours));
+        report.run(STEPS[6], || fleet(ours));
+    }
+    if filter.matches(STEPS[7]) {
+        report.run(STEPS[7], || never_refused(&mut web, ours));
+    }
+    if filter.matches(STEPS[8]) {
+        report.run(STEPS[8], || top(&mut web, ours));
     }
     web.stop_all();
     let _ = exec::must("sh", &[NET_SCRIPT, "down"]);
@@ -147,6 +175,29 @@ fn settle(before: &str, limit: Duration) -> Result<String, String> {
     Ok(last)
 }
 
+/// `table` with every real server's connection counts 0, as [`row`]
+/// writes them: the table to compare while traffic flows.
+fn without_counters(table: String) -> String {
+    table
+        .lines()
+        .map(
+            |line| match line.split_whitespace().collect::<Vec<_>>()[..] {
+                ["->", server, "Masq", weight, _, _] => {
+                    row(server, weight.parse().unwrap_or(u32::MAX))
+                }
+                _ => format!("{line}\n"),
+            },
+        )
+        .collect()
+}
+
+/// Empties the load balancer's table.
+fn clear() -> Result<(), String> {
+    crate::netns::within("wlb", || exec::must(REFERENCE, &["-C"]))
+        .map_err(|e| e.to_string())?
+        .map(drop)
+}
+
 /// One supervisor through the fault cycle: after each step the table must
 /// become the step's table. With `edits`, the file is an ldirectord.cf
 /// edited while running. `first` bounds the start (ldirectord, Perl under
@@ -159,12 +210,8 @@ fn cycle(
     first: Duration,
     limit: Duration,
 ) -> Result<(), String> {
-    crate::netns::within("wlb", || exec::must(REFERENCE, &["-C"]))
-        .map_err(|e| e.to_string())??;
-    for i in 0..2 {
-        web.content(i, &format!("debian11 rs{}\n", i + 1))?;
-        web.start(i)?;
-    }
+    clear()?;
+    web.start_both()?;
     if edits {
         fs::write(file, classic("rr", "", "no")).map_err(|e| e.to_string())?;
     }
@@ -368,51 +415,13 @@ fn broken(ours: &str) -> Result<(), String> {
     lb(&["-C"]).map(drop)
 }
 
-/// Runs `steps` beside our supervisor serving its metrics on `endpoint`:
-/// the table cleared, both web servers serving the receive string, issue
-/// 14's configuration (`quiescent=no`) written to `WORK/name` and the
-/// supervisor started on it in the load balancer's namespace. `steps` get
-/// the web servers and the file; after them the supervisor must exit 0
-/// on SIGTERM. rs2's web server is started again either way.
-fn beside_supervisor(
-    web: &mut Web,
-    ours: &str,
-    name: &str,
-    endpoint: &str,
-    steps: impl FnOnce(&mut Web, &str) -> Result<(), String>,
-) -> Result<(), String> {
-    crate::netns::within("wlb", || exec::must(REFERENCE, &["-C"]))
-        .map_err(|e| e.to_string())??;
-    for i in 0..2 {
-        web.content(i, &format!("debian11 rs{}\n", i + 1))?;
-        web.start(i)?;
-    }
-    let file = format!("{WORK}/{name}");
-    fs::write(&file, classic("rr", "", "no")).map_err(|e| e.to_string())?;
-    let mut child = spawn(
-        "wlb",
-        ours,
-        &["--apply", &file, "--watch", "--metrics", endpoint],
-    )?;
-    let result = steps(web, &file).and_then(|()| {
-        exec::must("kill", &["-TERM", &child.id().to_string()])?;
-        if !wait(&mut child, Duration::from_secs(30))? {
-            return Err("not status 0 after SIGTERM".to_string());
-        }
-        Ok(())
-    });
-    let _ = child.kill();
-    let _ = child.wait();
-    web.start(1)?;
-    result
-}
-
 /// `--metrics` scraped with curl in the load balancer's namespace while
 /// rs2's web server is stopped: rs2 is down with an error, rs1 up, the
 /// output parses with prometheus_client, other paths get 404 and POST
 /// 405, and only the address given is bound.
 fn metrics(web: &mut Web, ours: &str) -> Result<(), String> {
-    beside_supervisor(web, ours, "metrics.cf", "127.0.0.1:9100", |web, _| {
+    let args = ["--metrics", "127.0.0.1:9100"];
+    let result = with_classic(web, ours, "metrics", &args, |web| {
         let (rs1, rs2) = ("10.2.1.242:80", "10.2.1.243:80");
         let limit = Duration::from_secs(20);
         reach(&service("rr", &[(rs1, 1), (rs2, 1)]), limit)?;
@@ -473,7 +482,9 @@ fn metrics(web: &mut Web, ours: &str) -> Result<(), String> {
             }
         }
         Ok(())
-    })
+    });
+    web.start(1)?;
+    result
 }
 
 /// `--top --metrics` in the load balancer's namespace beside a
@@ -485,7 +496,9 @@ fn metrics(web: &mut Web, ours: &str) -> Result<(), String> {
 /// line in every snapshot and the snapshots go on.
 fn top(web: &mut Web, ours: &str) -> Result<(), String> {
     let endpoint = "127.0.0.1:9101";
-    beside_supervisor(web, ours, "top.cf", endpoint, |web, file| {
+    let file = format!("{WORK}/top.cf");
+    let args = ["--metrics", endpoint];
+    let result = with_classic(web, ours, "top", &args, |web| {
         let (rs1, rs2) = ("10.2.1.242:80", "10.2.1.243:80");
         let limit = Duration::from_secs(30);
         reach(&service("rr", &[(rs1, 1), (rs2, 1)]), limit)?;
@@ -527,7 +540,8 @@ fn top(web: &mut Web, ours: &str) -> Result<(), String> {
         // quiescent=yes, then rs2 stopped: in the table at weight 0,
         // marked down.
         thread::sleep(Duration::from_secs(1));
-        fs::write(file, classic("rr", "", "yes")).map_err(|e| e.to_string())?;
+        fs::write(&file, classic("rr", "", "yes"))
+            .map_err(|e| e.to_string())?;
         // Nothing to see in the table: give the reload time.
         thread::sleep(Duration::from_secs(10));
         web.stop(1);
@@ -553,7 +567,9 @@ fn top(web: &mut Web, ours: &str) -> Result<(), String> {
             return Err(format!("unreadable endpoint:\n{out}"));
         }
         Ok(())
-    })
+    });
+    web.start(1)?;
+    result
 }
 
 /// `ipvsadm --top --metrics ENDPOINT` in the load balancer's namespace,
@@ -630,22 +646,16 @@ fn marker<'a>(snapshot: &'a str, server: &str) -> Option<&'a str> {
 /// curl in the load balancer's namespace: the HTTP status it got ("000"
 /// when it could not connect).
 fn curl_code(args: &[&str]) -> Result<String, String> {
-    let mut all = vec![
-        "netns",
-        "exec",
-        "wlb",
-        "curl",
-        "-s",
-        "-o",
-        "/dev/null",
-        "-w",
-        "%{http_code}",
-        "--max-time",
-        "5",
-    ];
+    let mut all = vec!["-o", "/dev/null", "-w", "%{http_code}"];
     all.extend_from_slice(args);
-    let out = exec::run("ip", "ip", &strings(&all), None)?;
-    Ok(out.stdout_text())
+    Ok(curl("wlb", "5", &all)?.stdout_text())
+}
+
+/// `curl -s --max-time SECS ARGS` in namespace `ns`.
+fn curl(ns: &str, secs: &str, args: &[&str]) -> Result<exec::Outcome, String> {
+    let mut all = vec!["netns", "exec", ns, "curl", "-s", "--max-time", secs];
+    all.extend_from_slice(args);
+    exec::run("ip", "ip", &strings(&all), None)
 }
 
 fn strings(args: &[&str]) -> Vec<String> {
@@ -659,19 +669,9 @@ fn scrape_until(
     ok: impl Fn(&str) -> bool,
 ) -> Result<String, String> {
     let url = format!("http://127.0.0.1:9100{path}");
-    let args = strings(&[
-        "netns",
-        "exec",
-        "wlb",
-        "curl",
-        "-sf",
-        "--max-time",
-        "5",
-        &url,
-    ]);
     let start = Instant::now();
     loop {
-        let out = exec::run("ip", "ip", &args, None)?;
+        let out = curl("wlb", "5", &["-f", &url])?;
         let text = out.stdout_text();
         if out.success() && ok(&text) {
             return Ok(text);
@@ -689,4 +689,392 @@ fn up_value<'a>(text: &'a str, addr: &str) -> Option<&'a str> {
     text.lines()
         .find(|l| l.starts_with("ipvs_real_server_up{") && l.contains(&label))
         .and_then(|l| l.rsplit(' ').next())
+}
+
+/// Runs `test` with both web servers serving their pages and our
+/// supervisor watching the classic configuration (written to
+/// `WORK/NAME.cf`), given `args` besides; see [`supervised`].
+fn with_classic<T>(
+    web: &mut Web,
+    ours: &str,
+    name: &str,
+    args: &[&str],
+    test: impl FnOnce(&mut Web) -> Result<T, String>,
+) -> Result<T, String> {
+    clear()?;
+    web.start_both()?;
+    let file = format!("{WORK}/{name}.cf");
+    fs::write(&file, classic("rr", "", "no")).map_err(|e| e.to_string())?;
+    supervised(ours, &file, args, || test(web))
+}
+
+/// Runs `test` while our supervisor watches `file` in the load
+/// balancer's namespace (with `args` besides); if it passes, SIGTERM must
+/// then end the supervisor with status 0. The supervisor is killed in
+/// any case. What `test` returns.
+fn supervised<T>(
+    ours: &str,
+    file: &str,
+    args: &[&str],
+    test: impl FnOnce() -> Result<T, String>,
+) -> Result<T, String> {
+    let mut all = vec!["--apply", file, "--watch"];
+    all.extend_from_slice(args);
+    let mut child = spawn("wlb", ours, &all)?;
+    let result = test().and_then(|value| {
+        exec::must("kill", &["-TERM", &child.id().to_string()])?;
+        if wait(&mut child, Duration::from_secs(30))? {
+            Ok(value)
+        } else {
+            Err("not status 0 after SIGTERM".to_string())
+        }
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    result
+}
+
+/// 200 real servers behind one service: 180 answer (a busybox httpd on
+/// each address of wrs3, all serving one page) and 20 accept connections
+/// and never answer (wrs4). The table must hold exactly the 180 soon
+/// after the start, lose all of them soon after the page loses its
+/// receive string, and get them back when it has it again.
+fn fleet(ours: &str) -> Result<(), String> {
+    clear()?;
+    let dir = format!("{WORK}/fleet");
+    let page = format!("{dir}/index.html");
+    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let write = |text: &str| fs::write(&page, text).map_err(|e| e.to_string());
+    write("debian11 fleet\n")?;
+    let mut hanging = None;
+    let result = (|| {
+        serve_fleet(&dir)?;
+        hanging = Some(hang()?);
+        let file = format!("{WORK}/fleet.cf");
+        fs::write(&file, fleet_cf()).map_err(|e| e.to_string())?;
+        let servers: Vec<String> =
+            HEALTHY.map(|n| format!("10.2.1.{n}:80")).collect();
+        let rows: Vec<(&str, u32)> =
+            servers.iter().map(|s| (s.as_str(), 1)).collect();
+        let all = service_at(FLEET_VIP, "rr", &rows);
+        let none = service_at(FLEET_VIP, "rr", &[]);
+        let args = ["--metrics", FLEET_METRICS];
+        supervised(ours, &file, &args, || {
+            // One round checks every server at once and lasts as long as
+            // its slowest check: the hanging servers' checktimeout, 5 s
+            // (3 s left too little room for 180 busybox forks under an
+            // emulated CPU shared with other VMs). So every healthy server
+            // is checked every 5 s, and a change shows in the table within
+            // two rounds, about 10 s (6 s seen with 3 s). A checker that
+            // waited for one server at a time would spend 20 × 5 = 100 s
+            // a round, and as a hanging server follows each nine healthy
+            // ones in the file (`fleet_cf`), at least 19 × 5 = 95 s
+            // between checking the first and the last healthy server,
+            // whatever the moment of the change: the bounds of 30 s (45 s
+            // for the start) are well below that.
+            let limit = Duration::from_secs(30);
+            let step = |name: &str, want: &str, limit| {
+                reach(want, limit).map_err(|e| {
+                    format!("{name}: {e}check errors: {}", check_errors())
+                })
+            };
+            step("at the start", &all, Duration::from_secs(45))?;
+            write("nothing to see\n")?;
+            step("page without debian11", &none, limit)?;
+            write("debian11 fleet\n")?;
+            step("page back", &all, limit)
+        })
+    })();
+    if let Some(mut child) = hanging {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    result.and(end_all("wrs3"))
+}
+
+/// The ldirectord.cf of the 200-server test: the classic checks, one
+/// service with every server of `HEALTHY` and `HANGING`, one hanging
+/// after each nine healthy.
+fn fleet_cf() -> String {
+    let mut text = format!(
+        "checktimeout=5\ncheckinterval=1\nquiescent=no\n\n\
+         virtual={FLEET_VIP}\n"
+    );
+    let mut hanging = HANGING;
+    for (i, n) in HEALTHY.enumerate() {
+        text.push_str(&format!("\treal=10.2.1.{n}:80 masq\n"));
+        if i % 9 == 8 {
+            if let Some(h) = hanging.next() {
+                text.push_str(&format!("\treal=10.2.1.{h}:80 masq\n"));
+            }
+        }
+    }
+    for h in hanging {
+        text.push_str(&format!("\treal=10.2.1.{h}:80 masq\n"));
+    }
+    text.push_str(
+        "\tservice=http\n\tscheduler=rr\n\tprotocol=tcp\n\
+         \tchecktype=negotiate\n\tcheckport=80\n\
+         \trequest=\"index.html\"\n\treceive=\"debian11\"\n",
+    );
+    text
+}
+
+/// A busybox httpd on port 80 of each healthy address in wrs3, serving
+/// `dir`; each goes to the background once it listens. One server an
+/// address, as busybox listens with a backlog of 9: one server for all
+/// 180 would drop some of a round's connections.
+fn serve_fleet(dir: &str) -> Result<(), String> {
+    let script = "d=$1; shift; for a; do \
+                  busybox httpd -p \"$a:80\" -h \"$d\" || exit 1; done";
+    let addresses: Vec<String> =
+        HEALTHY.map(|n| format!("10.2.1.{n}")).collect();
+    let mut args = vec!["netns", "exec", "wrs3", "sh", "-c", script, "sh", dir];
+    args.extend(addresses.iter().map(String::as_str));
+    exec::must("ip", &args).map(drop)
+}
+
+/// A listener on port 80 of every address of wrs4 that never accepts:
+/// the kernel completes the handshakes into its queue, so a check
+/// connects, sends its request and waits for an answer that never comes.
+/// Returns it once it listens.
+fn hang() -> Result<Child, String> {
+    let ready = format!("{WORK}/hang.ready");
+    let _ = fs::remove_file(&ready);
+    let script = "import socket, sys, time\n\
+                  s = socket.socket()\n\
+                  s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n\
+                  s.bind(('', 80))\n\
+                  s.listen(4096)\n\
+                  open(sys.argv[1], 'w').close()\n\
+                  time.sleep(86400)\n";
+    let mut child = spawn("wrs4", "/usr/bin/python3", &["-c", script, &ready])?;
+    let start = Instant::now();
+    while !Path::new(&ready).exists() {
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err("the hanging server did not listen within 30 s".into());
+        }
+        thread::sleep(Duration::from_millis(200));
+    }
+    Ok(child)
+}
+
+/// Ends every process of namespace `ns`.
+fn end_all(ns: &str) -> Result<(), String> {
+    let pids = exec::must("ip", &["netns", "pids", ns])?.stdout_text();
+    for pid in pids.split_whitespace() {
+        // One may have ended meanwhile.
+        let _ = exec::must("kill", &[pid]);
+    }
+    Ok(())
+}
+
+/// One request of the client loop: when it started and ended, and the
+/// body it got with status 200, or what went wrong.
+struct Request {
+    start: Instant,
+    end: Instant,
+    outcome: Result<String, String>,
+}
+
+/// The classic configuration under a client that requests
+/// http://10.2.0.240/ ten times a second. rs2's web server stops; from the
+/// moment the table shows rs2 removed ("detected"), every request must
+/// get rs1's page (before it, those sent to rs2 are refused: IPVS alone
+/// would refuse every other one for good). rs2 starts again; requests
+/// still all succeed, and once it is back in the table they reach both.
+fn never_refused(web: &mut Web, ours: &str) -> Result<(), String> {
+    let log = Mutex::new(Vec::new());
+    let stop = AtomicBool::new(false);
+    let marks = with_classic(web, ours, "traffic", &[], |web| {
+        let (rs1, rs2) = ("10.2.1.242:80", "10.2.1.243:80");
+        let both = service("rr", &[(rs1, 1), (rs2, 1)]);
+        reach(&both, Duration::from_secs(20))?;
+        thread::scope(|s| {
+            s.spawn(|| client(&log, &stop));
+            let marks = phases(web, &log, &both);
+            stop.store(true, Ordering::Relaxed);
+            marks
+        })
+    });
+    web.start(1)?;
+    let (detected, restarted, back) = marks?;
+    judge(&lock(&log), detected, restarted, back)
+}
+
+/// What `never_refused` does while the client runs: the moments rs2's
+/// removal was seen, rs2 was started again and seen back.
+fn phases(
+    web: &mut Web,
+    log: &Mutex<Vec<Request>>,
+    both: &str,
+) -> Result<(Instant, Instant, Instant), String> {
+    let look = |name: &str, want: &str| {
+        let (limit, every) =
+            (Duration::from_secs(20), Duration::from_millis(250));
+        appears(want, limit, every, without_counters)
+            .map_err(|e| format!("{name}: {e}"))
+    };
+    let during = Duration::from_secs(120);
+    web.stop(1);
+    let rs1 = service("rr", &[("10.2.1.242:80", 1)]);
+    let detected = look("rs2 stopped", &rs1)?;
+    requests_after(log, detected, 40, during)?;
+    let restarted = Instant::now();
+    web.start(1)?;
+    let back = look("rs2 started", both)?;
+    requests_after(log, back, 20, during)?;
+    Ok((detected, restarted, back))
+}
+
+/// Waits up to `limit` until `n` requests that started after `since`
+/// have finished.
+fn requests_after(
+    log: &Mutex<Vec<Request>>,
+    since: Instant,
+    n: usize,
+    limit: Duration,
+) -> Result<(), String> {
+    let start = Instant::now();
+    while lock(log).iter().filter(|r| r.start > since).count() < n {
+        if start.elapsed() > limit {
+            return Err(format!(
+                "fewer than {n} requests within {} s",
+                limit.as_secs()
+            ));
+        }
+        thread::sleep(Duration::from_millis(200));
+    }
+    Ok(())
+}
+
+/// The log of `never_refused` judged: every request that started after
+/// `detected` succeeded, those that ended before `restarted` with rs1's
+/// page (rs2 was not even running), and those that started after `back`
+/// reached both servers.
+fn judge(
+    log: &[Request],
+    detected: Instant,
+    restarted: Instant,
+    back: Instant,
+) -> Result<(), String> {
+    let after = |t: Instant| log.iter().filter(move |r| r.start > t);
+    let at = |r: &Request| {
+        format!(
+            "request at {:+.1} s from the detection",
+            r.start.duration_since(detected).as_secs_f64()
+        )
+    };
+    let mut wrong = Vec::new();
+    for r in after(detected) {
+        match &r.outcome {
+            Err(e) => wrong.push(format!("{}: {e}", at(r))),
+            Ok(body) if r.end < restarted && body != "debian11 rs1\n" => {
+                wrong.push(format!("{}: {body:?} with rs2 out", at(r)));
+            }
+            Ok(_) => {}
+        }
+    }
+    for page in ["debian11 rs1\n", "debian11 rs2\n"] {
+        if !after(back).any(|r| r.outcome.as_deref() == Ok(page)) {
+            wrong.push(format!("none got {page:?} once rs2 was back"));
+        }
+    }
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        let before: Vec<&Request> =
+            log.iter().filter(|r| r.start <= detected).collect();
+        let refused = before.iter().filter(|r| r.outcome.is_err()).count();
+        Err(format!(
+            "{} requests, {} before the detection ({refused} failed):\n{}",
+            log.len(),
+            before.len(),
+            wrong.join("\n")
+        ))
+    }
+}
+
+/// The client of `never_refused`: from namespace wclient, a GET of
+/// http://10.2.0.240/ every tenth of a second (on this thread, in the
+/// test's process: a program started for each would take a second or
+/// more under the emulated CPU) until `stop`, each logged.
+fn client(log: &Mutex<Vec<Request>>, stop: &AtomicBool) {
+    let vip = SocketAddr::from(([10, 2, 0, 240], 80));
+    let entered = crate::netns::within("wclient", || {
+        while !stop.load(Ordering::Relaxed) {
+            let start = Instant::now();
+            let outcome = get(vip);
+            let end = Instant::now();
+            lock(log).push(Request {
+                start,
+                end,
+                outcome,
+            });
+            thread::sleep(Duration::from_millis(100));
+        }
+    });
+    if let Err(e) = entered {
+        let now = Instant::now();
+        lock(log).push(Request {
+            start: now,
+            end: now,
+            outcome: Err(format!("cannot enter wclient: {e}")),
+        });
+    }
+}
+
+/// An HTTP/1.0 GET of / from `addr`, each step limited to 2 s: the body
+/// if the status is 200, else what went wrong.
+fn get(addr: SocketAddr) -> Result<String, String> {
+    let limit = Duration::from_secs(2);
+    let words = |e: std::io::Error| e.to_string();
+    let mut stream = TcpStream::connect_timeout(&addr, limit).map_err(words)?;
+    stream.set_read_timeout(Some(limit)).map_err(words)?;
+    stream.set_write_timeout(Some(limit)).map_err(words)?;
+    stream
+        .write_all(b"GET / HTTP/1.0\r\nHost: 10.2.0.240\r\n\r\n")
+        .map_err(words)?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).map_err(words)?;
+    let answer = String::from_utf8_lossy(&answer);
+    match answer.split_once("\r\n\r\n") {
+        Some((head, body)) if head.split(' ').nth(1) == Some("200") => {
+            Ok(body.to_string())
+        }
+        _ => Err(format!("answer {answer:?}")),
+    }
+}
+
+/// The log, even if a thread panicked holding it.
+fn lock(log: &Mutex<Vec<Request>>) -> std::sync::MutexGuard<'_, Vec<Request>> {
+    log.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The check errors the 200-server test's supervisor publishes, each
+/// with the number of servers that have it, to explain a failure.
+fn check_errors() -> String {
+    let url = format!("http://{FLEET_METRICS}/metrics");
+    let text = match curl("wlb", "5", &[&url]) {
+        Ok(out) => out.stdout_text(),
+        Err(e) => return e,
+    };
+    let mut counts = std::collections::BTreeMap::new();
+    for line in text
+        .lines()
+        .filter(|l| l.starts_with("ipvs_real_server_check_error{"))
+    {
+        let error = line
+            .split_once(",error=\"")
+            .and_then(|(_, rest)| rest.split_once("\"}"))
+            .map_or(line, |(error, _)| error);
+        *counts.entry(error).or_insert(0) += 1;
+    }
+    counts
+        .iter()
+        .map(|(error, n)| format!("{n} × {error:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

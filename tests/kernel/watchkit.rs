@@ -113,6 +113,15 @@ impl Web {
         Ok(())
     }
 
+    /// Both servers, each serving `debian11 rsN`.
+    pub(crate) fn start_both(&mut self) -> Result<(), String> {
+        for i in 0..2 {
+            self.content(i, &format!("debian11 rs{}\n", i + 1))?;
+            self.start(i)?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn stop(&mut self, i: usize) {
         if let Some(mut child) = self.servers[i].take() {
             let _ = child.kill();
@@ -153,9 +162,18 @@ pub(crate) fn row(server: &str, weight: u32) -> String {
     )
 }
 
-/// The service with the real servers `rows` ((address, weight)).
+/// The classic service with the real servers `rows` ((address, weight)).
 pub(crate) fn service(scheduler: &str, rows: &[(&str, u32)]) -> String {
-    let mut text = format!("TCP  10.2.0.240:80 {scheduler}\n");
+    service_at("10.2.0.240:80", scheduler, rows)
+}
+
+/// The TCP service `vip` with the real servers `rows`.
+pub(crate) fn service_at(
+    vip: &str,
+    scheduler: &str,
+    rows: &[(&str, u32)],
+) -> String {
+    let mut text = format!("TCP  {vip} {scheduler}\n");
     for (server, weight) in rows {
         text.push_str(&row(server, *weight));
     }
@@ -171,20 +189,34 @@ pub(crate) fn body() -> Result<String, String> {
 /// second apart, or `limit` passes; the last table on failure.
 pub(crate) fn reach(want: &str, limit: Duration) -> Result<(), String> {
     let start = Instant::now();
-    let mut seen_once = false;
     loop {
-        let now = body()?;
+        let left = limit.saturating_sub(start.elapsed());
+        appears(want, left, Duration::from_secs(1), |t| t)?;
+        thread::sleep(Duration::from_secs(1));
+        if body()? == want {
+            return Ok(());
+        }
+    }
+}
+
+/// Looks at the table (without its header, through `view`) `every` so
+/// often until it is `want`, or `limit` passes (the last table on
+/// failure); the moment just after the look that saw it.
+pub(crate) fn appears(
+    want: &str,
+    limit: Duration,
+    every: Duration,
+    view: fn(String) -> String,
+) -> Result<Instant, String> {
+    let start = Instant::now();
+    loop {
+        let now = view(body()?);
         if now == want {
-            if seen_once {
-                return Ok(());
-            }
-            seen_once = true;
-        } else {
-            seen_once = false;
+            return Ok(Instant::now());
         }
         if start.elapsed() > limit {
             return Err(format!("wanted:\n{want}got:\n{now}"));
         }
-        thread::sleep(Duration::from_secs(1));
+        thread::sleep(every);
     }
 }
