@@ -80,7 +80,11 @@ fn on_host() -> Result<(), String> {
             host::quote(&shared.display().to_string())
         ),
     ];
-    for name in ["IPVSADM_BENCH_ROUNDS", "IPVSADM_BENCH_ONLY"] {
+    for name in [
+        "IPVSADM_BENCH_ROUNDS",
+        "IPVSADM_BENCH_ONLY",
+        supervise::BASELINE,
+    ] {
         if let Ok(value) = env::var(name) {
             vars.push(format!("{name}={}", host::quote(&value)));
         }

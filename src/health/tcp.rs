@@ -11,12 +11,14 @@ use super::checker::io_words;
 /// Most bytes of an answer read before giving up on finding `receive`.
 const MAX_ANSWER: usize = 1 << 20;
 
-/// A TCP connection opened and closed at once.
+/// A TCP connection opened and closed at once, with a reset (a zero
+/// linger, as HAProxy closes its checks): no FIN exchange, and no
+/// TIME_WAIT socket left on the load balancer.
 pub(super) async fn connect(addr: SocketAddr) -> Result<(), String> {
-    TcpStream::connect(addr)
-        .await
-        .map(drop)
-        .map_err(|e| io_words(&e))
+    let stream = TcpStream::connect(addr).await.map_err(|e| io_words(&e))?;
+    // Only the close's manner: a failure leaves the ordinary close.
+    let _ = stream.set_zero_linger();
+    Ok(())
 }
 
 /// The bytes `simpletcp` sends for `request`: ldirectord turns each `\n`

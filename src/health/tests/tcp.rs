@@ -16,6 +16,22 @@ fn connect_to_a_listener_is_healthy() {
 }
 
 #[test]
+fn connect_closes_with_a_reset() {
+    // No FIN: the server's read sees a reset, not the end of the stream,
+    // and the load balancer keeps no TIME_WAIT socket.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    assert_healthy(&check(addr, CheckKind::Connect));
+    let (mut conn, _) = listener.accept().unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let read = std::io::Read::read(&mut conn, &mut [0u8; 1]);
+    assert_eq!(
+        read.map_err(|e| e.kind()),
+        Err(std::io::ErrorKind::ConnectionReset)
+    );
+}
+
+#[test]
 fn connect_refused() {
     assert_fails(
         &check(closed_port(), CheckKind::Connect),
