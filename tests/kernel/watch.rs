@@ -501,7 +501,7 @@ fn top(web: &mut Web, ours: &str) -> Result<(), String> {
     let result = with_classic(web, ours, "top", &args, |web| {
         let (rs1, rs2) = ("10.2.1.242:80", "10.2.1.243:80");
         let limit = Duration::from_secs(30);
-        reach(&service("rr", &[(rs1, 1), (rs2, 1)]), limit)?;
+        settled(&service("rr", &[(rs1, 1), (rs2, 1)]), limit)?;
         let snap = top_until(ours, endpoint, |s| {
             marker(s, rs1) == Some("") && marker(s, rs2) == Some("")
         })?;
@@ -513,7 +513,7 @@ fn top(web: &mut Web, ours: &str) -> Result<(), String> {
             return Err(format!("no endpoint in the title:\n{snap}"));
         }
         web.stop(1);
-        reach(&service("rr", &[(rs1, 1)]), limit)?;
+        settled(&service("rr", &[(rs1, 1)]), limit)?;
         let snap = top_until(ours, endpoint, |s| {
             marker(s, rs2) == Some("down (not in table)")
         })?;
@@ -533,7 +533,7 @@ fn top(web: &mut Web, ours: &str) -> Result<(), String> {
         }
         // rs2 back: no longer marked.
         web.start(1)?;
-        reach(&service("rr", &[(rs1, 1), (rs2, 1)]), limit)?;
+        settled(&service("rr", &[(rs1, 1), (rs2, 1)]), limit)?;
         top_until(ours, endpoint, |s| {
             marker(s, rs1) == Some("") && marker(s, rs2) == Some("")
         })?;
@@ -545,7 +545,7 @@ fn top(web: &mut Web, ours: &str) -> Result<(), String> {
         // Nothing to see in the table: give the reload time.
         thread::sleep(Duration::from_secs(10));
         web.stop(1);
-        reach(&service("rr", &[(rs1, 1), (rs2, 0)]), limit)?;
+        settled(&service("rr", &[(rs1, 1), (rs2, 0)]), limit)?;
         let snap =
             top_until(ours, endpoint, |s| marker(s, rs2) == Some("down"))?;
         let weight = server_line(&snap, rs2)
@@ -570,6 +570,13 @@ fn top(web: &mut Web, ours: &str) -> Result<(), String> {
     });
     web.start(1)?;
     result
+}
+
+/// Waits, as [`reach`] does, until the table is `want` but for the
+/// connection counts: earlier tests' connections still count on real
+/// servers that the kernel took back from its trash when re-added.
+fn settled(want: &str, limit: Duration) -> Result<(), String> {
+    appears(want, limit, Duration::from_secs(1), without_counters).map(drop)
 }
 
 /// `ipvsadm --top --metrics ENDPOINT` in the load balancer's namespace,
