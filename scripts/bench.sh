@@ -10,5 +10,9 @@
 # See docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/deps.sh
+source scripts/deps.sh
+# The supervisor rows run Debian's ldirectord in the guest.
+ensure_ldirectord_debs
 export PATH="/opt/vng/bin:$PATH"
 exec cargo bench --locked --bench compare
