@@ -94,7 +94,7 @@ pub(crate) fn boot(
     let limit = env::var("IPVSADM_VM_TIMEOUT")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(3600u64);
+        .unwrap_or(4800u64);
     let mut command = Command::new(vng);
     command.args(["--run"]).arg(kernel).args([
         "--user",

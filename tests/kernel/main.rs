@@ -12,7 +12,7 @@
 //! * `IPVSADM_TEST_FILTER` or the first plain argument: run only tests
 //!   whose name contains this text (`cargo test --test kernel -- FILTER`).
 //! * `IPVSADM_KERNEL`: kernel image (default: newest /boot/vmlinuz-*-amd64).
-//! * `IPVSADM_VM_TIMEOUT`: seconds before the VM is killed (default 3600).
+//! * `IPVSADM_VM_TIMEOUT`: seconds before the VM is killed (default 4800).
 //! * `IPVSADM_VNG_VERBOSE`: show the guest's kernel log.
 //! * `IPVSADM_MEASURE_REPORT`: set by the suite itself when it starts this
 //!   program as the measuring parent of one run (see `measure.rs`).
