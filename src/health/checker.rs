@@ -46,7 +46,7 @@ pub(crate) struct Checker {
     /// process's file descriptor limit.
     in_flight: usize,
     /// The probes running, across rounds.
-    running: JoinSet<(String, Step, CheckOutcome)>,
+    running: JoinSet<(Step, CheckOutcome)>,
     /// The check key of each running probe, by task.
     running_keys: HashMap<Id, String>,
     /// Probes waiting for room under `in_flight`.
@@ -205,18 +205,19 @@ impl Checker {
                     let Some((key, step, job)) = waiting.pop_front() else {
                         break;
                     };
-                    let task_key = key.clone();
                     let id = running
-                        .spawn(async move { (task_key, step, job.run().await) })
+                        .spawn(async move { (step, job.run().await) })
                         .id();
                     running_keys.insert(id, key);
                 }
                 match timeout_at(until, running.join_next_with_id()).await {
                     Ok(Some(joined)) => {
                         let (key, outcome) = match joined {
-                            Ok((id, (key, step, outcome))) => {
-                                running_keys.remove(&id);
-                                (key, Some((step, outcome)))
+                            Ok((id, (step, outcome))) => {
+                                match running_keys.remove(&id) {
+                                    Some(key) => (key, Some((step, outcome))),
+                                    None => continue,
+                                }
                             }
                             // A probe that panicked: reported as failed.
                             Err(e) => match running_keys.remove(&e.id()) {
