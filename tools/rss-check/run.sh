@@ -14,13 +14,14 @@ ensure_vm_deps
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 gcc -O2 -static -o "$work/peak" "$here/peak.c"
-binaries=()
-for b in "$@"; do binaries+=("$(realpath "$b")"); done
+# The guest's command is one string: each path quoted for its shell.
+binaries=""
+for b in "$@"; do binaries+=" $(printf '%q' "$(realpath "$b")")"; done
 vng=$(find_vng)
 PATH="$(dirname "$vng"):$PATH"
 "$vng" --run "$(newest_kernel)" --user root --disable-kvm --cpus 2 \
     --memory 2G --rwdir "$work" -- \
-    "python3 '$here/guest.py' '$work' ${binaries[*]} > '$work/out' 2>&1" || true
+    "python3 '$here/guest.py' '$work'$binaries > '$work/out' 2>&1" || true
 cat "$work/out"
 # The header and four rows, or the guest failed.
 [ "$(grep -c '^[0-9a-z]' "$work/out")" -eq 5 ]
