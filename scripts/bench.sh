@@ -15,4 +15,5 @@ source scripts/deps.sh
 # The supervisor rows run Debian's ldirectord in the guest.
 ensure_ldirectord_debs
 export PATH="/opt/vng/bin:$PATH"
-exec cargo bench --locked --bench compare
+# Linked as scripts/test.sh links the release build the package holds.
+RUSTFLAGS="-C linker-features=-lld" exec cargo bench --locked --bench compare

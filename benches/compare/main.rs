@@ -10,10 +10,10 @@
 //! `/usr/sbin/ipvsadm` alternate (the first of each pair swaps every
 //! round), and each program's wall time, user and system time and peak RSS
 //! are taken from `wait4` by the kernel suite's measuring parent
-//! (`tests/kernel/measure.rs`). Both programs run from copies in the guest's
-//! memory-backed /tmp: run from the host's shared tree, every start of ours
-//! read its pages over 9p again (about 70 major faults), while Debian's
-//! binary and its libraries stay in the guest's page cache.
+//! (`tests/kernel/measure.rs`). Both programs and every library they load
+//! run from the guest's memory, as from an installed system's page cache:
+//! the programs are copied to the guest's /tmp and the libraries copied
+//! into the writable layer over the shared tree (see `libraries_in_memory`).
 //!
 //! Settings: `IPVSADM_BENCH_ROUNDS` (default 3, at least 3),
 //! `IPVSADM_BENCH_ONLY` (run only scenarios whose name contains this).
@@ -127,6 +127,7 @@ fn guest() -> Result<(), String> {
     fs::create_dir_all(work).map_err(|e| format!("{e}"))?;
     let ours = local_copy(env!("CARGO_BIN_EXE_ipvsadm"), &work.join("ours"))?;
     let reference = local_copy(REFERENCE, &work.join("reference"))?;
+    libraries_in_memory(&[&ours, &reference])?;
     let tools = scenario::Tools {
         ours: &ours,
         reference: &reference,
@@ -200,6 +201,55 @@ fn utc_now() -> String {
         rest / 3600,
         rest % 3600 / 60
     )
+}
+
+/// Puts every shared library that `programs` load (the dynamic loader
+/// included) in the guest's memory. The guest sees the host's tree over 9p,
+/// where a page fault maps one page; a file in memory (or in an installed
+/// system's page cache) maps the 64 KiB around it (the kernel's
+/// fault-around), which peak RSS counts. So a program run from memory
+/// against libraries read over 9p would be charged more pages than the
+/// libraries it is compared with. Each library is copied next to itself
+/// and renamed over itself: the copy lands in the guest's memory-backed
+/// writable layer over /usr.
+fn libraries_in_memory(programs: &[&str]) -> Result<(), String> {
+    let mut libraries = std::collections::BTreeSet::new();
+    for program in programs {
+        let out = Command::new("ldd")
+            .arg(program)
+            .output()
+            .map_err(|e| format!("cannot start ldd: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("ldd {program}: {}", out.status));
+        }
+        // `libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)` or
+        // `/lib64/ld-linux-x86-64.so.2 (0x...)`.
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let path = line.split("=>").last().unwrap_or("").trim();
+            if let Some((path, _)) = path.split_once(" (") {
+                if path.starts_with('/') {
+                    let real = fs::canonicalize(path)
+                        .map_err(|e| format!("{path}: {e}"))?;
+                    libraries.insert(real);
+                }
+            }
+        }
+    }
+    for library in &libraries {
+        let copy = library.with_extension("bench-copy");
+        fs::copy(library, &copy)
+            .and_then(|_| fs::rename(&copy, library))
+            .map_err(|e| format!("{}: {e}", library.display()))?;
+    }
+    eprintln!(
+        "bench: in memory: {}",
+        libraries
+            .iter()
+            .map(|l| l.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    Ok(())
 }
 
 /// `program` copied to `dir/ipvsadm` (same name for both tools, as usage
