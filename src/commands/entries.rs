@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use crate::client::{Client, StatsNests};
 use crate::error::Result;
-use crate::model::{Destination, Service};
+use crate::model::{Destination, Service, ServiceFlags, ServiceKey, Stats};
 use crate::render;
 
 /// Every service and its real servers, in ipvsadm's order when `sort`,
@@ -24,27 +24,134 @@ pub(super) fn each_entry(
     counters: StatsNests,
     mut entry: impl FnMut(&Service, &[Destination]) -> Result<()>,
 ) -> Result<()> {
-    let services: Blocks<Service> = client.services(counters)?;
+    let services: StoredServices = client.services(counters)?;
+    let services = services.0;
     let mut dests = Vec::new();
     for i in listing_order(&services, sort) {
-        let svc = services.get(i as usize);
-        if client.dests_if_present(svc, counters, &mut dests)? {
+        let svc = services.get(i as usize).to_service();
+        if client.dests_if_present(&svc, counters, &mut dests)? {
             if sort {
                 render::sort_dests(&mut dests);
             }
-            entry(svc, &dests)?;
+            entry(&svc, &dests)?;
         }
     }
     Ok(())
 }
 
+/// The dumped services, each kept in a [`StoredService`].
+#[derive(Default)]
+struct StoredServices(Blocks<StoredService>);
+
+impl Extend<Service> for StoredServices {
+    fn extend<I: IntoIterator<Item = Service>>(&mut self, services: I) {
+        self.0.extend(services.into_iter().map(StoredService::from));
+    }
+}
+
+/// A service as [`each_entry`] keeps it until its turn to be listed: 64
+/// bytes, where a [`Service`] takes about 170 and a heap block for its
+/// scheduler's name. A persistence engine and counters (read only for
+/// some listings) take a heap block only when there are any. (Peak RSS of
+/// the listings of 2,000 services and more: docs/performance.md.)
+struct StoredService {
+    key: ServiceKey,
+    scheduler: ShortName,
+    flags: ServiceFlags,
+    timeout: u32,
+    netmask: u32,
+    extra: Option<Box<Extra>>,
+}
+
+/// What most services do not have.
+struct Extra {
+    pe_name: Option<String>,
+    stats: Stats,
+}
+
+impl From<Service> for StoredService {
+    fn from(svc: Service) -> Self {
+        let extra = (svc.pe_name.is_some() || svc.stats != Stats::default())
+            .then(|| {
+                Box::new(Extra {
+                    pe_name: svc.pe_name,
+                    stats: svc.stats,
+                })
+            });
+        StoredService {
+            key: svc.key,
+            scheduler: ShortName::new(&svc.scheduler),
+            flags: svc.flags,
+            timeout: svc.timeout,
+            netmask: svc.netmask,
+            extra,
+        }
+    }
+}
+
+impl StoredService {
+    fn to_service(&self) -> Service {
+        let extra = self.extra.as_deref();
+        Service {
+            key: self.key,
+            scheduler: self.scheduler.as_str().to_owned(),
+            flags: self.flags,
+            timeout: self.timeout,
+            netmask: self.netmask,
+            pe_name: extra.and_then(|e| e.pe_name.clone()),
+            stats: extra.map(|e| e.stats).unwrap_or_default(),
+        }
+    }
+}
+
+/// A name kept inline when short, as a scheduler's name always is (the
+/// kernel's limit is 15 bytes); 16 bytes either way.
+enum ShortName {
+    Inline {
+        len: u8,
+        bytes: [u8; SHORT_NAME],
+    },
+    // A thin pointer, which keeps the enum at 16 bytes.
+    #[allow(clippy::box_collection)]
+    Long(Box<String>),
+}
+
+const SHORT_NAME: usize = 14;
+
+impl ShortName {
+    fn new(name: &str) -> Self {
+        match name.len() {
+            len @ 0..=SHORT_NAME => {
+                let mut bytes = [0; SHORT_NAME];
+                bytes[..len].copy_from_slice(name.as_bytes());
+                ShortName::Inline {
+                    len: len as u8,
+                    bytes,
+                }
+            }
+            _ => ShortName::Long(Box::new(name.to_owned())),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            ShortName::Inline { len, bytes } => {
+                // Copied whole from a `&str` in `new`.
+                std::str::from_utf8(&bytes[..usize::from(*len)])
+                    .unwrap_or_default()
+            }
+            ShortName::Long(name) => name,
+        }
+    }
+}
+
 /// The indices of `services` in listing order (ipvsadm's when `sort`,
 /// else the kernel's), a key met more than once only at its first place
 /// in the dump.
-fn listing_order(services: &Blocks<Service>, sort: bool) -> Vec<u32> {
+fn listing_order(services: &Blocks<StoredService>, sort: bool) -> Vec<u32> {
     let repeated = repeated_keys(services);
     let mut order = if sort {
-        render::service_order(services.len(), |i| services.get(i))
+        render::service_order(services.len(), |i| &services.get(i).key)
     } else {
         (0..services.len() as u32).collect()
     };
@@ -53,7 +160,7 @@ fn listing_order(services: &Blocks<Service>, sort: bool) -> Vec<u32> {
 }
 
 /// For each service, whether an earlier one in the dump has its key.
-fn repeated_keys(services: &Blocks<Service>) -> Vec<bool> {
+fn repeated_keys(services: &Blocks<StoredService>) -> Vec<bool> {
     let mut seen = HashSet::with_capacity(services.len());
     (0..services.len())
         .map(|i| !seen.insert(&services.get(i).key))
@@ -120,7 +227,7 @@ mod tests {
 
     #[test]
     fn a_key_repeated_by_the_dump_is_listed_once_at_its_first_place() {
-        let mut dump = Blocks::default();
+        let mut dump = StoredServices::default();
         dump.extend([
             tcp("10.0.0.2", 80),
             tcp("10.0.0.1", 80),
@@ -128,6 +235,7 @@ mod tests {
             tcp("10.0.0.1", 443),
             tcp("10.0.0.1", 80),
         ]);
+        let dump = dump.0;
         assert_eq!(repeated_keys(&dump), [false, false, true, false, true]);
         assert_eq!(listing_order(&dump, false), [0, 1, 3]);
         assert_eq!(listing_order(&dump, true), [1, 3, 0]);
@@ -165,18 +273,45 @@ mod tests {
     fn repeats_are_found_in_tables_of_every_size() {
         let keys = tricky_keys();
         for n in [0, 1, 2, 3, 63, 64, 65, 700, 1500] {
-            let mut dump = Blocks::default();
+            let mut dump = StoredServices::default();
             // Every key several times, in a scrambled order.
             dump.extend(
                 (0..n).map(|i| {
                     Service::new(keys[(i * 7919 + i / 3) % keys.len()])
                 }),
             );
+            let dump = dump.0;
             // Each against every earlier one.
             let expected: Vec<bool> = (0..n)
                 .map(|i| (0..i).any(|j| dump.get(j).key == dump.get(i).key))
                 .collect();
             assert_eq!(repeated_keys(&dump), expected, "{n} services");
+        }
+    }
+
+    #[test]
+    fn a_stored_service_gives_back_the_service_it_was_made_from() {
+        let mut counted = tcp("10.0.0.1", 80);
+        counted.stats.inbytes = 7;
+        let mut long = Service::tcp("::1", 443);
+        long.scheduler = "a-scheduler-name-past-the-inline-limit".into();
+        long.pe_name = Some("sip".into());
+        long.flags = ServiceFlags(ServiceFlags::PERSISTENT);
+        long.timeout = 300;
+        assert_eq!(std::mem::size_of::<StoredService>(), 64);
+        for name in [
+            "",
+            "rr",
+            "fourteen-bytes",
+            "fifteen-bytes15",
+            "twenty-two-bytes-name!",
+        ] {
+            let mut svc = tcp("10.0.0.2", 8080);
+            svc.scheduler = name.into();
+            assert_eq!(StoredService::from(svc.clone()).to_service(), svc);
+        }
+        for svc in [tcp("10.0.0.1", 80), counted, long] {
+            assert_eq!(StoredService::from(svc.clone()).to_service(), svc);
         }
     }
 

@@ -8,7 +8,7 @@
 
 use std::net::IpAddr;
 
-use crate::model::{AddressFamily, Destination, Service, ServiceKey};
+use crate::model::{AddressFamily, Destination, ServiceKey};
 
 /// The fields a service comparison looks at, as libipvs holds them.
 #[derive(Clone, Copy)]
@@ -124,8 +124,8 @@ impl DestSortKey {
 
 /// Sorts services in ipvsadm's listing order.
 #[cfg(test)]
-pub(crate) fn sort_services(v: &mut [Service]) {
-    let order = service_order(v.len(), |i| &v[i]);
+pub(crate) fn sort_services(v: &mut [crate::model::Service]) {
+    let order = service_order(v.len(), |i| &v[i].key);
     apply_order(v, &order);
 }
 
@@ -135,11 +135,9 @@ pub(crate) fn sort_services(v: &mut [Service]) {
 /// for all services at once: cheap, and a big table needs no copy.
 pub(crate) fn service_order<'a>(
     n: usize,
-    service: impl Fn(usize) -> &'a Service,
+    key: impl Fn(usize) -> &'a ServiceKey,
 ) -> Vec<u32> {
-    merge_sort_order(n, &|a, b| {
-        compare_services(&service(a).key, &service(b).key)
-    })
+    merge_sort_order(n, &|a, b| compare_services(key(a), key(b)))
 }
 
 /// libipvs `ipvs_cmp_services` of two keys.
@@ -225,7 +223,7 @@ fn apply_order<T>(v: &mut [T], order: &[u32]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Protocol;
+    use crate::model::{Protocol, Service};
 
     fn tcp(addr: &str, port: u16) -> Service {
         Service::tcp(addr, port)
