@@ -34,6 +34,9 @@ if readelf -p .comment target/release/ipvsadm | grep -q LLD; then
     echo "target/release/ipvsadm was linked by LLD, not GNU ld" >&2
     exit 1
 fi
+# The link layout (link/hot-text.ld) names functions: it is generated again
+# (tools/hot-text/run.sh) when too many of them are gone.
+run python3 tools/hot-text/layout.py --check target/release/ipvsadm
 # Every suite prints its own closing line; the log is kept to add them up.
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
