@@ -1,7 +1,8 @@
-//! Link options of the release binary: the functions and read-only data
-//! that the everyday commands use kept together (link/hot-text.ld, written
-//! by tools/hot-text/run.sh) and packed relative relocations, both for peak
-//! RSS (docs/performance.md, "Link layout"). GNU ld and LLD read both.
+//! Link options of the release binary, for peak RSS: the functions and
+//! read-only data that the everyday commands use kept together
+//! (link/hot-text.ld, written by tools/hot-text/run.sh), packed relative
+//! relocations and 64 KiB segments. GNU ld and LLD read them all. See
+//! docs/performance.md, "Peak RSS and the link layout".
 
 fn main() {
     println!("cargo:rerun-if-changed=link/hot-text.ld");

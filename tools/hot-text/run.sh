@@ -4,9 +4,9 @@
 # empty `-Ln`; `-R`, `-Ln` and `-Sn` of 2,000 services × 4 real servers),
 # kept together. The functions come from callgrind, the data from the pages
 # each command touches with the kernel's fault-around off, both in the
-# project VM. See docs/performance.md, "Link layout". Run it after a change
-# that renames or adds functions on those paths; scripts/test.sh fails when
-# too few of the layout's functions still exist
+# project VM. See docs/performance.md, "Peak RSS and the link layout".
+# Run it after a change that renames or adds functions on those paths;
+# scripts/test.sh fails when too few of the layout's functions still exist
 # (`python3 tools/hot-text/layout.py --check BINARY`).
 #   bash tools/hot-text/run.sh
 set -euo pipefail
