@@ -24,8 +24,7 @@ pub(super) fn each_entry(
     counters: StatsNests,
     mut entry: impl FnMut(&Service, &[Destination]) -> Result<()>,
 ) -> Result<()> {
-    let services: StoredServices = client.services(counters)?;
-    let services = services.0;
+    let services: Blocks<StoredService> = client.services(counters)?;
     let mut dests = Vec::new();
     for i in listing_order(&services, sort) {
         let svc = services.get(i as usize).to_service();
@@ -39,13 +38,10 @@ pub(super) fn each_entry(
     Ok(())
 }
 
-/// The dumped services, each kept in a [`StoredService`].
-#[derive(Default)]
-struct StoredServices(Blocks<StoredService>);
-
-impl Extend<Service> for StoredServices {
+/// The dumped services, each kept as a [`StoredService`].
+impl Extend<Service> for Blocks<StoredService> {
     fn extend<I: IntoIterator<Item = Service>>(&mut self, services: I) {
-        self.0.extend(services.into_iter().map(StoredService::from));
+        self.extend(services.into_iter().map(StoredService::from));
     }
 }
 
@@ -227,7 +223,7 @@ mod tests {
 
     #[test]
     fn a_key_repeated_by_the_dump_is_listed_once_at_its_first_place() {
-        let mut dump = StoredServices::default();
+        let mut dump = Blocks::<StoredService>::default();
         dump.extend([
             tcp("10.0.0.2", 80),
             tcp("10.0.0.1", 80),
@@ -235,7 +231,6 @@ mod tests {
             tcp("10.0.0.1", 443),
             tcp("10.0.0.1", 80),
         ]);
-        let dump = dump.0;
         assert_eq!(repeated_keys(&dump), [false, false, true, false, true]);
         assert_eq!(listing_order(&dump, false), [0, 1, 3]);
         assert_eq!(listing_order(&dump, true), [1, 3, 0]);
@@ -273,14 +268,13 @@ mod tests {
     fn repeats_are_found_in_tables_of_every_size() {
         let keys = tricky_keys();
         for n in [0, 1, 2, 3, 63, 64, 65, 700, 1500] {
-            let mut dump = StoredServices::default();
+            let mut dump = Blocks::<StoredService>::default();
             // Every key several times, in a scrambled order.
             dump.extend(
                 (0..n).map(|i| {
                     Service::new(keys[(i * 7919 + i / 3) % keys.len()])
                 }),
             );
-            let dump = dump.0;
             // Each against every earlier one.
             let expected: Vec<bool> = (0..n)
                 .map(|i| (0..i).any(|j| dump.get(j).key == dump.get(i).key))
