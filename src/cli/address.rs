@@ -32,20 +32,12 @@ pub(super) fn parse_endpoint(text: &[u8], protocol: u16) -> Option<Endpoint> {
 /// [`value::dotted_quad_prefix`] takes it, then nothing or a colon and
 /// one to five digits up to 65535. `None` leaves the text to [`any_endpoint`],
 /// which reads every text this takes the same way.
-fn usual_endpoint(text: &[u8]) -> Option<Endpoint> {
+pub(super) fn usual_endpoint(text: &[u8]) -> Option<Endpoint> {
     let (addr, rest) = value::dotted_quad_prefix(text)?;
     let port = match rest {
         [] => None,
-        [b':', digits @ ..] if (1..=5).contains(&digits.len()) => {
-            let mut port: u32 = 0;
-            for &c in digits {
-                let d = c.wrapping_sub(b'0');
-                if d > 9 {
-                    return None;
-                }
-                port = port * 10 + u32::from(d);
-            }
-            Some(u16::try_from(port).ok()?)
+        [b':', digits @ ..] if digits.len() <= 5 => {
+            Some(u16::try_from(value::decimal_digits(digits)?).ok()?)
         }
         _ => return None,
     };

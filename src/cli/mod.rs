@@ -16,6 +16,7 @@ pub(crate) mod parse;
 mod scan;
 #[cfg(test)]
 mod tests;
+mod usual_line;
 mod value;
 
 pub(crate) use args::ArgList;
@@ -26,5 +27,6 @@ pub(crate) use command::{
 pub(crate) use extensions::netns_option;
 pub(crate) use help::{help_text, version_text};
 pub(crate) use parse::{asks_for_help, parse_command_line};
+pub(crate) use usual_line::parse_usual_line;
 #[cfg(test)]
 pub(crate) use {options::TrackedOption, parse::parse_with};

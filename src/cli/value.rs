@@ -106,6 +106,23 @@ pub(super) fn number_in(s: &[u8], min: i64, max: i64) -> Option<i64> {
     strtol_whole(s).filter(|n| (min..=max).contains(n))
 }
 
+/// One to nineteen decimal digits and nothing else (leading zeros
+/// allowed), as `strtol` reads them; `None` for any other text.
+pub(super) fn decimal_digits(text: &[u8]) -> Option<u64> {
+    if text.is_empty() || text.len() > 19 {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for &c in text {
+        let digit = c.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        value = value * 10 + u64::from(digit);
+    }
+    Some(value)
+}
+
 /// glibc `atoi`: `(int) strtol(s, NULL, 10)`, garbage after the digits
 /// ignored, 0 when there are none.
 pub(super) fn atoi(s: &[u8]) -> i32 {

@@ -199,9 +199,15 @@ impl Service {
     /// A service with ipvsadm's defaults: `wlc`, not persistent, the
     /// family's full netmask.
     pub fn new(key: ServiceKey) -> Self {
+        Service::with_scheduler(key, "wlc".to_string())
+    }
+
+    /// A service with ipvsadm's defaults but `scheduler` (which may be
+    /// empty, as in the service of an `-a` line).
+    pub fn with_scheduler(key: ServiceKey, scheduler: String) -> Self {
         Service {
             key,
-            scheduler: "wlc".to_string(),
+            scheduler,
             flags: ServiceFlags::default(),
             timeout: 0,
             netmask: key.family().default_netmask(),

@@ -11,6 +11,7 @@ mod help;
 mod matrix_rows;
 mod popt;
 mod semantics;
+mod usual_line;
 mod values;
 
 use super::{Command, parse_with};

@@ -31,5 +31,5 @@ pub fn read(
     if first == Some(&b'{') {
         return json::read(name, &text);
     }
-    rules::read(argv0, name, &mut text.as_slice())
+    rules::read(argv0, name, &text)
 }
