@@ -3,6 +3,7 @@
 //! (for `--atomic`), and each change as a restore-format line.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -21,12 +22,14 @@ pub struct TableEntry {
 
 /// A whole table, in the order it was read, with an index of its
 /// services by key (a plan of 16,000 services looks each one up several
-/// times).
+/// times). The index hashes with foldhash: its keys are the kernel's and
+/// the operator's own, and SipHash was a fifth of a no-op `--apply`'s
+/// instructions.
 #[derive(Clone, Default)]
 pub struct Table {
     entries: Vec<TableEntry>,
     /// Where each service key first appears in `entries`.
-    index: HashMap<ServiceKey, usize>,
+    index: HashMap<ServiceKey, usize, foldhash::fast::RandomState>,
 }
 
 impl Table {
@@ -37,7 +40,10 @@ impl Table {
     pub fn with_capacity(services: usize) -> Self {
         Table {
             entries: Vec::with_capacity(services),
-            index: HashMap::with_capacity(services),
+            index: HashMap::with_capacity_and_hasher(
+                services,
+                Default::default(),
+            ),
         }
     }
 
@@ -65,14 +71,27 @@ impl Table {
         &mut self,
         service: Service,
     ) -> Result<(), &'static str> {
-        if self.contains(&service.key) {
-            return Err("service listed twice");
+        if self.push_new(service) {
+            Ok(())
+        } else {
+            Err("service listed twice")
         }
-        self.push(TableEntry {
-            service,
-            dests: Vec::new(),
-        });
-        Ok(())
+    }
+
+    /// Adds a service without real servers unless the table has it;
+    /// whether it was added.
+    fn push_new(&mut self, service: Service) -> bool {
+        match self.index.entry(service.key) {
+            Entry::Occupied(_) => false,
+            Entry::Vacant(slot) => {
+                slot.insert(self.entries.len());
+                self.entries.push(TableEntry {
+                    service,
+                    dests: Vec::new(),
+                });
+                true
+            }
+        }
     }
 
     /// Adds a real server to the service with `key`, which must be in the
@@ -106,12 +125,7 @@ impl Table {
 impl Extend<Service> for Table {
     fn extend<I: IntoIterator<Item = Service>>(&mut self, services: I) {
         for service in services {
-            if !self.contains(&service.key) {
-                self.push(TableEntry {
-                    service,
-                    dests: Vec::new(),
-                });
-            }
+            self.push_new(service);
         }
     }
 }
@@ -170,22 +184,27 @@ impl From<Vec<TableEntry>> for Table {
 /// before their deletions, and deletions of services last, so traffic to
 /// whatever stays keeps a destination at every step.
 pub(crate) fn plan(current: &Table, desired: &Table) -> Vec<Change> {
+    // Each desired service's current entry, looked up once.
+    let have: Vec<Option<&TableEntry>> = desired
+        .iter()
+        .map(|want| find(current, &want.service))
+        .collect();
+    let pairs = || desired.iter().zip(&have);
     let mut changes = Vec::new();
-    for want in desired {
-        if let Some(have) = find(current, &want.service) {
-            if service_differs(&have.service, &want.service) {
-                changes.push(Change::EditService(want.service.clone()));
-            }
+    for (want, have) in pairs() {
+        if let Some(have) = have
+            && service_differs(&have.service, &want.service)
+        {
+            changes.push(Change::EditService(want.service.clone()));
         }
     }
-    for want in desired {
-        if find(current, &want.service).is_none() {
+    for (want, have) in pairs() {
+        if have.is_none() {
             changes.push(Change::AddService(want.service.clone()));
         }
     }
-    for want in desired {
-        let have = find(current, &want.service).map(|e| e.dests.as_slice());
-        let have = have.unwrap_or_default();
+    for (want, have) in pairs() {
+        let have = have.map(|e| e.dests.as_slice()).unwrap_or_default();
         let svc = &want.service;
         for d in &want.dests {
             match find_dest(have, d) {
@@ -203,7 +222,7 @@ pub(crate) fn plan(current: &Table, desired: &Table) -> Vec<Change> {
         }
     }
     for have in current {
-        if find(desired, &have.service).is_none() {
+        if !desired.contains(&have.service.key) {
             changes.push(Change::DeleteService(have.service.clone()));
         }
     }
