@@ -42,6 +42,7 @@ pub use error::{Error, Result};
 pub mod internals {
     pub use crate::cli::help::help_text;
     pub use crate::cli::parse::parse_with;
+    pub use crate::cli::usual_line::parse_usual_line;
     pub use crate::commands::desired::read as read_desired_table;
     pub use crate::commands::plan::TableEntry;
     pub use crate::commands::restore::reader::LineReader;

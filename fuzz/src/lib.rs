@@ -37,7 +37,8 @@ pub fn cli_parse(data: &[u8]) {
 /// at a time into a small buffer (the first byte chooses both sizes) must
 /// give the same lines, and every token must be what ipvsadm's reader
 /// makes: no blank, no NUL, at most 4096 bytes and not `ipvsadm`. Every
-/// line then goes through the parser as the restore does.
+/// line then goes through the parser as the restore does, and a line that
+/// `--apply`'s one-pass reading takes must read as the parser reads it.
 pub fn restore_reader(data: &[u8]) {
     let Some((sizes, rest)) = data.split_first() else {
         return;
@@ -62,6 +63,19 @@ pub fn restore_reader(data: &[u8]) {
         if !line.is_empty() {
             let _ = ipvsadm::internals::parse_with("ipvsadm", &line, false);
         }
+    }
+    for raw in rest.split_inclusive(|b| *b == b'\n') {
+        let usual = raw.strip_suffix(b"\n");
+        let Some(fast) = usual.and_then(ipvsadm::internals::parse_usual_line)
+        else {
+            continue;
+        };
+        let lines = read_lines(LineReader::new(raw));
+        let [Ok(tokens)] = lines.as_slice() else {
+            panic!("a line the one-pass reading takes is not one line");
+        };
+        let full = ipvsadm::internals::parse_with("ipvsadm", tokens, false);
+        assert_eq!(full.ok(), Some(fast), "the one-pass reading differs");
     }
 }
 

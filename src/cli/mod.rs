@@ -16,7 +16,7 @@ pub(crate) mod parse;
 mod scan;
 #[cfg(test)]
 mod tests;
-mod usual_line;
+pub(crate) mod usual_line;
 mod value;
 
 pub(crate) use args::ArgList;

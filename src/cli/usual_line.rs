@@ -19,10 +19,10 @@ use crate::model::{Destination, ForwardMethod, Protocol, Service, ServiceKey};
 /// - `-a -t|-u ADDRESS:PORT -r ADDRESS[:PORT] -g|-m -w WEIGHT`, the
 ///   weight in decimal digits.
 ///
-/// Addresses are dotted quads as [`address::usual_endpoint`] reads them.
+/// Addresses are dotted quads as `address::usual_endpoint` reads them.
 /// `None` for every other line, and for a line of that shape that is
 /// refused: the full reading gives its answer, or its error.
-pub(crate) fn parse_usual_line(line: &[u8]) -> Option<Command> {
+pub fn parse_usual_line(line: &[u8]) -> Option<Command> {
     let mut tokens = line.split(|&b| b == b' ');
     let add_service = match tokens.next()? {
         b"-A" => true,
