@@ -23,8 +23,8 @@ pub struct TableEntry {
 /// A whole table, in the order it was read, with an index of its
 /// services by key (a plan of 16,000 services looks each one up several
 /// times). The index hashes with foldhash: its keys are the kernel's and
-/// the operator's own, and SipHash was a fifth of a no-op `--apply`'s
-/// instructions.
+/// the operator's own, and SipHash was 74 M of a no-op `--apply`'s 262 M
+/// instructions at 16,000 services (docs/performance.md).
 #[derive(Clone, Default)]
 pub struct Table {
     entries: Vec<TableEntry>,
